@@ -1,0 +1,142 @@
+#include "api/router.h"
+
+#include <exception>
+
+#include "api/problem.h"
+#include "base/strings.h"
+
+namespace provisiond::api {
+
+std::string_view RouteGroupName(RouteGroup g) {
+  switch (g) {
+    case RouteGroup::kPublic: return "public";
+    case RouteGroup::kMachine: return "machine";
+    case RouteGroup::kContent: return "content";
+    case RouteGroup::kAdmin: return "admin";
+  }
+  return "?";
+}
+
+std::vector<std::string_view> SplitPath(std::string_view path) {
+  std::vector<std::string_view> out;
+  size_t i = 0;
+  while (i < path.size()) {
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    if (j > i) out.push_back(path.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
+bool MatchPattern(std::string_view pattern, std::string_view path,
+                  std::map<std::string, std::string, std::less<>>* params) {
+  auto ps = SplitPath(pattern);
+  auto xs = SplitPath(path);
+  // A trailing slash is significant only for the root.
+  for (size_t i = 0; i < ps.size(); ++i) {
+    std::string_view p = ps[i];
+    if (p.size() > 3 && p.substr(0, 2) == "{*" && p.back() == '}') {
+      if (params) {
+        // The rest of the path, as sent (may be empty).
+        size_t pos = 0;
+        for (size_t k = 0; k < i; ++k) pos = path.find(xs[k], pos) + xs[k].size();
+        std::string_view rest = i < xs.size() ? path.substr(path.find(xs[i], pos)) : std::string_view();
+        (*params)[std::string(p.substr(2, p.size() - 3))] = std::string(rest);
+      }
+      return true;
+    }
+    if (i >= xs.size()) return false;
+    if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
+      if (params) (*params)[std::string(p.substr(1, p.size() - 2))] = std::string(xs[i]);
+      continue;
+    }
+    if (p != xs[i]) return false;
+  }
+  return ps.size() == xs.size();
+}
+
+void Router::Add(std::string method, std::string pattern, Handler handler, RouteOptions options) {
+  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(handler), std::move(options)});
+}
+
+void Router::SetAccessCheck(RouteGroup group, AccessCheck check) { checks_[group] = std::move(check); }
+
+const Route* Router::Find(std::string_view method, std::string_view path,
+                          std::map<std::string, std::string, std::less<>>* params) const {
+  // Literal routes win over parameterised ones: first pass exact text.
+  for (const auto& r : routes_) {
+    if (r.pattern.find('{') != std::string::npos) continue;
+    bool method_ok = r.method == method || (method == "HEAD" && r.method == "GET");
+    if (method_ok && MatchPattern(r.pattern, path, nullptr)) return &r;
+  }
+  for (const auto& r : routes_) {
+    if (r.pattern.find('{') == std::string::npos) continue;
+    bool method_ok = r.method == method || (method == "HEAD" && r.method == "GET");
+    if (!method_ok) continue;
+    std::map<std::string, std::string, std::less<>> p;
+    if (MatchPattern(r.pattern, path, &p)) {
+      if (params) *params = std::move(p);
+      return &r;
+    }
+  }
+  return nullptr;
+}
+
+std::vector<std::string> Router::AllowedMethods(std::string_view path) const {
+  std::vector<std::string> out;
+  auto add = [&](const std::string& m) {
+    for (const auto& x : out)
+      if (x == m) return;
+    out.push_back(m);
+  };
+  for (const auto& r : routes_) {
+    if (!MatchPattern(r.pattern, path, nullptr)) continue;
+    add(r.method);
+    if (r.method == "GET") add("HEAD");
+  }
+  return out;
+}
+
+Response Router::Dispatch(Request& request) const {
+  const Route* route = Find(request.method, request.path, &request.params);
+  if (!route) {
+    auto allowed = AllowedMethods(request.path);
+    if (allowed.empty()) return Problem(404, "no route for " + request.path);
+    Response r = Problem(405, request.method + " is not allowed on " + request.path +
+                                  "; allowed: " + Join(allowed, ", "));
+    r.headers.Set("Allow", Join(allowed, ", "));
+    return r;
+  }
+  if (auto it = checks_.find(route->options.group); it != checks_.end() && it->second) {
+    if (auto refused = it->second(request, *route)) return std::move(*refused);
+  }
+  try {
+    Response r = route->handler(request);
+    if (request.method == "HEAD") r.head_only = true;
+    return r;
+  } catch (const std::exception& e) {
+    return Problem(500, std::string("internal error: ") + e.what());
+  } catch (...) {
+    return Problem(500, "internal error");
+  }
+}
+
+std::string Router::Describe() const {
+  std::string out;
+  for (const auto& r : routes_) {
+    std::string line = r.method;
+    line.resize(8, ' ');
+    line += r.pattern;
+    if (line.size() < 48) line.resize(48, ' ');
+    line += ' ';
+    std::string g(RouteGroupName(r.options.group));
+    g.resize(9, ' ');
+    line += g;
+    line += r.options.summary;
+    out += line + "\n";
+  }
+  return out;
+}
+
+}  // namespace provisiond::api

@@ -1,0 +1,80 @@
+// Router: the listable route table every API plugs into. Patterns are
+// literal segments, "{name}" (one segment) and a final "{*name}" (the rest).
+// Access checks run here, per route group, in one place: a route never
+// checks its own caller. Add() everything before serving; Dispatch() is then
+// safe from any thread.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/http.h"
+
+namespace provisiond::api {
+
+// Who may call a route. The access check for each group is installed by
+// SetAccessCheck(); a group without one is open.
+enum class RouteGroup {
+  kPublic,    // health, readiness, static UI
+  kMachine,   // endpoints and Tanium Provision (legacy + /api/v1/endpoint)
+  kContent,   // /file/ hub
+  kAdmin,     // /api/v1/admin
+};
+std::string_view RouteGroupName(RouteGroup g);
+
+using Handler = std::function<Response(Request&)>;
+
+struct RouteOptions {
+  RouteGroup group = RouteGroup::kPublic;
+  std::string summary;            // one line, shown by `provisiond routes`
+  uint64_t max_body_bytes = 0;    // 0: the server default (8 MiB)
+};
+
+struct Route {
+  std::string method;   // GET, POST, ...; GET routes also answer HEAD
+  std::string pattern;  // "/api/v1/computers/{serial}"
+  Handler handler;
+  RouteOptions options;
+};
+
+// Returns a response to refuse the request, or nullopt to let it through.
+// May set request.principal.
+using AccessCheck = std::function<std::optional<Response>(Request&, const Route&)>;
+
+class Router {
+ public:
+  void Add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
+  void SetAccessCheck(RouteGroup group, AccessCheck check);
+
+  // The route `method path` resolves to, with its captured params, or null
+  // (net/ asks this after the header to choose the body limit).
+  const Route* Find(std::string_view method, std::string_view path,
+                    std::map<std::string, std::string, std::less<>>* params = nullptr) const;
+
+  // Runs the matching route behind its access check. Unknown path: 404;
+  // known path, other method: 405 with Allow. An exception escaping a
+  // handler becomes a 500 problem; the server keeps serving.
+  Response Dispatch(Request& request) const;
+
+  const std::vector<Route>& routes() const { return routes_; }
+  // One line per route: "GET     /healthz  public  liveness probe".
+  std::string Describe() const;
+
+ private:
+  std::vector<std::string> AllowedMethods(std::string_view path) const;
+
+  std::vector<Route> routes_;
+  std::map<RouteGroup, AccessCheck> checks_;
+};
+
+// Splits "/a/b/c" into {"a","b","c"}; empty segments dropped.
+std::vector<std::string_view> SplitPath(std::string_view path);
+// Matches one pattern against a path; fills params on success.
+bool MatchPattern(std::string_view pattern, std::string_view path,
+                  std::map<std::string, std::string, std::less<>>* params);
+
+}  // namespace provisiond::api
