@@ -1,0 +1,47 @@
+// RFC 4180 CSV reading and writing, independent of any table's meaning.
+// Reads UTF-8 with or without BOM, ',' or ';' (detected from the header
+// line), CRLF or LF, quoted fields with embedded quotes, delimiters and
+// newlines. Errors name line and column (1-based) and say how to fix.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+
+namespace provisiond::store {
+
+struct CsvTable {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;  // each row has header.size() fields
+  std::vector<int> row_lines;                  // 1-based line where each row starts
+  char delimiter = ',';
+  bool had_bom = false;
+  friend bool operator==(const CsvTable&, const CsvTable&) = default;
+};
+
+struct CsvReadOptions {
+  char delimiter = 0;          // 0: detect ',' or ';' from the header line
+  bool require_header = true;  // an empty input is an error
+};
+
+// Parses `text`. Refuses (InvalidArgument "line L, column C: reason; fix"):
+// invalid UTF-8, NUL bytes, a quote opened and never closed, text after a
+// closing quote, a row whose field count differs from the header's, an
+// empty file, an empty or duplicate column name.
+Result<CsvTable> ParseCsv(std::string_view text, const CsvReadOptions& options = {});
+
+struct CsvWriteOptions {
+  char delimiter = ',';
+  bool bom = false;                 // true: start with EF BB BF (Excel)
+  bool neutralize_formulas = false; // true: prefix cells starting = + - @ TAB CR with '
+  std::string_view newline = "\r\n";
+};
+
+// Quotes a field only when needed (delimiter, quote, CR/LF, leading/trailing space).
+std::string WriteCsv(const CsvTable& table, const CsvWriteOptions& options = {});
+// A cell as WriteCsv would write it.
+std::string EscapeCsvField(std::string_view field, const CsvWriteOptions& options);
+
+}  // namespace provisiond::store
