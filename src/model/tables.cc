@@ -17,13 +17,17 @@ std::string Tables::MacKey(std::string_view mac) {
 
 void Tables::BuildIndexes() {
   by_serial_.clear();
+  serial_dupes_.clear();
   by_uuid_.clear();
   by_mac_.clear();
   app_by_name_.clear();
   by_serial_.reserve(computers.size());
   for (size_t i = 0; i < computers.size(); ++i) {
     const Computer& c = computers[i];
-    by_serial_.emplace(SerialKey(c.serial), i);
+    std::string key = SerialKey(c.serial);
+    if (!by_serial_.emplace(key, i).second) {
+      ++serial_dupes_.try_emplace(std::move(key), 1).first->second;  // 2 for the first repeat
+    }
     if (!Trim(c.uuid).empty()) by_uuid_.emplace(ToUpper(Trim(c.uuid)), i);
     for (const auto& m : SplitList(c.mac, ';')) {
       std::string k = MacKey(m);
@@ -36,6 +40,19 @@ void Tables::BuildIndexes() {
 const Computer* Tables::FindComputerBySerial(std::string_view serial) const {
   auto it = by_serial_.find(SerialKey(serial));
   return it == by_serial_.end() ? nullptr : &computers[it->second];
+}
+
+std::vector<const Computer*> Tables::FindComputersBySerial(std::string_view serial) const {
+  std::string key = SerialKey(serial);
+  auto it = by_serial_.find(key);
+  if (it == by_serial_.end()) return {};
+  if (!serial_dupes_.contains(key)) return {&computers[it->second]};
+  // Duplicates are an anomaly the admin must fix: a scan is fine here and
+  // keeps the common path to one hash lookup without a per-serial vector.
+  std::vector<const Computer*> out;
+  for (size_t i = it->second; i < computers.size(); ++i)
+    if (SerialKey(computers[i].serial) == key) out.push_back(&computers[i]);
+  return out;
 }
 
 std::vector<const Computer*> Tables::FindComputersByUuid(std::string_view uuid) const {

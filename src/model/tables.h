@@ -144,6 +144,9 @@ struct Tables {
 
   // Lookups. Indexes are built by BuildIndexes(); call it after any change.
   const Computer* FindComputerBySerial(std::string_view serial) const;  // trimmed, case-insensitive
+  // Every record with this serial, in file order (more than one only when
+  // computers.csv repeats a serial); empty if none.
+  std::vector<const Computer*> FindComputersBySerial(std::string_view serial) const;
   std::vector<const Computer*> FindComputersByUuid(std::string_view uuid) const;
   std::vector<const Computer*> FindComputersByMac(std::string_view mac) const;
   const App* FindApp(std::string_view name) const;  // case-insensitive
@@ -163,7 +166,8 @@ struct Tables {
   static std::string MacKey(std::string_view mac);
 
  private:
-  std::unordered_map<std::string, size_t> by_serial_;
+  std::unordered_map<std::string, size_t> by_serial_;  // first record per serial
+  std::unordered_map<std::string, size_t> serial_dupes_;  // serial -> count, only when > 1
   std::unordered_multimap<std::string, size_t> by_uuid_;
   std::unordered_multimap<std::string, size_t> by_mac_;
   std::unordered_map<std::string, size_t> app_by_name_;  // upper-cased

@@ -1,0 +1,161 @@
+#include "core/drivers.h"
+
+#include <algorithm>
+#include <charconv>
+#include <limits>
+
+#include "base/strings.h"
+
+namespace provisiond::core {
+namespace {
+
+std::string RowName(const model::DriverRule& r) { return "drivers.csv row " + std::to_string(r.id); }
+
+// Enabled rules in (priority, id) order.
+std::vector<const model::DriverRule*> Ordered(const model::Tables& tables) {
+  std::vector<const model::DriverRule*> rules;
+  rules.reserve(tables.drivers.size());
+  for (const auto& r : tables.drivers) rules.push_back(&r);
+  std::stable_sort(rules.begin(), rules.end(), [](const auto* a, const auto* b) {
+    return a->priority != b->priority ? a->priority < b->priority : a->id < b->id;
+  });
+  return rules;
+}
+
+std::optional<std::string> NonBlank(const std::optional<std::string>& v) {
+  if (!v) return std::nullopt;
+  std::string_view t = Trim(*v);
+  if (t.empty()) return std::nullopt;
+  return std::string(t);
+}
+
+bool AllDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
+std::vector<PlannedDriver> MatchDrivers(const model::Tables& tables, std::string_view model,
+                                        std::string_view os_name, const Variables& vars,
+                                        std::string_view base_url, Explain* explain) {
+  std::vector<PlannedDriver> out;
+  for (const model::DriverRule* r : Ordered(tables)) {
+    if (!r->enabled) {
+      Note(explain, "driver", RowName(*r), false, "disabled");
+      continue;
+    }
+    if (!r->model_regex.Matches(model)) {
+      Note(explain, "driver", RowName(*r), false,
+           "model '" + std::string(model) + "' does not match " + r->model_regex.source());
+      continue;
+    }
+    if (!r->os_regex.Matches(os_name)) {
+      Note(explain, "driver", RowName(*r), false,
+           "os '" + std::string(os_name) + "' does not match " + r->os_regex.source());
+      continue;
+    }
+    PlannedDriver d;
+    d.rule_id = r->id;
+    d.priority = r->priority;
+    d.url = r->url;
+    Expansion e = ExpandVariables(ResolveServiceUrl(r->url, base_url), vars);
+    d.path = std::move(e.text);
+    d.unknown_variables = std::move(e.unknown);
+    SourceKind written = ClassifySource(r->url);
+    d.source_kind = written == SourceKind::kServiceRelative ? written : ClassifySource(d.path);
+    d.bundle_id = NonBlank(r->bundle_id);
+    Note(explain, "driver", RowName(*r), true,
+         "model and os match (priority " + std::to_string(r->priority) + ")" +
+             (r->url.empty() ? "; no url: bundle/hardware data only" : ""));
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+std::optional<LegacyDriver> LegacyGetDrivers(const model::Tables& tables, std::string_view model,
+                                             std::string_view os_name) {
+  for (const model::DriverRule* r : Ordered(tables)) {
+    if (!r->enabled || !r->model_regex.Matches(model) || !r->os_regex.Matches(os_name)) continue;
+    return LegacyDriver{r->url, NonBlank(r->bundle_id), r->id};
+  }
+  return std::nullopt;
+}
+
+std::string_view BundleSourceName(BundleSource source) {
+  switch (source) {
+    case BundleSource::kDriverRule: return "driver_rule";
+    case BundleSource::kDefault: return "default";
+    case BundleSource::kNone: return "none";
+  }
+  return "none";
+}
+
+int BundleTimeoutSeconds(const model::Tables& tables) {
+  auto v = tables.Config(model::kDefaultBundleTimeout);
+  if (!v) return kDefaultBundleTimeoutSeconds;
+  std::string_view t = Trim(*v);
+  int n = 0;
+  auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
+  if (t.empty() || ec != std::errc() || p != t.data() + t.size() || n <= 0) {
+    return kDefaultBundleTimeoutSeconds;
+  }
+  return n;
+}
+
+BundleChoice ResolveBundle(const model::Tables& tables, std::string_view model, Explain* explain) {
+  BundleChoice out;
+  out.timeout_seconds = BundleTimeoutSeconds(tables);
+  if (auto v = tables.Config(model::kDefaultBundleTimeout);
+      v && !Trim(*v).empty() && std::to_string(out.timeout_seconds) != Trim(*v)) {
+    Note(explain, "bundle.timeout", *v, false,
+         "config default_bundle_timeout '" + *v + "' is not a positive integer; using 120");
+  }
+  if (!Trim(model).empty()) {
+    // File order, as the original: priority orders driver packages, not this.
+    for (const auto& r : tables.drivers) {
+      if (!r.model_regex.Matches(model)) continue;
+      auto id = NonBlank(r.bundle_id);
+      if (!id) {
+        Note(explain, "bundle", RowName(r), false, "model matches but bundle_id is empty");
+        continue;
+      }
+      out.bundle_id = id;
+      out.source = BundleSource::kDriverRule;
+      out.rule_id = r.id;
+      out.reason = "model '" + std::string(model) + "' matches " + RowName(r) + " (" +
+                   r.model_regex.source() + ")";
+      Note(explain, "bundle", RowName(r), true, out.reason);
+      return out;
+    }
+  }
+  if (auto d = NonBlank(tables.Config(model::kDefaultBundleId))) {
+    out.bundle_id = d;
+    out.source = BundleSource::kDefault;
+    out.reason = Trim(model).empty() ? "no model given: config default_bundle_id"
+                                     : "no drivers.csv row with a bundle_id matches the model: "
+                                       "config default_bundle_id";
+    Note(explain, "bundle", "config default_bundle_id", true, out.reason);
+    return out;
+  }
+  out.reason = "no drivers.csv row with a bundle_id matches and default_bundle_id is not set";
+  Note(explain, "bundle", "config default_bundle_id", false, out.reason);
+  return out;
+}
+
+JsonScalar IntOrString(std::string_view text) {
+  if (AllDigits(text)) {
+    int64_t n = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec == std::errc() && p == text.data() + text.size()) return n;
+  }
+  return std::string(text);
+}
+
+std::optional<TaniumGlobal> LegacyTaniumGlobal(const model::Tables& tables,
+                                               std::string_view model) {
+  BundleChoice b = ResolveBundle(tables, model);
+  if (!b.bundle_id) return std::nullopt;
+  return TaniumGlobal{IntOrString(*b.bundle_id), b.timeout_seconds};
+}
+
+}  // namespace provisiond::core
