@@ -35,7 +35,8 @@ model::Deployment StartDeployment(const Facts& facts, const StartInfo& info, Tim
 // Returns the deployment after `event`, or an error leaving nothing changed:
 //  - InvalidArgument naming the field: deployment_id not this one, percent
 //    outside 0..100, step < 0, step_count < 1, step > step_count (the event's
-//    step_count, else the deployment's), message longer than kMaxEventMessageBytes;
+//    step_count, else the deployment's), message longer than kMaxEventMessageBytes,
+//    final_status kRunning (not a final status);
 //  - FailedPrecondition naming the final status when the deployment already
 //    ended and the event carries a final_status.
 // An event without final_status after the end is kept as a note: counters
