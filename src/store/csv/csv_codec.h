@@ -2,6 +2,7 @@
 // Reads UTF-8 with or without BOM, ',' or ';' (detected from the header
 // line), CRLF or LF, quoted fields with embedded quotes, delimiters and
 // newlines. Errors name line and column (1-based) and say how to fix.
+// Pure functions on strings: safe from any thread. Format: doc/csv_format.md.
 #pragma once
 
 #include <string>
@@ -24,12 +25,18 @@ struct CsvTable {
 struct CsvReadOptions {
   char delimiter = 0;          // 0: detect ',' or ';' from the header line
   bool require_header = true;  // an empty input is an error
+  bool restore_formulas = false;  // true: RestoreFormula() on every cell (import of an export)
 };
 
 // Parses `text`. Refuses (InvalidArgument "line L, column C: reason; fix"):
 // invalid UTF-8, NUL bytes, a quote opened and never closed, text after a
 // closing quote, a row whose field count differs from the header's, an
 // empty file, an empty or duplicate column name.
+// Also refuses other control bytes (binary data; TAB, CR, LF are fine).
+// Empty lines are skipped anywhere, as Python's csv reader does; a '"'
+// inside an unquoted field is kept as data. Lines end with LF, CRLF or CR;
+// columns count characters (code points), not bytes. With
+// require_header == false an empty input gives an empty table.
 Result<CsvTable> ParseCsv(std::string_view text, const CsvReadOptions& options = {});
 
 struct CsvWriteOptions {
@@ -40,8 +47,20 @@ struct CsvWriteOptions {
 };
 
 // Quotes a field only when needed (delimiter, quote, CR/LF, leading/trailing space).
+// Header cells, and every cell of a one-column table, are also quoted when
+// they hold ',' or ';' so that delimiter detection reads the text back as
+// written. ParseCsv(WriteCsv(t)) gives back t's header and rows (and its
+// delimiter when t has two columns or more); with neutralize_formulas, use
+// restore_formulas on the way back.
 std::string WriteCsv(const CsvTable& table, const CsvWriteOptions& options = {});
-// A cell as WriteCsv would write it.
+// A data cell as WriteCsv would write it.
 std::string EscapeCsvField(std::string_view field, const CsvWriteOptions& options);
+
+// Formula neutralisation (OWASP CSV injection): a cell starting with
+// = + - @ TAB or CR, after any run of leading ', gets one more leading '.
+// Every such cell is prefixed, negative numbers included ("-5" -> "'-5").
+// RestoreFormula undoes it exactly: RestoreFormula(NeutralizeFormula(s)) == s.
+std::string NeutralizeFormula(std::string_view cell);
+std::string RestoreFormula(std::string_view cell);
 
 }  // namespace provisiond::store
