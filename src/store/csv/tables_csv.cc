@@ -1,0 +1,694 @@
+#include "store/csv/tables_csv.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <unordered_map>
+
+#include "base/strings.h"
+
+namespace provisiond::store {
+namespace {
+
+using model::App;
+using model::Computer;
+using model::DriverRule;
+using model::Locale;
+using model::Network;
+using model::TypeApp;
+using model::User;
+
+// One column of a table: how a cell becomes a field and back. `set`
+// returns the reason a cell is refused (empty = accepted).
+template <class Row>
+struct Field {
+  const char* name;
+  std::string (*get)(const Row&);
+  std::string (*set)(Row&, std::string_view);
+  bool (*is_default)(const Row&);
+};
+
+// ---- cell parsers (return a reason, empty = ok) -------------------------
+
+std::string ParseBoolCell(std::string_view cell, bool dflt, bool* out) {
+  std::string v = ToLower(Trim(cell));
+  if (v.empty()) *out = dflt;
+  else if (v == "1" || v == "true" || v == "yes") *out = true;
+  else if (v == "0" || v == "false" || v == "no") *out = false;
+  else return "'" + std::string(cell) + "' is not a boolean; write 1 or 0";
+  return {};
+}
+
+template <class Int>
+std::string ParseIntCell(std::string_view cell, Int* out) {
+  std::string_view v = Trim(cell);
+  Int x{};
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+  if (v.empty() || ec != std::errc() || p != v.data() + v.size())
+    return "'" + std::string(cell) + "' is not an integer; write digits only, e.g. 4";
+  *out = x;
+  return {};
+}
+
+std::string ParseVersionCell(std::string_view cell, uint64_t* out) {
+  if (Trim(cell).empty()) {
+    *out = 1;
+    return {};
+  }
+  uint64_t v = 0;
+  if (auto r = ParseIntCell(cell, &v); !r.empty() || v == 0)
+    return "'" + std::string(cell) + "' is not a valid version; write a positive integer or leave it empty";
+  *out = v;
+  return {};
+}
+
+std::string ParseOptDoubleCell(std::string_view cell, std::optional<double>* out) {
+  std::string_view v = Trim(cell);
+  if (v.empty()) {
+    *out = std::nullopt;
+    return {};
+  }
+  double x = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+  if (ec != std::errc() || p != v.data() + v.size() || x < 0)
+    return "'" + std::string(cell) + "' is not a number; write a decimal with '.', e.g. 7.5";
+  *out = x;
+  return {};
+}
+
+std::string ParseOptIntCell(std::string_view cell, std::optional<int>* out) {
+  if (Trim(cell).empty()) {
+    *out = std::nullopt;
+    return {};
+  }
+  int x = 0;
+  if (auto r = ParseIntCell(cell, &x); !r.empty()) return r;
+  *out = x;
+  return {};
+}
+
+std::string ParsePatternCell(std::string_view cell, Pattern* out) {
+  auto p = Pattern::Compile(Trim(cell));
+  if (!p.ok()) return "invalid regex '" + std::string(Trim(cell)) + "': " + p.status().message();
+  *out = std::move(p).value();
+  return {};
+}
+
+std::string FormatDouble(double d) {
+  char buf[64];
+  auto [p, ec] = std::to_chars(buf, buf + sizeof buf, d);
+  return ec == std::errc() ? std::string(buf, p) : std::to_string(d);
+}
+
+std::vector<std::string> UpperList(std::string_view cell) {
+  auto v = SplitList(cell, ';');
+  for (auto& s : v) s = ToUpper(s);
+  return v;
+}
+
+std::string JoinPatterns(const std::vector<Pattern>& ps) {
+  std::string out;
+  for (const auto& p : ps) {
+    if (!out.empty()) out += ';';
+    out += p.source();
+  }
+  return out;
+}
+
+// ---- schemas ------------------------------------------------------------
+
+#define PV_STR_FIELD(Row, col, member)                                         \
+  Field<Row> {                                                                 \
+    col, [](const Row& r) { return r.member; },                               \
+        [](Row& r, std::string_view v) {                                       \
+          r.member = std::string(v);                                           \
+          return std::string();                                                \
+        },                                                                     \
+        [](const Row& r) { return r.member.empty(); }                          \
+  }
+#define PV_TRIMMED_FIELD(Row, col, member)                                     \
+  Field<Row> {                                                                 \
+    col, [](const Row& r) { return r.member; },                               \
+        [](Row& r, std::string_view v) {                                       \
+          r.member = std::string(Trim(v));                                     \
+          return std::string();                                                \
+        },                                                                     \
+        [](const Row& r) { return r.member.empty(); }                          \
+  }
+#define PV_VERSION_FIELD(Row)                                                  \
+  Field<Row> {                                                                 \
+    "version", [](const Row& r) { return std::to_string(r.version); },       \
+        [](Row& r, std::string_view v) { return ParseVersionCell(v, &r.version); }, \
+        [](const Row& r) { return r.version == 1; }                            \
+  }
+
+const std::vector<Field<Computer>>& ComputerFields() {
+  static const std::vector<Field<Computer>> f = {
+      PV_TRIMMED_FIELD(Computer, "serial", serial),
+      PV_STR_FIELD(Computer, "computername", computer_name),
+      PV_STR_FIELD(Computer, "postype", type),
+      PV_STR_FIELD(Computer, "setkeyboard", keyboard),
+      PV_STR_FIELD(Computer, "country", country),
+      PV_STR_FIELD(Computer, "language", language),
+      PV_STR_FIELD(Computer, "timezone", timezone),
+      PV_STR_FIELD(Computer, "uuid", uuid),
+      PV_STR_FIELD(Computer, "mac", mac),
+      PV_STR_FIELD(Computer, "notes", notes),
+      PV_STR_FIELD(Computer, "created_by", created_by),
+      PV_VERSION_FIELD(Computer),
+  };
+  return f;
+}
+
+const std::vector<Field<TypeApp>>& TypeAppFields() {
+  static const std::vector<Field<TypeApp>> f = {
+      PV_STR_FIELD(TypeApp, "postype", type),
+      PV_STR_FIELD(TypeApp, "application", application),
+  };
+  return f;
+}
+
+const std::vector<Field<App>>& AppFields() {
+  static const std::vector<Field<App>> f = {
+      PV_TRIMMED_FIELD(App, "name", name),
+      PV_STR_FIELD(App, "url", url),
+      PV_STR_FIELD(App, "script", script),
+      Field<App>{"reboot", [](const App& r) { return std::string(r.reboot == model::Reboot::kYes ? "1" : "0"); },
+                 [](App& r, std::string_view v) {
+                   bool b = false;
+                   auto e = ParseBoolCell(v, false, &b);
+                   r.reboot = b ? model::Reboot::kYes : model::Reboot::kNo;
+                   return e;
+                 },
+                 [](const App& r) { return r.reboot == model::Reboot::kNo; }},
+      Field<App>{"allowed_countries", [](const App& r) { return Join(r.allowed_countries, ";"); },
+                 [](App& r, std::string_view v) {
+                   r.allowed_countries = UpperList(v);
+                   return std::string();
+                 },
+                 [](const App& r) { return r.allowed_countries.empty(); }},
+      Field<App>{"blocked_countries", [](const App& r) { return Join(r.blocked_countries, ";"); },
+                 [](App& r, std::string_view v) {
+                   r.blocked_countries = UpperList(v);
+                   return std::string();
+                 },
+                 [](const App& r) { return r.blocked_countries.empty(); }},
+      Field<App>{"allowed_models", [](const App& r) { return JoinPatterns(r.allowed_models); },
+                 [](App& r, std::string_view v) {
+                   r.allowed_models.clear();
+                   for (const auto& s : SplitList(v, ';')) {
+                     Pattern p;
+                     if (auto e = ParsePatternCell(s, &p); !e.empty()) return e;
+                     r.allowed_models.push_back(std::move(p));
+                   }
+                   return std::string();
+                 },
+                 [](const App& r) { return r.allowed_models.empty(); }},
+      PV_STR_FIELD(App, "install_args", install_args),
+      Field<App>{"success_codes",
+                 [](const App& r) {
+                   std::string out;
+                   for (int c : r.success_codes) {
+                     if (!out.empty()) out += ';';
+                     out += std::to_string(c);
+                   }
+                   return out;
+                 },
+                 [](App& r, std::string_view v) {
+                   if (Trim(v).empty()) {
+                     r.success_codes = {0, 3010};
+                     return std::string();
+                   }
+                   std::string norm(v);
+                   std::replace(norm.begin(), norm.end(), ',', ';');
+                   r.success_codes.clear();
+                   for (const auto& s : SplitList(norm, ';')) {
+                     int c = 0;
+                     if (!ParseIntCell(s, &c).empty())
+                       return "'" + std::string(v) +
+                              "' is not a list of exit codes; write integers separated by ';', e.g. 0;3010";
+                     r.success_codes.push_back(c);
+                   }
+                   return std::string();
+                 },
+                 [](const App& r) { return r.success_codes == std::vector<int>{0, 3010}; }},
+      Field<App>{"enabled", [](const App& r) { return std::string(r.enabled ? "1" : "0"); },
+                 [](App& r, std::string_view v) { return ParseBoolCell(v, true, &r.enabled); },
+                 [](const App& r) { return r.enabled; }},
+      Field<App>{"os_filter", [](const App& r) { return r.os_filter.source(); },
+                 [](App& r, std::string_view v) { return ParsePatternCell(v, &r.os_filter); },
+                 [](const App& r) { return r.os_filter.empty(); }},
+      PV_VERSION_FIELD(App),
+  };
+  return f;
+}
+
+const std::vector<Field<DriverRule>>& DriverFields() {
+  static const std::vector<Field<DriverRule>> f = {
+      Field<DriverRule>{"model_regex", [](const DriverRule& r) { return r.model_regex.source(); },
+                        [](DriverRule& r, std::string_view v) { return ParsePatternCell(v, &r.model_regex); },
+                        [](const DriverRule& r) { return r.model_regex.empty(); }},
+      Field<DriverRule>{"os_regex", [](const DriverRule& r) { return r.os_regex.source(); },
+                        [](DriverRule& r, std::string_view v) { return ParsePatternCell(v, &r.os_regex); },
+                        [](const DriverRule& r) { return r.os_regex.empty(); }},
+      PV_STR_FIELD(DriverRule, "url", url),
+      Field<DriverRule>{"bundle_id", [](const DriverRule& r) { return r.bundle_id.value_or(""); },
+                        [](DriverRule& r, std::string_view v) {
+                          auto t = Trim(v);
+                          r.bundle_id = t.empty() ? std::nullopt : std::optional<std::string>(t);
+                          return std::string();
+                        },
+                        [](const DriverRule& r) { return !r.bundle_id.has_value(); }},
+      Field<DriverRule>{"min_ram_gb",
+                        [](const DriverRule& r) { return r.min_ram_gb ? FormatDouble(*r.min_ram_gb) : ""; },
+                        [](DriverRule& r, std::string_view v) { return ParseOptDoubleCell(v, &r.min_ram_gb); },
+                        [](const DriverRule& r) { return !r.min_ram_gb.has_value(); }},
+      Field<DriverRule>{"min_disk_gb",
+                        [](const DriverRule& r) { return r.min_disk_gb ? FormatDouble(*r.min_disk_gb) : ""; },
+                        [](DriverRule& r, std::string_view v) { return ParseOptDoubleCell(v, &r.min_disk_gb); },
+                        [](const DriverRule& r) { return !r.min_disk_gb.has_value(); }},
+      Field<DriverRule>{"min_cpu_count",
+                        [](const DriverRule& r) {
+                          return r.min_cpu_count ? std::to_string(*r.min_cpu_count) : std::string();
+                        },
+                        [](DriverRule& r, std::string_view v) { return ParseOptIntCell(v, &r.min_cpu_count); },
+                        [](const DriverRule& r) { return !r.min_cpu_count.has_value(); }},
+      Field<DriverRule>{"priority", [](const DriverRule& r) { return std::to_string(r.priority); },
+                        [](DriverRule& r, std::string_view v) {
+                          if (Trim(v).empty()) {
+                            r.priority = 0;
+                            return std::string();
+                          }
+                          return ParseIntCell(v, &r.priority);
+                        },
+                        [](const DriverRule& r) { return r.priority == 0; }},
+      Field<DriverRule>{"enabled", [](const DriverRule& r) { return std::string(r.enabled ? "1" : "0"); },
+                        [](DriverRule& r, std::string_view v) { return ParseBoolCell(v, true, &r.enabled); },
+                        [](const DriverRule& r) { return r.enabled; }},
+      PV_VERSION_FIELD(DriverRule),
+  };
+  return f;
+}
+
+const std::vector<Field<Locale>>& LocaleFields() {
+  static const std::vector<Field<Locale>> f = {
+      PV_TRIMMED_FIELD(Locale, "country", country), PV_STR_FIELD(Locale, "language", language),
+      PV_STR_FIELD(Locale, "keyboard", keyboard),   PV_STR_FIELD(Locale, "timezone", timezone),
+      PV_VERSION_FIELD(Locale),
+  };
+  return f;
+}
+
+const std::vector<Field<Network>>& NetworkFields() {
+  static const std::vector<Field<Network>> f = {
+      PV_STR_FIELD(Network, "network", network),       PV_STR_FIELD(Network, "kind", kind),
+      PV_STR_FIELD(Network, "status", status),         PV_STR_FIELD(Network, "first_seen", first_seen),
+      PV_STR_FIELD(Network, "last_seen", last_seen),   PV_STR_FIELD(Network, "hits", hits),
+  };
+  return f;
+}
+
+const std::vector<Field<User>>& UserFields() {
+  static const std::vector<Field<User>> f = {
+      PV_STR_FIELD(User, "username", username),
+      PV_STR_FIELD(User, "password_hash", password_hash),
+  };
+  return f;
+}
+
+struct TableInfo {
+  std::string_view file;
+  std::vector<std::string> original;
+  std::vector<std::string> optional;
+};
+
+const TableInfo& Info(TableId id) {
+  static const std::map<TableId, TableInfo> infos = {
+      {TableId::kComputers,
+       {"computers.csv",
+        {"serial", "computername", "postype", "setkeyboard", "country", "language", "timezone"},
+        {"uuid", "mac", "notes", "created_by", "version"}}},
+      {TableId::kTypeApps, {"postype.csv", {"postype", "application"}, {}}},
+      {TableId::kApps,
+       {"apps.csv",
+        {"name", "url", "script", "reboot", "allowed_countries", "blocked_countries", "allowed_models"},
+        {"install_args", "success_codes", "enabled", "os_filter", "version"}}},
+      {TableId::kDrivers,
+       {"drivers.csv",
+        {"model_regex", "os_regex", "url", "bundle_id", "min_ram_gb", "min_disk_gb", "min_cpu_count"},
+        {"priority", "enabled", "version"}}},
+      {TableId::kConfig, {"config.csv", {"key", "value"}, {}}},
+      {TableId::kLocales, {"locales.csv", {"country", "language", "keyboard", "timezone"}, {"version"}}},
+      {TableId::kNetworks,
+       {"networks.csv", {"network", "kind", "status", "first_seen", "last_seen", "hits"}, {}}},
+      {TableId::kUsers, {"users.csv", {"username", "password_hash"}, {}}},
+  };
+  return infos.at(id);
+}
+
+SourceError MakeError(TableId id, int line, int column, std::string reason) {
+  SourceError e;
+  e.source = std::string(FileNameOf(id));
+  e.line = line;
+  e.column = column;
+  e.reason = std::move(reason);
+  return e;
+}
+
+// Column positions of a header: known field index per column (-1 unknown).
+struct HeaderMap {
+  std::vector<int> field_of_column;
+};
+
+template <class Row>
+std::optional<SourceError> MapHeader(TableId id, const CsvTable& csv, const std::vector<Field<Row>>& fields,
+                                     HeaderMap* out) {
+  out->field_of_column.assign(csv.header.size(), -1);
+  std::vector<bool> seen(fields.size(), false);
+  for (size_t c = 0; c < csv.header.size(); ++c) {
+    for (size_t f = 0; f < fields.size(); ++f) {
+      if (IEquals(Trim(csv.header[c]), fields[f].name)) {
+        out->field_of_column[c] = static_cast<int>(f);
+        seen[f] = true;
+        break;
+      }
+    }
+  }
+  for (const auto& name : Info(id).original) {
+    for (size_t f = 0; f < fields.size(); ++f) {
+      if (name == fields[f].name && !seen[f]) {
+        return MakeError(id, 1, 0,
+                         "missing required column '" + name + "'; add it to the header line (the original "
+                         "service needs every one of: " + Join(Info(id).original, ",") + ")");
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+template <class Row>
+std::optional<SourceError> DecodeRows(TableId id, const CsvTable& csv, const std::vector<Field<Row>>& fields,
+                                      std::vector<Row>* out) {
+  HeaderMap hm;
+  if (auto e = MapHeader(id, csv, fields, &hm)) return e;
+  std::vector<Row> rows;
+  rows.reserve(csv.rows.size());
+  for (size_t r = 0; r < csv.rows.size(); ++r) {
+    Row row;
+    const auto& cells = csv.rows[r];
+    for (size_t c = 0; c < cells.size() && c < hm.field_of_column.size(); ++c) {
+      int f = hm.field_of_column[c];
+      if (f < 0) {
+        row.extra.emplace_back(csv.header[c], cells[c]);
+        continue;
+      }
+      std::string reason = fields[static_cast<size_t>(f)].set(row, cells[c]);
+      if (!reason.empty()) {
+        int line = r < csv.row_lines.size() ? csv.row_lines[r] : static_cast<int>(r) + 2;
+        return MakeError(id, line, static_cast<int>(c) + 1, "(" + csv.header[c] + ") " + reason);
+      }
+    }
+    rows.push_back(std::move(row));
+  }
+  *out = std::move(rows);
+  return std::nullopt;
+}
+
+int LineOf(const CsvTable& csv, size_t r) {
+  return r < csv.row_lines.size() ? csv.row_lines[r] : static_cast<int>(r) + 2;
+}
+
+int ColumnOf(const CsvTable& csv, std::string_view name) {
+  for (size_t c = 0; c < csv.header.size(); ++c)
+    if (IEquals(Trim(csv.header[c]), name)) return static_cast<int>(c) + 1;
+  return 0;
+}
+
+// Refuses an empty or repeated key; `key` gives a row's normal form.
+template <class Row, class KeyFn>
+std::optional<SourceError> CheckKeys(TableId id, const CsvTable& csv, const std::vector<Row>& rows,
+                                     std::string_view column, KeyFn key) {
+  std::unordered_map<std::string, size_t> first;
+  first.reserve(rows.size());
+  int col = ColumnOf(csv, column);
+  for (size_t r = 0; r < rows.size(); ++r) {
+    std::string k = key(rows[r]);
+    if (k.empty())
+      return MakeError(id, LineOf(csv, r), col, "(" + std::string(column) + ") is empty; every row needs a " +
+                                                    std::string(column) + ", fill it in or remove the row");
+    auto [it, inserted] = first.emplace(k, r);
+    if (!inserted)
+      return MakeError(id, LineOf(csv, r), col,
+                       "(" + std::string(column) + ") duplicate '" + k + "', first on line " +
+                           std::to_string(LineOf(csv, it->second)) + "; keep one of the rows");
+  }
+  return std::nullopt;
+}
+
+template <class Row>
+CsvTable EncodeRows(TableId id, const std::vector<Row>& rows, const std::vector<Field<Row>>& fields,
+                    const std::vector<std::string>& keep_columns) {
+  const TableInfo& info = Info(id);
+  auto contains = [](const std::vector<std::string>& v, std::string_view name) {
+    for (const auto& s : v)
+      if (IEquals(Trim(s), name)) return true;
+    return false;
+  };
+  CsvTable t;
+  std::vector<int> field_of_column;
+  auto field_index = [&](std::string_view name) {
+    for (size_t f = 0; f < fields.size(); ++f)
+      if (name == fields[f].name) return static_cast<int>(f);
+    return -1;
+  };
+  for (const auto& c : info.original) {
+    t.header.push_back(c);
+    field_of_column.push_back(field_index(c));
+  }
+  for (const auto& c : info.optional) {
+    int f = field_index(c);
+    bool needed = contains(keep_columns, c);
+    for (size_t r = 0; !needed && r < rows.size(); ++r) needed = !fields[static_cast<size_t>(f)].is_default(rows[r]);
+    if (!needed) continue;
+    t.header.push_back(c);
+    field_of_column.push_back(f);
+  }
+  auto add_unknown = [&](const std::string& name) {
+    if (contains(t.header, name)) return;
+    t.header.push_back(name);
+    field_of_column.push_back(-1);
+  };
+  for (const auto& c : keep_columns)
+    if (!contains(info.original, c) && !contains(info.optional, c)) add_unknown(c);
+  for (const auto& row : rows)
+    for (const auto& [name, value] : row.extra) add_unknown(name);
+  t.rows.reserve(rows.size());
+  for (const auto& row : rows) {
+    std::vector<std::string> cells;
+    cells.reserve(t.header.size());
+    for (size_t c = 0; c < t.header.size(); ++c) {
+      int f = field_of_column[c];
+      if (f >= 0) {
+        cells.push_back(fields[static_cast<size_t>(f)].get(row));
+        continue;
+      }
+      std::string v;
+      for (const auto& [name, value] : row.extra)
+        if (IEquals(name, t.header[c])) {
+          v = value;
+          break;
+        }
+      cells.push_back(std::move(v));
+    }
+    t.rows.push_back(std::move(cells));
+  }
+  return t;
+}
+
+std::optional<SourceError> DecodeConfig(const CsvTable& csv, model::Tables* out) {
+  int key_col = ColumnOf(csv, "key"), value_col = ColumnOf(csv, "value");
+  if (key_col == 0 || value_col == 0)
+    return MakeError(TableId::kConfig, 1, 0,
+                     std::string("missing required column '") + (key_col == 0 ? "key" : "value") +
+                         "'; the header line must be key,value");
+  out->config.clear();
+  std::unordered_map<std::string, size_t> first;
+  for (size_t r = 0; r < csv.rows.size(); ++r) {
+    std::string key(Trim(csv.rows[r][static_cast<size_t>(key_col - 1)]));
+    if (key.empty())
+      return MakeError(TableId::kConfig, LineOf(csv, r), key_col, "(key) is empty; fill it in or remove the row");
+    auto [it, inserted] = first.emplace(ToLower(key), r);
+    if (!inserted)
+      return MakeError(TableId::kConfig, LineOf(csv, r), key_col,
+                       "(key) duplicate '" + key + "', first on line " + std::to_string(LineOf(csv, it->second)) +
+                           "; keep one of the rows");
+    out->config.emplace_back(std::move(key), csv.rows[r][static_cast<size_t>(value_col - 1)]);
+  }
+  return std::nullopt;
+}
+
+// The codec's "line L, column C: reason" as a SourceError.
+SourceError FromCodecError(TableId id, const Status& s) {
+  int line = 0, column = 0, consumed = 0;
+  const std::string& m = s.message();
+  if (std::sscanf(m.c_str(), "line %d, column %d: %n", &line, &column, &consumed) >= 2 && consumed > 0)
+    return MakeError(id, line, column, m.substr(static_cast<size_t>(consumed)));
+  return MakeError(id, 0, 0, m);
+}
+
+}  // namespace
+
+std::string_view FileNameOf(TableId id) { return Info(id).file; }
+
+std::optional<TableId> TableOfFile(std::string_view file_name) {
+  for (TableId id : kAllTables)
+    if (FileNameOf(id) == file_name) return id;
+  return std::nullopt;
+}
+
+const std::vector<std::string>& OriginalColumns(TableId id) { return Info(id).original; }
+const std::vector<std::string>& OptionalColumns(TableId id) { return Info(id).optional; }
+
+std::string FormatSourceError(const SourceError& e) {
+  std::string out = e.source;
+  if (e.line > 0) out += ": line " + std::to_string(e.line);
+  if (e.column > 0) out += ", column " + std::to_string(e.column);
+  out += ": " + e.reason;
+  return out;
+}
+
+std::optional<SourceError> DecodeFile(TableId id, std::string_view text, model::Tables* out,
+                                      std::vector<std::string>* header) {
+  auto parsed = ParseCsv(text);
+  if (!parsed.ok()) return FromCodecError(id, parsed.status());
+  const CsvTable& csv = *parsed;
+  if (header != nullptr) *header = csv.header;
+  switch (id) {
+    case TableId::kComputers: {
+      if (auto e = DecodeRows(id, csv, ComputerFields(), &out->computers)) return e;
+      return CheckKeys(id, csv, out->computers, "serial",
+                       [](const Computer& c) { return model::Tables::SerialKey(c.serial); });
+    }
+    case TableId::kTypeApps: {
+      // Rows repeat the type (one per app): no key to check.
+      return DecodeRows(id, csv, TypeAppFields(), &out->type_apps);
+    }
+    case TableId::kApps: {
+      if (auto e = DecodeRows(id, csv, AppFields(), &out->apps)) return e;
+      return CheckKeys(id, csv, out->apps, "name", [](const App& a) { return ToUpper(Trim(a.name)); });
+    }
+    case TableId::kDrivers: {
+      if (auto e = DecodeRows(id, csv, DriverFields(), &out->drivers)) return e;
+      for (size_t i = 0; i < out->drivers.size(); ++i) out->drivers[i].id = i + 1;
+      return std::nullopt;
+    }
+    case TableId::kConfig:
+      return DecodeConfig(csv, out);
+    case TableId::kLocales: {
+      if (auto e = DecodeRows(id, csv, LocaleFields(), &out->locales)) return e;
+      return CheckKeys(id, csv, out->locales, "country", [](const Locale& l) { return ToUpper(Trim(l.country)); });
+    }
+    case TableId::kNetworks:
+      return DecodeRows(id, csv, NetworkFields(), &out->networks);
+    case TableId::kUsers: {
+      if (auto e = DecodeRows(id, csv, UserFields(), &out->users)) return e;
+      return CheckKeys(id, csv, out->users, "username", [](const User& u) { return std::string(Trim(u.username)); });
+    }
+  }
+  return std::nullopt;
+}
+
+CsvTable EncodeTable(TableId id, const model::Tables& t, const std::vector<std::string>& keep_columns) {
+  switch (id) {
+    case TableId::kComputers: return EncodeRows(id, t.computers, ComputerFields(), keep_columns);
+    case TableId::kTypeApps: return EncodeRows(id, t.type_apps, TypeAppFields(), keep_columns);
+    case TableId::kApps: return EncodeRows(id, t.apps, AppFields(), keep_columns);
+    case TableId::kDrivers: return EncodeRows(id, t.drivers, DriverFields(), keep_columns);
+    case TableId::kLocales: return EncodeRows(id, t.locales, LocaleFields(), keep_columns);
+    case TableId::kNetworks: return EncodeRows(id, t.networks, NetworkFields(), keep_columns);
+    case TableId::kUsers: return EncodeRows(id, t.users, UserFields(), keep_columns);
+    case TableId::kConfig: {
+      CsvTable c;
+      c.header = {"key", "value"};
+      for (const auto& [k, v] : t.config) c.rows.push_back({k, v});
+      return c;
+    }
+  }
+  return {};
+}
+
+std::string EncodeFile(TableId id, const model::Tables& t, const std::vector<std::string>& keep_columns) {
+  CsvWriteOptions o;
+  o.newline = "\n";
+  return WriteCsv(EncodeTable(id, t, keep_columns), o);
+}
+
+void ComputeWarnings(model::Tables* t) {
+  t->warnings.clear();
+  std::unordered_map<std::string, bool> apps;
+  for (const auto& a : t->apps) apps.emplace(ToUpper(Trim(a.name)), true);
+  for (size_t i = 0; i < t->type_apps.size(); ++i) {
+    const auto& ta = t->type_apps[i];
+    if (apps.contains(ToUpper(Trim(ta.application)))) continue;
+    model::LoadWarning w;
+    w.file = "postype.csv";
+    w.line = static_cast<int>(i) + 2;  // header is line 1; postype rows hold no newlines
+    w.message = "type '" + ta.type + "' names application '" + ta.application +
+                "' that apps.csv lacks; it is skipped in plans (add it to apps.csv or remove the row)";
+    t->warnings.push_back(std::move(w));
+  }
+}
+
+namespace {
+
+template <class Row, class KeyFn>
+void CarryRowVersions(const std::vector<Row>& prev, std::vector<Row>* next, KeyFn key) {
+  std::unordered_map<std::string, const Row*> old;
+  old.reserve(prev.size());
+  for (const auto& r : prev) old.emplace(key(r), &r);
+  for (auto& r : *next) {
+    auto it = old.find(key(r));
+    if (it == old.end()) continue;
+    const Row& o = *it->second;
+    Row same = r;
+    same.version = o.version;
+    if (same == o) {
+      r.version = std::max(r.version, o.version);
+    } else if (r.version <= o.version) {
+      r.version = o.version + 1;  // changed outside the service without a bump
+    }
+  }
+}
+
+}  // namespace
+
+void CarryVersions(const model::Tables& prev, model::Tables* next) {
+  CarryRowVersions(prev.computers, &next->computers,
+                   [](const Computer& c) { return model::Tables::SerialKey(c.serial); });
+  CarryRowVersions(prev.apps, &next->apps, [](const App& a) { return ToUpper(Trim(a.name)); });
+  CarryRowVersions(prev.locales, &next->locales, [](const Locale& l) { return ToUpper(Trim(l.country)); });
+  CarryRowVersions(prev.drivers, &next->drivers, [](const DriverRule& d) { return std::to_string(d.id); });
+}
+
+LoadedDir LoadDataDir(platform::Fs& fs, const std::string& dir) {
+  LoadedDir out;
+  for (TableId id : kAllTables) {
+    std::string path = dir + "/" + std::string(FileNameOf(id));
+    FileMeta& meta = out.files[id];
+    if (auto e = fs.Stat(path, &meta.stat); !e.ok()) {
+      out.errors.push_back(MakeError(id, 0, 0, e.ToString()));
+      continue;
+    }
+    if (!meta.stat.exists) continue;  // a missing file is an empty table
+    std::string text;
+    if (auto e = fs.ReadFile(path, &text); !e.ok()) {
+      out.errors.push_back(MakeError(id, 0, 0, e.ToString()));
+      continue;
+    }
+    if (auto e = DecodeFile(id, text, &out.tables, &meta.header)) out.errors.push_back(*e);
+  }
+  ComputeWarnings(&out.tables);
+  return out;
+}
+
+}  // namespace provisiond::store
