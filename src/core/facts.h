@@ -10,21 +10,22 @@
 
 namespace provisiond::core {
 
+// Every field has an initializer so tests can use designated initializers.
 struct Facts {
-  std::string serial;             // Win32_BIOS.SerialNumber, as reported
-  std::string make;               // Win32_ComputerSystem.Manufacturer
-  std::string model;              // Win32_ComputerSystem.Model
-  std::string uuid;               // SMBIOS UUID (Win32_ComputerSystemProduct.UUID)
-  std::vector<std::string> macs;  // any spelling: AA:BB:.., aa-bb-.., aabb..
-  std::string os_name;            // caption, e.g. "Microsoft Windows 11 Enterprise"
-  std::string os_version;         // e.g. "10.0.22631"
-  std::string os_build;           // e.g. "22631"
-  std::string firmware;           // "UEFI" or "BIOS"
-  std::string client_version;     // version of the endpoint script
-  std::optional<double> ram_gb;
-  std::optional<double> disk_gb;
-  std::optional<int> cpu_count;
-  std::optional<std::string> country;  // hint (e.g. from the site), used for unknown devices
+  std::string serial{};             // Win32_BIOS.SerialNumber, as reported
+  std::string make{};               // Win32_ComputerSystem.Manufacturer
+  std::string model{};              // Win32_ComputerSystem.Model
+  std::string uuid{};               // SMBIOS UUID (Win32_ComputerSystemProduct.UUID)
+  std::vector<std::string> macs{};  // any spelling: AA:BB:.., aa-bb-.., aabb..
+  std::string os_name{};            // caption, e.g. "Microsoft Windows 11 Enterprise"
+  std::string os_version{};         // e.g. "10.0.22631"
+  std::string os_build{};           // e.g. "22631"
+  std::string firmware{};           // "UEFI" or "BIOS"
+  std::string client_version{};     // version of the endpoint script
+  std::optional<double> ram_gb{};
+  std::optional<double> disk_gb{};
+  std::optional<int> cpu_count{};
+  std::optional<std::string> country{};  // hint (e.g. from the site), used for unknown devices
   friend bool operator==(const Facts&, const Facts&) = default;
 };
 
