@@ -32,6 +32,8 @@ struct RouteOptions {
   RouteGroup group = RouteGroup::kPublic;
   std::string summary;            // one line, shown by `provisiond routes`
   uint64_t max_body_bytes = 0;    // 0: the server default (8 MiB)
+  bool blocking = false;          // true: may wait on disk (fsync) or a database;
+                                  // the server runs it on a worker pool, not an I/O thread
 };
 
 struct Route {

@@ -1,10 +1,59 @@
 #include "cli/main.h"
 
-#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/app.h"
+#include "cli/config.h"
+#include "cli/options.h"
 
 namespace provisiond::cli {
-int Main(int, char**) {
-  std::puts("provisiond: not yet");
+namespace {
+
+constexpr const char* kUsage =
+    "usage: provisiond <command> [options]\n\n"
+    "Provisioning web service for Windows deployments with Tanium Provision.\n\n"
+    "commands:\n"
+    "  serve     run the service (default port 12176); see `provisiond serve --help`\n"
+    "  routes    list every route: method, path, access group, summary\n"
+    "  config    print the effective configuration (file + environment + flags)\n"
+    "  check     validate the data directory and print warnings\n"
+    "  export    export the tables to a directory or .zip\n"
+    "  import    import tables (dry run prints the diff; --apply to write)\n"
+    "  keys      root key, CSR, certificate issue and rotation; `provisiond keys --help`\n"
+    "  version   print the version\n\n"
+    "options every command takes:\n";
+
+int RunConfig(std::vector<std::string> args) {
+  Config config;
+  if (Status s = LoadEffectiveConfig(&args, true, &config); !s.ok()) {
+    std::cerr << "provisiond config: " << s.message() << "\n";
+    return 2;
+  }
+  std::cout << DescribeConfig(config);
   return 0;
 }
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << kUsage << CommonFlagsHelp();
+    return args.empty() ? 2 : 0;
+  }
+  std::string command = args[0];
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (command == "serve") return RunServe(std::move(rest));
+  if (command == "routes") return RunRoutes(std::move(rest));
+  if (command == "config") return RunConfig(std::move(rest));
+  if (command == "version" || command == "--version") {
+    std::cout << "provisiond " << PROVISIOND_VERSION << "\n";
+    return 0;
+  }
+  std::cerr << "provisiond: unknown command '" << command << "'\n\n" << kUsage << CommonFlagsHelp();
+  return 2;
+}
+
 }  // namespace provisiond::cli

@@ -1,0 +1,48 @@
+#include "api/health.h"
+
+#include <boost/json.hpp>
+
+#include "api/problem.h"
+
+namespace provisiond::api {
+
+void RegisterHealthRoutes(Router& router, HealthOptions options) {
+  router.Add("GET", "/healthz", [](Request&) {
+    return Response::Json(200, R"({"status":"ok"})");
+  }, {RouteGroup::kPublic, "liveness: the process answers"});
+
+  auto reason = options.not_ready_reason;
+  router.Add("GET", "/readyz", [reason](Request&) {
+    std::string why = reason ? reason() : std::string();
+    if (!why.empty()) return Problem(503, "not ready: " + why);
+    return Response::Json(200, R"({"status":"ready"})");
+  }, {RouteGroup::kPublic, "readiness: data loaded (503 otherwise)"});
+
+  router.Add("GET", "/", [](Request& req) {
+    return Response::Redirect(302, req.origin.Url("/api/v1"));
+  }, {RouteGroup::kPublic, "redirects to the service index"});
+
+  std::string version = options.version;
+  const Router* table = &router;  // the router outlives its routes
+  router.Add("GET", "/api/v1", [version, table](Request& req) {
+    boost::json::object o;
+    o["service"] = "provisiond";
+    o["version"] = version;
+    o["base_url"] = req.origin.BaseUrl();
+    o["client_address"] = req.origin.client_address;
+    boost::json::array routes;
+    for (const auto& r : table->routes()) {
+      boost::json::object ro;
+      ro["method"] = r.method;
+      ro["path"] = r.pattern;
+      if (r.pattern.find('{') == std::string::npos) ro["url"] = req.origin.Url(r.pattern);
+      ro["group"] = std::string(RouteGroupName(r.options.group));
+      ro["summary"] = r.options.summary;
+      routes.push_back(std::move(ro));
+    }
+    o["routes"] = std::move(routes);
+    return Response::Json(200, boost::json::serialize(o));
+  }, {RouteGroup::kPublic, "service index with absolute links"});
+}
+
+}  // namespace provisiond::api

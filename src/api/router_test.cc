@@ -1,0 +1,142 @@
+#include "api/router.h"
+
+#include <gtest/gtest.h>
+
+#include "api/problem.h"
+
+namespace provisiond::api {
+namespace {
+
+Request Make(std::string method, std::string path) {
+  Request r;
+  r.method = std::move(method);
+  r.path = std::move(path);
+  return r;
+}
+
+Response Echo(Request& r) {
+  std::string out;
+  for (const auto& [k, v] : r.params) out += k + "=" + v + ";";
+  return Response::Text(200, out);
+}
+
+TEST(Router, MatchesLiteralsParamsAndRest) {
+  Router router;
+  router.Add("GET", "/api/v1/computers/{serial}", Echo);
+  router.Add("GET", "/api/v1/computers/export", Echo);
+  router.Add("GET", "/file/{*path}", Echo);
+  struct Case { std::string path; int status; std::string body; };
+  const Case cases[] = {
+      {"/api/v1/computers/ABC123", 200, "serial=ABC123;"},
+      {"/api/v1/computers/export", 200, ""},  // literal wins over {serial}
+      {"/file/Provision/Customer.ps1", 200, "path=Provision/Customer.ps1;"},
+      {"/file/", 200, "path=;"},
+      {"/api/v1/computers", 404, ""},
+      {"/api/v1/computers/a/b", 404, ""},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.path);
+    Request r = Make("GET", c.path);
+    Response res = router.Dispatch(r);
+    EXPECT_EQ(res.status, c.status);
+    if (c.status == 200) {
+      EXPECT_EQ(res.body, c.body);
+    }
+  }
+}
+
+TEST(Router, UnknownMethodIs405WithAllow) {
+  Router router;
+  router.Add("GET", "/things", Echo);
+  router.Add("POST", "/things", Echo);
+  Request r = Make("DELETE", "/things");
+  Response res = router.Dispatch(r);
+  EXPECT_EQ(res.status, 405);
+  EXPECT_EQ(res.headers.Get("Allow").value_or(""), "GET, HEAD, POST");
+  EXPECT_EQ(res.headers.Get("Content-Type").value_or(""), "application/problem+json");
+  EXPECT_NE(res.body.find("\"status\":405"), std::string::npos);
+}
+
+TEST(Router, HeadAnswersLikeGetWithoutBody) {
+  Router router;
+  router.Add("GET", "/x", [](Request&) { return Response::Text(200, "hello"); });
+  Request r = Make("HEAD", "/x");
+  Response res = router.Dispatch(r);
+  EXPECT_EQ(res.status, 200);
+  EXPECT_TRUE(res.head_only);
+  EXPECT_EQ(res.body, "hello");  // kept so the server can send its Content-Length
+}
+
+TEST(Router, AccessCheckRunsPerGroupBeforeTheHandler) {
+  Router router;
+  bool called = false;
+  router.Add("GET", "/admin", [&](Request&) { called = true; return Response::Text(200, "secret"); },
+             {RouteGroup::kAdmin, "", 0});
+  router.Add("GET", "/open", Echo, {RouteGroup::kPublic, "", 0});
+  router.SetAccessCheck(RouteGroup::kAdmin, [](Request& r, const Route&) -> std::optional<Response> {
+    if (r.headers.Get("X-Key") == std::optional<std::string_view>("k")) {
+      r.principal = "tester";
+      return std::nullopt;
+    }
+    return Problem(401, "key required");
+  });
+  Request denied = Make("GET", "/admin");
+  EXPECT_EQ(router.Dispatch(denied).status, 401);
+  EXPECT_FALSE(called);
+  Request allowed = Make("GET", "/admin");
+  allowed.headers.Add("x-key", "k");
+  EXPECT_EQ(router.Dispatch(allowed).status, 200);
+  EXPECT_TRUE(called);
+  EXPECT_EQ(allowed.principal, "tester");
+  Request open = Make("GET", "/open");
+  EXPECT_EQ(router.Dispatch(open).status, 200);
+}
+
+TEST(Router, EscapedExceptionBecomes500Problem) {
+  Router router;
+  router.Add("GET", "/boom", [](Request&) -> Response { throw std::runtime_error("kaput"); });
+  Request r = Make("GET", "/boom");
+  Response res = router.Dispatch(r);
+  EXPECT_EQ(res.status, 500);
+  EXPECT_NE(res.body.find("kaput"), std::string::npos);
+}
+
+TEST(Router, DescribeListsEveryRoute) {
+  Router router;
+  router.Add("GET", "/healthz", Echo, {RouteGroup::kPublic, "liveness", 0});
+  router.Add("POST", "/setcomputer", Echo, {RouteGroup::kMachine, "create or update", 0});
+  std::string d = router.Describe();
+  EXPECT_NE(d.find("GET     /healthz"), std::string::npos) << d;
+  EXPECT_NE(d.find("machine"), std::string::npos) << d;
+  EXPECT_NE(d.find("create or update"), std::string::npos) << d;
+}
+
+TEST(ExternalOrigin, BaseUrlOmitsDefaultPortsAndKeepsPrefix) {
+  ExternalOrigin o;
+  o.scheme = "https";
+  o.host = "deploy.example.com";
+  o.port = 443;
+  o.prefix = "/provision";
+  EXPECT_EQ(o.Url("/file/raw/a.zip"), "https://deploy.example.com/provision/file/raw/a.zip");
+  o.port = 8443;
+  EXPECT_EQ(o.BaseUrl(), "https://deploy.example.com:8443/provision");
+  o.scheme = "http";
+  o.port = 80;
+  o.prefix = "";
+  o.host = "::1";
+  EXPECT_EQ(o.BaseUrl(), "http://[::1]");
+}
+
+TEST(Query, DecodesPairsAndPlus) {
+  auto q = ParseQuery("serial=ab%20c&x=1+2&empty=&flag");
+  ASSERT_EQ(q.size(), 4u);
+  EXPECT_EQ(q[0].second, "ab c");
+  EXPECT_EQ(q[1].second, "1 2");
+  EXPECT_EQ(q[2].second, "");
+  EXPECT_EQ(q[3].first, "flag");
+  EXPECT_FALSE(PercentDecode("%zz", false).has_value());
+  EXPECT_FALSE(PercentDecode("%4", false).has_value());
+}
+
+}  // namespace
+}  // namespace provisiond::api

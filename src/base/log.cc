@@ -1,0 +1,111 @@
+#include "base/log.h"
+
+#include <atomic>
+#include <cstdio>
+#include <mutex>
+
+#include "base/time.h"
+
+namespace provisiond {
+namespace {
+
+std::atomic<LogLevel> g_level{LogLevel::kInfo};
+std::atomic<LogFormat> g_format{LogFormat::kText};
+
+std::string_view LevelName(LogLevel l) {
+  switch (l) {
+    case LogLevel::kDebug: return "debug";
+    case LogLevel::kInfo: return "info";
+    case LogLevel::kWarning: return "warning";
+    case LogLevel::kError: return "error";
+  }
+  return "?";
+}
+
+void AppendJsonString(std::string& out, std::string_view s) {
+  out += '"';
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  out += '"';
+}
+
+// Text values with spaces or quotes are quoted so a line stays parseable.
+void AppendTextValue(std::string& out, std::string_view v) {
+  bool plain = !v.empty();
+  for (unsigned char c : v) plain = plain && c > 0x20 && c != '"' && c != 0x7f;
+  if (plain) {
+    out += v;
+  } else {
+    AppendJsonString(out, v);
+  }
+}
+
+}  // namespace
+
+void SetLogLevel(LogLevel level) { g_level = level; }
+void SetLogFormat(LogFormat format) { g_format = format; }
+bool LogEnabled(LogLevel level) { return level >= g_level.load(std::memory_order_relaxed); }
+
+bool ParseLogLevel(std::string_view name, LogLevel* out) {
+  if (name == "debug") *out = LogLevel::kDebug;
+  else if (name == "info") *out = LogLevel::kInfo;
+  else if (name == "warning" || name == "warn") *out = LogLevel::kWarning;
+  else if (name == "error") *out = LogLevel::kError;
+  else return false;
+  return true;
+}
+
+bool ParseLogFormat(std::string_view name, LogFormat* out) {
+  if (name == "text") *out = LogFormat::kText;
+  else if (name == "json") *out = LogFormat::kJson;
+  else return false;
+  return true;
+}
+
+void Log(LogLevel level, std::string_view message, const LogFields& fields) {
+  if (!LogEnabled(level)) return;
+  std::string line;
+  line.reserve(128 + message.size());
+  std::string time = FormatIso8601(Now());
+  if (g_format.load(std::memory_order_relaxed) == LogFormat::kJson) {
+    line += "{\"time\":\"" + time + "\",\"level\":\"";
+    line += LevelName(level);
+    line += "\",\"msg\":";
+    AppendJsonString(line, message);
+    for (const auto& [k, v] : fields) {
+      line += ',';
+      AppendJsonString(line, k);
+      line += ':';
+      AppendJsonString(line, v);
+    }
+    line += "}\n";
+  } else {
+    line += time;
+    line += ' ';
+    std::string lv(LevelName(level));
+    lv.resize(8, ' ');
+    line += lv;
+    line += message;
+    for (const auto& [k, v] : fields) {
+      line += ' ';
+      line += k;
+      line += '=';
+      AppendTextValue(line, v);
+    }
+    line += '\n';
+  }
+  // One fwrite per line under stdio's own lock: lines never interleave.
+  std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+}  // namespace provisiond

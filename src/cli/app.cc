@@ -1,0 +1,163 @@
+#include "cli/app.h"
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "api/health.h"
+#include "base/log.h"
+#include "cli/embedded.h"
+#include "cli/options.h"
+#include "net/server.h"
+
+namespace provisiond::cli {
+
+namespace fs = std::filesystem;
+
+struct App::State {
+  Config config;
+  bool load_data = false;
+};
+
+App::~App() = default;
+
+Status EnsureDataDir(const std::string& dir, bool* created) {
+  *created = false;
+  std::error_code ec;
+  if (fs::exists(dir, ec)) {
+    if (!fs::is_directory(dir, ec)) return Status::InvalidArgument(dir + ": data directory is not a directory");
+    return Status::Ok();
+  }
+  // Build beside the target, then rename: a crash never leaves half a directory.
+  fs::path target = fs::absolute(dir, ec);
+  fs::path tmp = target;
+  tmp += ".creating";
+  fs::remove_all(tmp, ec);
+  if (!fs::create_directories(tmp, ec) && ec) return Status::IoError(tmp.string(), ec.message());
+  for (const auto& f : SampleDataFiles()) {
+    std::ofstream out(tmp / std::string(f.name), std::ios::binary);
+    out.write(f.contents.data(), static_cast<std::streamsize>(f.contents.size()));
+    if (!out) return Status::IoError((tmp / std::string(f.name)).string(), "write failed");
+  }
+  fs::rename(tmp, target, ec);
+  if (ec) return Status::IoError(target.string(), ec.message());
+  *created = true;
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<App>> App::Create(const Config& config, bool load_data) {
+  std::unique_ptr<App> app(new App());
+  app->state_ = std::make_unique<State>();
+  app->state_->config = config;
+  app->state_->load_data = load_data;
+  app->router_ = std::make_shared<api::Router>();
+  const App* self = app.get();
+  api::RegisterHealthRoutes(*app->router_, {[self] { return self->NotReadyReason(); }, PROVISIOND_VERSION});
+  return app;
+}
+
+std::string App::NotReadyReason() const {
+  if (!state_->load_data) return "data not loaded";
+  return "";
+}
+
+namespace {
+
+void ConfigureLogging(const Config& c) {
+  LogLevel level;
+  LogFormat format;
+  if (ParseLogLevel(c.log_level, &level)) SetLogLevel(level);
+  if (ParseLogFormat(c.log_format, &format)) SetLogFormat(format);
+}
+
+net::ServerOptions ServerOptionsFrom(const Config& c) {
+  net::ServerOptions o;
+  o.listeners = {net::ListenerOptions{c.bind, c.port, static_cast<net::TlsMode>(c.tls_mode)}};
+  for (const auto& l : c.extra_listeners)
+    o.listeners.push_back({l.bind, l.port, static_cast<net::TlsMode>(l.tls_mode)});
+  o.threads = c.threads;
+  o.max_header_bytes = c.max_header_bytes;
+  o.max_body_bytes = c.max_body_bytes;
+  o.header_timeout = std::chrono::milliseconds(c.header_timeout_ms);
+  o.idle_timeout = std::chrono::milliseconds(c.idle_timeout_ms);
+  o.body_timeout = std::chrono::milliseconds(c.body_timeout_ms);
+  o.max_connections = c.max_connections;
+  o.shutdown_grace = std::chrono::milliseconds(c.shutdown_grace_ms);
+  o.trusted_proxies = *CidrList::Parse(c.trusted_proxies);  // validated by ValidateConfig
+  o.require_incoming_encryption = c.require_incoming_encryption;
+  return o;
+}
+
+}  // namespace
+
+int RunServe(std::vector<std::string> args) {
+  for (const auto& a : args) {
+    if (a == "--help" || a == "-h") {
+      std::cout << ServeHelp();
+      return 0;
+    }
+  }
+  Config config;
+  if (Status s = LoadEffectiveConfig(&args, true, &config); !s.ok()) {
+    std::cerr << "provisiond serve: " << s.message() << "\n";
+    return 2;
+  }
+  std::string port_file;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--print-port-file" && i + 1 < args.size()) {
+      port_file = args[i + 1];
+      args.erase(args.begin() + static_cast<long>(i), args.begin() + static_cast<long>(i) + 2);
+      break;
+    }
+  }
+  if (!args.empty()) {
+    std::cerr << "provisiond serve: unknown option '" << args[0] << "' (see provisiond serve --help)\n";
+    return 2;
+  }
+  ConfigureLogging(config);
+  bool created = false;
+  if (Status s = EnsureDataDir(config.data_dir, &created); !s.ok()) {
+    LogError("cannot prepare the data directory", {{"error", s.message()}});
+    return 1;
+  }
+  if (created) LogInfo("created the data directory from the built-in sample data", {{"dir", config.data_dir}});
+  auto app = App::Create(config, true);
+  if (!app.ok()) {
+    LogError("cannot start", {{"error", app.status().message()}});
+    return 1;
+  }
+  auto server = net::Server::Create(ServerOptionsFrom(config), (*app)->router());
+  if (!server.ok()) {
+    LogError("cannot listen", {{"error", server.status().message()}});
+    return 1;
+  }
+  std::string ports;
+  for (auto p : (*server)->ports()) ports += (ports.empty() ? "" : ",") + std::to_string(p);
+  if (!port_file.empty()) {
+    std::ofstream(port_file + ".tmp") << ports << "\n";
+    std::error_code ec;
+    fs::rename(port_file + ".tmp", port_file, ec);
+  }
+  LogInfo("provisiond listening", {{"bind", config.bind}, {"ports", ports}, {"data_dir", config.data_dir},
+                                  {"tls_mode", std::to_string(config.tls_mode)}});
+  (*server)->Run();
+  LogInfo("provisiond stopped");
+  return 0;
+}
+
+int RunRoutes(std::vector<std::string> args) {
+  Config config;
+  if (Status s = LoadEffectiveConfig(&args, false, &config); !s.ok()) {
+    std::cerr << "provisiond routes: " << s.message() << "\n";
+    return 2;
+  }
+  auto app = App::Create(config, false);
+  if (!app.ok()) {
+    std::cerr << "provisiond routes: " << app.status().message() << "\n";
+    return 1;
+  }
+  std::cout << (*app)->router()->Describe();
+  return 0;
+}
+
+}  // namespace provisiond::cli

@@ -1,0 +1,69 @@
+// Service configuration: built-in defaults, then the TOML config file, then
+// environment variables, then command-line flags (each overrides the last).
+// Every bad value is refused with its key, where it came from, and why.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+namespace provisiond::cli {
+
+struct ListenerConfig {
+  std::string bind;
+  uint16_t port = 0;
+  int tls_mode = 0;  // 0 plain, 1 TLS, 2 both on one port
+};
+
+struct Config {
+  // [server]
+  std::string bind = "0.0.0.0";   // env WS_BIND, WS_BIND_HOST
+  uint16_t port = 12176;          // env WS_PORT
+  int threads = 0;                // 0: one per core
+  std::vector<std::string> trusted_proxies = {"127.0.0.0/8", "::1/128"};
+  uint64_t max_header_bytes = 16 * 1024;
+  uint64_t max_body_bytes = 8 * 1024 * 1024;
+  uint64_t header_timeout_ms = 10'000;
+  uint64_t idle_timeout_ms = 30'000;
+  uint64_t body_timeout_ms = 300'000;
+  uint64_t max_connections = 10'000;
+  uint64_t shutdown_grace_ms = 10'000;
+  std::vector<ListenerConfig> extra_listeners;  // [[server.listener]]
+  // [data]
+  std::string data_dir = "data_csv";  // env PROVISIOND_DATA_DIR; created from the sample if missing
+  uint64_t reload_interval_ms = 1000;
+  int journal_retention_days = 90;
+  // [log]
+  std::string log_level = "info";     // debug|info|warning|error
+  std::string log_format = "text";    // text|json
+  // [content]
+  std::string content_root;           // "": <data-dir>/../file
+  std::string file_token;             // env WS_FILE_TOKEN
+  uint64_t max_upload_bytes = 4ull * 1024 * 1024 * 1024;
+  // [tls]
+  int tls_mode = 0;                   // ReportingTLSMode: 0 plain, 1 TLS, 2 both
+  bool require_incoming_encryption = false;
+  std::vector<std::string> tls_certs; // ReportingTLSCertPath (repeatable: ECDSA + RSA)
+  std::vector<std::string> tls_keys;  // ReportingTLSKeyPath
+  std::string keys_dir;               // "": <data-dir>/keys
+
+  std::string source_file;  // the config file read, if any
+};
+
+// Reads `path` (TOML) over the defaults. Unknown keys are errors (a typo must
+// not be silently ignored). A missing file is NotFound.
+Status LoadConfigFile(const std::string& path, Config* config);
+// Applies environment variables (names in the fields' comments and
+// doc/configuration.md) through `getenv`.
+Status ApplyEnvironment(Config* config, const std::map<std::string, std::string>& env);
+std::map<std::string, std::string> ProcessEnvironment();
+// Checks ranges and cross-field rules (e.g. TLS mode 1 needs a certificate
+// path or a keys dir). InvalidArgument names the key.
+Status ValidateConfig(const Config& config);
+// The effective configuration as TOML (for `provisiond config`), secrets masked.
+std::string DescribeConfig(const Config& config);
+
+}  // namespace provisiond::cli
