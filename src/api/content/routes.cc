@@ -1,0 +1,385 @@
+// Wiring of the content hub routes (see content.h). Handlers are small:
+// path check, open inside the root, then listing / file / digest.
+#include <boost/json.hpp>
+#include <cstring>
+
+#include "api/access/file_token.h"
+#include "api/content/conditional.h"
+#include "api/content/content.h"
+#include "api/content/content_root.h"
+#include "api/content/content_types.h"
+#include "api/content/file_ops.h"
+#include "api/content/listing.h"
+#include "api/content/path_safety.h"
+#include "api/content/sha256_cache.h"
+#include "api/content/ws_base.h"
+#include "api/problem.h"
+#include "base/strings.h"
+#include "pki/sha256.h"
+
+namespace provisiond::api::content {
+namespace {
+
+constexpr std::string_view kFilePrefix = "/file/";
+constexpr std::string_view kRawPrefix = "/file/raw/";
+constexpr std::string_view kSumPrefix = "/file/sha256/";
+constexpr std::string_view kAdminPrefix = "/api/v1/admin/files/";
+constexpr std::string_view kTemplatedVary = "Host, Forwarded, X-Forwarded-Host, X-Forwarded-Proto, X-Forwarded-Port, X-Forwarded-Prefix";
+
+struct Service {
+  explicit Service(std::shared_ptr<const ContentOptions> o) : options(std::move(o)), root(options->root) {}
+  std::shared_ptr<const ContentOptions> options;
+  ContentRoot root;
+  Sha256Cache cache;
+};
+
+int64_t Seconds(int64_t ns) { return ns >= 0 ? ns / 1000000000 : (ns - 999999999) / 1000000000; }
+
+// The decoded path after `prefix`; the router's own capture drops a leading
+// "/", which must stay visible to refuse absolute paths.
+std::string_view RestAfter(std::string_view path, std::string_view prefix) {
+  if (path.size() < prefix.size()) return {};  // "/file" for "/file/"
+  return path.substr(prefix.size());
+}
+
+Result<std::string> RequestPath(const Request& req, std::string_view prefix) {
+  return CheckContentPath(RestAfter(req.path, prefix), req.target);
+}
+
+// "?token=..." when the caller authenticated by query, so links and
+// redirects keep working for a script that only knows that form.
+std::string TokenQuery(const Request& req) {
+  auto t = req.Query("token");
+  if (!t || t->empty()) return {};
+  return "?token=" + PercentEncodePath(*t);
+}
+
+std::string FileHref(const Request& req, std::string_view rel, bool folder) {
+  std::string path = std::string(kFilePrefix) + PercentEncodePath(rel);
+  if (folder && !rel.empty()) path += '/';
+  return req.origin.Path(path);
+}
+
+Result<std::string> ReadWhole(int fd, uint64_t size) {
+  std::string out(size, '\0');
+  uint64_t done = 0;
+  while (done < size) {
+    size_t got = 0;
+    if (int e = platform::ReadChunk(fd, out.data() + done, size - done, done, &got))
+      return Status::IoError("read", std::strerror(e));
+    if (got == 0) break;
+    done += got;
+  }
+  out.resize(done);
+  return out;
+}
+
+bool Templated(const Service& s, std::string_view rel, const platform::FileStat& st) {
+  return IsTemplatedScript(rel) && st.size <= s.options->max_template_bytes;
+}
+
+// A customer script with $WsBase filled in for this caller.
+struct Rendered {
+  std::string body;
+  std::string sha256;
+};
+Result<Rendered> Render(const Request& req, const OpenedEntry& file) {
+  PV_ASSIGN_OR_RETURN(std::string text, ReadWhole(file.fd.get(), file.stat.size));
+  Rendered r;
+  r.body = RenderWsBase(text, req.origin.BaseUrl());
+  r.sha256 = pki::Sha256::HexOf(r.body);
+  return r;
+}
+
+bool TruthyQuery(const Request& req, std::string_view name) {
+  auto v = req.Query(name);
+  return v && (*v == "1" || *v == "true" || *v == "yes");
+}
+
+// --- listing ---------------------------------------------------------------
+
+Response Listing(Service& s, const Request& req, const std::string& rel, const OpenedEntry& dir, bool json) {
+  auto listed = s.root.List(dir);
+  if (!listed.ok()) return ToProblem(listed.status());
+  std::string token = json ? std::string() : TokenQuery(req);
+  uint64_t budget = s.options->listing_hash_budget_bytes;
+  std::vector<ListingEntry> entries;
+  entries.reserve(listed->size());
+  for (auto& d : *listed) {
+    ListingEntry e;
+    std::string child = rel.empty() ? d.name : rel + "/" + d.name;
+    e.folder = d.stat.kind == platform::FileKind::kDirectory;
+    e.size = d.stat.size;
+    e.mtime_seconds = Seconds(d.stat.mtime_ns);
+    e.href = FileHref(req, child, e.folder) + token;
+    if (!e.folder) {
+      platform::Fd fd;
+      platform::FileStat st;
+      if (Templated(s, child, d.stat)) {
+        // Size and digest of what this caller would download.
+        OpenedEntry f;
+        if (platform::OpenNoFollow(d.real_path, false, &f.fd) == 0 && platform::Stat(f.fd.get(), &f.stat) == 0) {
+          if (auto r = Render(req, f); r.ok()) {
+            e.size = r->body.size();
+            e.sha256 = r->sha256;
+          }
+        }
+      } else if (auto cached = s.cache.Find(FileIdentity::Of(d.stat))) {
+        e.sha256 = std::move(cached);
+      } else if (d.stat.size <= budget) {
+        if (platform::OpenNoFollow(d.real_path, false, &fd) == 0 && platform::Stat(fd.get(), &st) == 0) {
+          if (auto h = s.cache.Compute(fd.get(), FileIdentity::Of(st)); h.ok()) e.sha256 = *h;
+        }
+        budget -= d.stat.size;
+      } else {
+        s.cache.ComputeLater(d.real_path);
+      }
+    }
+    e.name = std::move(d.name);
+    entries.push_back(std::move(e));
+  }
+  SortEntries(&entries);
+  std::string shown = std::string(kFilePrefix) + rel + (rel.empty() ? "" : "/");
+  Response r;
+  if (json) {
+    r = Response::Json(200, RenderJsonListing(shown, entries));
+  } else {
+    std::string parent = rel.empty() ? std::string() : FileHref(req, DirName(rel), true) + token;
+    r = Response::Text(200, RenderHtmlListing(shown, parent, entries), "text/html; charset=utf-8");
+  }
+  r.headers.Set("Cache-Control", "no-cache");
+  return r;
+}
+
+Response Browse(Service& s, Request& req) {
+  auto rel = RequestPath(req, kFilePrefix);
+  if (!rel.ok()) return ToProblem(rel.status());
+  auto opened = s.root.Open(*rel);
+  if (!opened.ok()) return ToProblem(opened.status());
+  if (opened->stat.kind == platform::FileKind::kDirectory) {
+    auto format = req.Query("format");
+    return Listing(s, req, *rel, *opened, format && *format == "json");
+  }
+  Response r = Response::Redirect(302, req.origin.Url(std::string(kRawPrefix) + PercentEncodePath(*rel)) + TokenQuery(req));
+  r.headers.Set("Cache-Control", "no-cache");
+  return r;
+}
+
+// --- raw download ----------------------------------------------------------
+
+Response Raw(Service& s, Request& req) {
+  auto rel = RequestPath(req, kRawPrefix);
+  if (!rel.ok()) return ToProblem(rel.status());
+  auto opened = s.root.Open(*rel);
+  if (!opened.ok()) return ToProblem(opened.status());
+  if (opened->stat.kind == platform::FileKind::kDirectory) {
+    // A folder has no raw form: send the caller to its listing.
+    return Response::Redirect(302, req.origin.Url(std::string(kFilePrefix) + PercentEncodePath(*rel) +
+                                                  (rel->empty() ? "" : "/")) + TokenQuery(req));
+  }
+  const platform::FileStat& st = opened->stat;
+  Representation rep;
+  rep.mtime_seconds = Seconds(st.mtime_ns);
+  std::optional<Rendered> rendered;
+  std::optional<std::string> digest;
+  if (Templated(s, *rel, st)) {
+    auto r = Render(req, *opened);
+    if (!r.ok()) return ToProblem(r.status());
+    rendered = std::move(*r);
+    rep.size = rendered->body.size();
+    rep.etag = "\"" + rendered->sha256.substr(0, 32) + "\"";
+    digest = rendered->sha256;
+  } else {
+    rep.size = st.size;
+    rep.etag = FileETag(st.inode, st.size, st.mtime_ns);
+    digest = s.cache.Find(FileIdentity::Of(st));
+  }
+  Decision d = Evaluate(req, rep);
+  Response r;
+  if (d.status == 412) r = Problem(412, "the file changed: its validators no longer match the request's If-Match / If-Unmodified-Since");
+  if (d.status == 416)
+    r = Problem(416, "range not satisfiable: '" + std::string(BaseName(*rel)) + "' has " + std::to_string(rep.size) + " bytes");
+  r.status = d.status;
+  SetValidatorHeaders(rep, d, &r);
+  r.headers.Set("Cache-Control", "no-cache");
+  r.headers.Set("X-Content-Type-Options", "nosniff");
+  if (rendered) r.headers.Set("Vary", std::string(kTemplatedVary));
+  if (digest) {
+    r.headers.Set("X-Checksum-SHA256", *digest);
+    pki::Sha256::Digest raw{};
+    for (size_t i = 0; i < raw.size(); ++i) raw[i] = static_cast<uint8_t>(std::stoi(digest->substr(2 * i, 2), nullptr, 16));
+    r.headers.Set("Digest", "sha-256=" + pki::ToBase64(raw));
+  }
+  if (d.status != 200 && d.status != 206) return r;
+  r.headers.Set("Content-Type", std::string(ContentTypeFor(BaseName(*rel))));
+  if (rendered) {
+    r.body = rendered->body.substr(d.offset, d.length);
+    return r;
+  }
+  auto owner = std::make_shared<platform::Fd>(std::move(opened->fd));
+  int fd = owner->get();
+  r.file = FileBody{opened->real_path, d.offset, d.length, std::move(owner), fd};
+  return r;
+}
+
+// --- SHA-256 ---------------------------------------------------------------
+
+Response Sum(Service& s, Request& req) {
+  auto rel = RequestPath(req, kSumPrefix);
+  if (!rel.ok()) return ToProblem(rel.status());
+  auto opened = s.root.Open(*rel);
+  if (!opened.ok()) return ToProblem(opened.status());
+  if (opened->stat.kind != platform::FileKind::kRegular)
+    return Problem(400, "'/" + *rel + "' is a folder; ask for the SHA-256 of a file");
+  std::string hex;
+  if (Templated(s, *rel, opened->stat)) {
+    auto r = Render(req, *opened);
+    if (!r.ok()) return ToProblem(r.status());
+    hex = r->sha256;
+  } else {
+    auto h = s.cache.Compute(opened->fd.get(), FileIdentity::Of(opened->stat));
+    if (!h.ok()) return ToProblem(h.status());
+    hex = *h;
+  }
+  // The sha256sum(1) line format: a script can check it with one split.
+  Response r = Response::Text(200, hex + "  " + std::string(BaseName(*rel)) + "\n");
+  r.headers.Set("X-Checksum-SHA256", hex);
+  r.headers.Set("Cache-Control", "no-cache");
+  return r;
+}
+
+// --- admin -----------------------------------------------------------------
+
+Response AdminList(Service& s, Request& req) {
+  auto rel = RequestPath(req, kAdminPrefix);
+  if (!rel.ok()) return ToProblem(rel.status());
+  auto opened = s.root.Open(*rel);
+  if (!opened.ok()) return ToProblem(opened.status());
+  if (opened->stat.kind == platform::FileKind::kDirectory) return Listing(s, req, *rel, *opened, true);
+  const auto& st = opened->stat;
+  boost::json::object o;
+  o["name"] = std::string(BaseName(*rel));
+  o["type"] = "file";
+  o["size"] = st.size;
+  o["mtime"] = FormatHttpDate(Seconds(st.mtime_ns));
+  if (auto h = s.cache.Find(FileIdentity::Of(st))) o["sha256"] = *h;
+  else o["sha256"] = nullptr;
+  o["href"] = FileHref(req, *rel, false);
+  return Response::Json(200, boost::json::serialize(o));
+}
+
+Response Upload(Service& s, Request& req) {
+  auto rel = RequestPath(req, kAdminPrefix);
+  if (!rel.ok()) return ToProblem(rel.status());
+  uint64_t limit = s.options->max_upload_bytes;
+  if (req.body.size() > limit)
+    return Problem(413, "upload is " + std::to_string(req.body.size()) + " bytes; the limit is " +
+                            std::to_string(limit) + " (max_upload_bytes)");
+  auto writer = UploadWriter::Begin(s.root, *rel, limit);
+  if (!writer.ok()) return ToProblem(writer.status());
+  // Fed in chunks, as a streaming body will be.
+  std::string_view body = req.body;
+  constexpr size_t kChunk = 1 << 20;
+  for (size_t i = 0; i < body.size(); i += kChunk) {
+    Status st = (*writer)->Append(body.substr(i, kChunk));
+    if (!st.ok()) return (*writer)->too_large() ? Problem(413, st.message()) : ToProblem(st);
+  }
+  bool overwrite = !(req.Query("overwrite") && (*req.Query("overwrite") == "0" || *req.Query("overwrite") == "false"));
+  if (auto inm = req.headers.Get("If-None-Match"); inm && Trim(*inm) == "*") overwrite = false;
+  auto done = (*writer)->Commit(overwrite, &s.cache);
+  if (!done.ok()) return ToProblem(done.status());
+  boost::json::object o;
+  o["path"] = "/" + *rel;
+  o["size"] = done->size;
+  o["sha256"] = done->sha256;
+  o["replaced"] = done->replaced;
+  o["href"] = FileHref(req, *rel, false);
+  Response r = Response::Json(done->replaced ? 200 : 201, boost::json::serialize(o));
+  r.headers.Set("Location", req.origin.Url(std::string(kFilePrefix) + PercentEncodePath(*rel)));
+  return r;
+}
+
+// The JSON object body of an admin request, or a 400 problem.
+Result<boost::json::object> JsonBody(const Request& req) {
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(req.body, ec);
+  if (ec || !v.is_object())
+    return Status::InvalidArgument("body must be a JSON object" + (ec ? ": " + ec.message() : std::string()));
+  return v.as_object();
+}
+
+Result<std::string> JsonPath(const boost::json::object& o, std::string_view field) {
+  const boost::json::value* v = o.if_contains(field);
+  if (!v || !v->is_string()) return Status::InvalidArgument("field '" + std::string(field) + "' must be a path string");
+  std::string_view p = v->as_string();
+  while (!p.empty() && p.front() == '/') p.remove_prefix(1);  // "/Apps/x" and "Apps/x" alike
+  return CheckContentPath(p, "");
+}
+
+Response MakeFolderRoute(Service& s, Request& req) {
+  auto body = JsonBody(req);
+  if (!body.ok()) return ToProblem(body.status());
+  auto rel = JsonPath(*body, "path");
+  if (!rel.ok()) return ToProblem(rel.status());
+  if (Status st = MakeFolder(s.root, *rel); !st.ok()) return ToProblem(st);
+  return Response::Json(201, "{\"path\":\"" + JsonEscape("/" + *rel) + "\"}");
+}
+
+Response RenameRoute(Service& s, Request& req) {
+  auto body = JsonBody(req);
+  if (!body.ok()) return ToProblem(body.status());
+  auto from = JsonPath(*body, "from");
+  if (!from.ok()) return ToProblem(from.status());
+  auto to = JsonPath(*body, "to");
+  if (!to.ok()) return ToProblem(to.status());
+  bool overwrite = false;
+  if (const auto* v = body->if_contains("overwrite"); v && v->is_bool()) overwrite = v->as_bool();
+  if (Status st = Rename(s.root, *from, *to, overwrite); !st.ok()) return ToProblem(st);
+  return Response::Json(200, "{\"from\":\"" + JsonEscape("/" + *from) + "\",\"to\":\"" + JsonEscape("/" + *to) + "\"}");
+}
+
+Response DeleteRoute(Service& s, Request& req) {
+  auto rel = RequestPath(req, kAdminPrefix);
+  if (!rel.ok()) return ToProblem(rel.status());
+  if (Status st = Delete(s.root, *rel, TruthyQuery(req, "recursive")); !st.ok()) return ToProblem(st);
+  Response r;
+  r.status = 204;
+  return r;
+}
+
+}  // namespace
+
+void RegisterContentRoutes(Router& router, std::shared_ptr<const ContentOptions> options) {
+  auto s = std::make_shared<Service>(options);
+  auto bind = [s](Response (*f)(Service&, Request&)) { return [s, f](Request& r) { return f(*s, r); }; };
+  auto content = [](std::string summary) {
+    RouteOptions o;
+    o.group = RouteGroup::kContent;
+    o.summary = std::move(summary);
+    o.blocking = true;  // disk reads, hashing
+    return o;
+  };
+  auto admin = [](std::string summary, uint64_t max_body = 0) {
+    RouteOptions o;
+    o.group = RouteGroup::kAdmin;
+    o.summary = std::move(summary);
+    o.max_body_bytes = max_body;
+    o.blocking = true;  // fsync
+    return o;
+  };
+  // Specific prefixes first: the router takes the first parameterised match.
+  router.Add("GET", "/file/raw/{*path}", bind(Raw), content("content file (ranges, conditionals)"));
+  router.Add("GET", "/file/sha256/{*path}", bind(Sum), content("content file SHA-256 (sha256sum line)"));
+  router.Add("GET", "/file", bind(Browse), content("content root listing"));
+  router.Add("GET", "/file/{*path}", bind(Browse), content("content listing, or 302 to /file/raw/"));
+  router.Add("GET", "/api/v1/admin/files", bind(AdminList), admin("content root listing (JSON)"));
+  router.Add("GET", "/api/v1/admin/files/{*path}", bind(AdminList), admin("content listing or file metadata (JSON)"));
+  router.Add("POST", "/api/v1/admin/files/mkdir", bind(MakeFolderRoute), admin("create a content folder {path}"));
+  router.Add("POST", "/api/v1/admin/files/rename", bind(RenameRoute), admin("rename/move content {from,to}"));
+  router.Add("PUT", "/api/v1/admin/files/{*path}", bind(Upload),
+             admin("upload a content file (temp, fsync, rename)", options->max_upload_bytes));
+  router.Add("DELETE", "/api/v1/admin/files/{*path}", bind(DeleteRoute), admin("delete content (?recursive=1)"));
+  if (!options->token.empty()) router.SetAccessCheck(RouteGroup::kContent, access::FileTokenCheck(options->token));
+}
+
+}  // namespace provisiond::api::content
