@@ -1,0 +1,522 @@
+#include "store/csv/csv_store.h"
+
+#include <algorithm>
+
+#include "base/strings.h"
+
+namespace provisiond::store {
+
+using model::App;
+using model::Computer;
+using model::DriverRule;
+using model::Locale;
+using model::Tables;
+
+namespace {
+
+Status StaleVersion(std::string_view what, std::string_view key, uint64_t stored, uint64_t expected) {
+  return Status::Conflict(std::string(what) + " '" + std::string(key) + "' is at version " + std::to_string(stored) +
+                          ", not " + std::to_string(expected) +
+                          " (someone changed it meanwhile); re-read it and apply your change again");
+}
+
+Status CheckPattern(const Pattern& p, std::string_view field) {
+  if (p.empty()) return Status::Ok();
+  auto c = Pattern::Compile(p.source());
+  if (!c.ok()) return Status::InvalidArgument(std::string(field) + ": " + c.status().message());
+  return Status::Ok();
+}
+
+bool IsTempName(const std::string& name) { return name.find(".csv.tmp.") != std::string::npos; }
+
+}  // namespace
+
+CsvStore::CsvStore(const CsvStoreOptions& options)
+    : options_(options), fs_(options.fs != nullptr ? *options.fs : platform::PosixFs()) {
+  if (!options_.log) options_.log = [](LogLevel l, const std::string& m) { Log(l, m); };
+  if (!options_.clock) options_.clock = [] { return Now(); };
+}
+
+Result<std::unique_ptr<CsvStore>> CsvStore::Open(const CsvStoreOptions& options) {
+  std::unique_ptr<CsvStore> s(new CsvStore(options));
+  const std::string& dir = s->options_.data_dir;
+  if (auto e = s->fs_.MakeDirs(dir); !e.ok()) return Status::IoError(e.path, e.ToString());
+  // Temp files left by a crash between create and rename are garbage.
+  std::vector<std::string> names;
+  if (auto e = s->fs_.ListDir(dir, &names); !e.ok()) return Status::IoError(e.path, e.ToString());
+  for (const auto& n : names)
+    if (IsTempName(n)) (void)s->fs_.Remove(dir + "/" + n);
+
+  LoadedDir loaded = LoadDataDir(s->fs_, dir);
+  if (!loaded.errors.empty()) {
+    std::string m;
+    for (const auto& e : loaded.errors) m += (m.empty() ? "" : "; ") + FormatSourceError(e);
+    return Status::InvalidArgument(m);
+  }
+  auto tables = std::make_shared<Tables>(std::move(loaded.tables));
+  tables->generation = 1;
+  tables->BuildIndexes();
+  s->files_ = std::move(loaded.files);
+  s->loaded_at_ = s->options_.clock();
+  s->snapshot_.store(std::move(tables));
+
+  JournalOptions jo;
+  jo.dir = dir + "/deployments";
+  jo.retention_days = s->options_.journal_retention_days;
+  jo.fsync = s->options_.fsync;
+  jo.clock = s->options_.clock;
+  jo.log = s->options_.log;
+  jo.fs = &s->fs_;
+  PV_ASSIGN_OR_RETURN(s->journal_, DeploymentJournal::Open(jo));
+  s->retention_day_ = FormatDay(s->options_.clock());
+
+  if (s->options_.reload_interval.count() > 0) s->watcher_ = std::thread([p = s.get()] { p->WatchLoop(); });
+  return s;
+}
+
+CsvStore::~CsvStore() {
+  {
+    std::lock_guard lock(watch_mu_);
+    stopping_ = true;
+  }
+  watch_cv_.notify_all();
+  if (watcher_.joinable()) watcher_.join();
+}
+
+std::shared_ptr<const Tables> CsvStore::Snapshot() const { return snapshot_.load(std::memory_order_acquire); }
+
+StoreHealth CsvStore::Health() const {
+  auto snap = Snapshot();
+  StoreHealth h;
+  h.backend = "csv";
+  h.location = options_.data_dir;
+  h.generation = snap->generation;
+  h.warnings = snap->warnings;
+  std::lock_guard lock(write_mu_);
+  h.loaded_at = loaded_at_;
+  for (const auto& [id, e] : errors_) h.errors.push_back(e);
+  return h;
+}
+
+void CsvStore::Report(LogLevel level, const std::string& message) const { options_.log(level, message); }
+
+std::string CsvStore::PathOf(TableId id) const { return options_.data_dir + "/" + std::string(FileNameOf(id)); }
+
+void CsvStore::Publish(std::shared_ptr<Tables> next) {
+  snapshot_.store(std::shared_ptr<const Tables>(std::move(next)), std::memory_order_release);
+}
+
+std::shared_ptr<Tables> CsvStore::CopyLocked() const { return std::make_shared<Tables>(*Snapshot()); }
+
+void CsvStore::ReloadIfChangedLocked() {
+  bool changed = false;
+  for (TableId id : kAllTables) {
+    platform::FsStat st;
+    if (auto e = fs_.Stat(PathOf(id), &st); !e.ok() || !(st == files_[id].stat)) changed = true;
+  }
+  if (!changed) return;
+  LoadedDir loaded = LoadDataDir(fs_, options_.data_dir);
+  for (TableId id : kAllTables) {
+    if (files_[id].stat.exists && !loaded.files[id].stat.exists) {
+      SourceError e;
+      e.source = std::string(FileNameOf(id));
+      e.reason = "the file disappeared; restore it (the previous data keeps serving)";
+      loaded.errors.push_back(std::move(e));
+    }
+  }
+  if (!loaded.errors.empty()) {
+    std::map<TableId, SourceError> errors;
+    for (auto& e : loaded.errors) {
+      auto id = *TableOfFile(e.source);
+      auto old = errors_.find(id);
+      if (old != errors_.end() && old->second.reason == e.reason && old->second.line == e.line) {
+        e.at = old->second.at;  // the same problem seen again: keep when it was first seen
+      } else {
+        e.at = options_.clock();
+        Report(LogLevel::kError, "refused external edit, previous data keeps serving: " + FormatSourceError(e));
+      }
+      errors[id] = std::move(e);
+    }
+    for (TableId id : kAllTables) {
+      // Remember what we saw so the same content is not re-read every poll;
+      // a changed file we could not load is pending: writes must not clobber it.
+      if (!(loaded.files[id].stat == files_[id].stat) && !errors.contains(id)) pending_[id] = true;
+      files_[id].stat = loaded.files[id].stat;
+    }
+    errors_ = std::move(errors);
+    return;
+  }
+  auto cur = Snapshot();
+  auto next = std::make_shared<Tables>(std::move(loaded.tables));
+  CarryVersions(*cur, next.get());
+  next->generation = cur->generation + 1;
+  next->BuildIndexes();
+  files_ = std::move(loaded.files);
+  if (!errors_.empty()) Report(LogLevel::kInfo, "data files valid again; refused edits cleared");
+  errors_.clear();
+  pending_.clear();
+  loaded_at_ = options_.clock();
+  Publish(std::move(next));
+  Report(LogLevel::kInfo, "reloaded data directory " + options_.data_dir + " after an external edit");
+}
+
+void CsvStore::PollOnce() {
+  {
+    std::lock_guard lock(write_mu_);
+    ReloadIfChangedLocked();
+  }
+  std::string today = FormatDay(options_.clock());
+  if (today != retention_day_) {
+    retention_day_ = today;
+    if (Status s = journal_->ApplyRetention(); !s.ok()) Report(LogLevel::kWarning, "journal retention: " + s.message());
+  }
+}
+
+void CsvStore::ReloadNowForTesting() { PollOnce(); }
+
+void CsvStore::WatchLoop() {
+  std::unique_lock lock(watch_mu_);
+  while (!stopping_) {
+    if (watch_cv_.wait_for(lock, options_.reload_interval, [this] { return stopping_; })) break;
+    lock.unlock();
+    PollOnce();
+    lock.lock();
+  }
+}
+
+Status CsvStore::BeginWriteLocked(TableId id) {
+  ReloadIfChangedLocked();
+  if (auto it = errors_.find(id); it != errors_.end())
+    return Status::FailedPrecondition(FormatSourceError(it->second) +
+                                      "; the file holds a refused edit: fix or restore it, then retry");
+  if (pending_.contains(id)) {
+    std::string others;
+    for (const auto& [eid, e] : errors_) others += (others.empty() ? "" : "; ") + FormatSourceError(e);
+    return Status::FailedPrecondition(std::string(FileNameOf(id)) +
+                                      " was changed on disk but not loaded because another file is invalid (" +
+                                      others + "); fix that file, then retry");
+  }
+  return Status::Ok();
+}
+
+Status CsvStore::CommitLocked(TableId id, std::shared_ptr<Tables> next) {
+  auto cur = Snapshot();
+  next->generation = cur->generation + 1;
+  ComputeWarnings(next.get());
+  next->BuildIndexes();
+  FileMeta& meta = files_[id];
+  CsvTable table = EncodeTable(id, *next, meta.header);
+  CsvWriteOptions wo;
+  wo.newline = "\n";
+  const std::string path = PathOf(id);
+  auto e = platform::ReplaceFile(fs_, path, WriteCsv(table, wo), options_.fsync);
+  if (!e.ok()) {
+    if (e.step == "fsync dir") {
+      // The rename happened but may not survive a power loss, and the caller
+      // is told it failed: put the previous rows back so disk matches memory.
+      (void)platform::ReplaceFile(fs_, path, EncodeFile(id, *cur, meta.header), options_.fsync);
+    }
+    (void)fs_.Stat(path, &meta.stat);  // our own change: not an external edit
+    return Status::IoError(path, e.ToString() + "; nothing was changed, retry later");
+  }
+  (void)fs_.Stat(path, &meta.stat);
+  meta.header = table.header;
+  Publish(std::move(next));
+  return Status::Ok();
+}
+
+// ---- computers ------------------------------------------------------------
+
+Result<Computer> CsvStore::PutComputer(Computer c, std::optional<uint64_t> expected_version) {
+  c.serial = std::string(Trim(c.serial));
+  if (c.serial.empty()) return Status::InvalidArgument("serial: empty; give the BIOS serial number");
+  std::lock_guard lock(write_mu_);
+  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kComputers));
+  auto cur = Snapshot();
+  if (!Trim(c.type).empty() && cur->AppsOfType(c.type).empty())
+    return Status::InvalidArgument("type: '" + c.type + "' does not exist; create the type first or use one of: " +
+                                   Join(cur->TypeNames(), ", "));
+  const Computer* old = cur->FindComputerBySerial(c.serial);
+  if (!expected_version && old != nullptr)
+    return Status::Conflict("computer '" + c.serial + "' exists (version " + std::to_string(old->version) +
+                            "); update it with its version instead");
+  if (expected_version && old == nullptr) return Status::NotFound("no computer with serial '" + c.serial + "'");
+  if (expected_version && old->version != *expected_version)
+    return StaleVersion("computer", c.serial, old->version, *expected_version);
+  auto next = CopyLocked();
+  if (old != nullptr) {
+    if (c.extra.empty()) c.extra = old->extra;  // unknown columns survive an API edit
+    c.version = old->version + 1;
+    next->computers[static_cast<size_t>(old - cur->computers.data())] = c;
+  } else {
+    c.version = 1;
+    next->computers.push_back(c);
+  }
+  PV_RETURN_IF_ERROR(CommitLocked(TableId::kComputers, std::move(next)));
+  return c;
+}
+
+Status CsvStore::DeleteComputer(std::string_view serial, uint64_t expected_version) {
+  std::lock_guard lock(write_mu_);
+  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kComputers));
+  auto cur = Snapshot();
+  const Computer* old = cur->FindComputerBySerial(serial);
+  if (old == nullptr) return Status::NotFound("no computer with serial '" + std::string(Trim(serial)) + "'");
+  if (old->version != expected_version) return StaleVersion("computer", old->serial, old->version, expected_version);
+  auto next = CopyLocked();
+  next->computers.erase(next->computers.begin() + (old - cur->computers.data()));
+  return CommitLocked(TableId::kComputers, std::move(next));
+}
+
+// ---- apps -----------------------------------------------------------------
+
+Result<App> CsvStore::PutApp(App app, std::optional<uint64_t> expected_version) {
+  app.name = std::string(Trim(app.name));
+  if (app.name.empty()) return Status::InvalidArgument("name: empty; give the application a name");
+  for (const auto& p : app.allowed_models) {
+    PV_RETURN_IF_ERROR(CheckPattern(p, "allowed_models"));
+    if (p.source().find(';') != std::string::npos)
+      return Status::InvalidArgument("allowed_models: '" + p.source() +
+                                     "' contains ';', the list separator; split it into several regexes");
+  }
+  PV_RETURN_IF_ERROR(CheckPattern(app.os_filter, "os_filter"));
+  std::lock_guard lock(write_mu_);
+  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kApps));
+  auto cur = Snapshot();
+  const App* old = cur->FindApp(app.name);
+  if (!expected_version && old != nullptr)
+    return Status::Conflict("application '" + app.name + "' exists (version " + std::to_string(old->version) +
+                            "); update it with its version instead");
+  if (expected_version && old == nullptr) return Status::NotFound("no application '" + app.name + "'");
+  if (expected_version && old->version != *expected_version)
+    return StaleVersion("application", app.name, old->version, *expected_version);
+  auto next = CopyLocked();
+  if (old != nullptr) {
+    if (app.extra.empty()) app.extra = old->extra;
+    app.version = old->version + 1;
+    next->apps[static_cast<size_t>(old - cur->apps.data())] = app;
+  } else {
+    app.version = 1;
+    next->apps.push_back(app);
+  }
+  PV_RETURN_IF_ERROR(CommitLocked(TableId::kApps, std::move(next)));
+  return app;
+}
+
+Status CsvStore::DeleteApp(std::string_view name, uint64_t expected_version) {
+  std::lock_guard lock(write_mu_);
+  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kApps));
+  auto cur = Snapshot();
+  const App* old = cur->FindApp(name);
+  if (old == nullptr) return Status::NotFound("no application '" + std::string(Trim(name)) + "'");
+  if (old->version != expected_version) return StaleVersion("application", old->name, old->version, expected_version);
+  std::vector<std::string> users;
+  for (const auto& ta : cur->type_apps)
+    if (IEquals(Trim(ta.application), old->name) &&
+        std::find(users.begin(), users.end(), ta.type) == users.end())
+      users.push_back(ta.type);
+  if (!users.empty())
+    return Status::InvalidArgument("application '" + old->name + "' is used by type(s) " + Join(users, ", ") +
+                                   "; remove it from those types first");
+  auto next = CopyLocked();
+  next->apps.erase(next->apps.begin() + (old - cur->apps.data()));
+  return CommitLocked(TableId::kApps, std::move(next));
+}
+
+// ---- types ----------------------------------------------------------------
+
+Result<uint64_t> CsvStore::SetTypeApps(std::string_view type_in, std::vector<std::string> apps,
+                                       std::optional<uint64_t> expected_version) {
+  std::string type(Trim(type_in));
+  if (type.empty()) return Status::InvalidArgument("type: empty; give the type a name");
+  if (apps.empty()) return Status::InvalidArgument("applications: empty; a type needs at least one (or delete it)");
+  std::lock_guard lock(write_mu_);
+  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kTypeApps));
+  auto cur = Snapshot();
+  std::vector<std::string> seen;
+  for (auto& a : apps) {
+    a = std::string(Trim(a));
+    const App* app = cur->FindApp(a);
+    if (app == nullptr)
+      return Status::InvalidArgument("applications: '" + a + "' does not exist in apps.csv; create it first");
+    for (const auto& s : seen)
+      if (IEquals(s, a)) return Status::InvalidArgument("applications: '" + a + "' is listed twice; keep one");
+    seen.push_back(a);
+  }
+  uint64_t stored = TypeVersion(*cur, type);
+  if (!expected_version && stored != 0)
+    return Status::Conflict("type '" + type + "' exists (version " + std::to_string(stored) +
+                            "); update it with its version instead");
+  if (expected_version && stored == 0) return Status::NotFound("no type '" + type + "'");
+  if (expected_version && stored != *expected_version) return StaleVersion("type", type, stored, *expected_version);
+  auto next = CopyLocked();
+  const std::string key = ToUpper(type);
+  // New rows go where the type's first row was, so the file stays grouped.
+  std::vector<model::TypeApp> rows;
+  size_t insert_at = std::string::npos;
+  std::vector<model::TypeApp> old_rows;
+  for (auto& ta : next->type_apps) {
+    if (ToUpper(Trim(ta.type)) == key) {
+      if (insert_at == std::string::npos) insert_at = rows.size();
+      old_rows.push_back(std::move(ta));
+    } else {
+      rows.push_back(std::move(ta));
+    }
+  }
+  if (insert_at == std::string::npos) insert_at = rows.size();
+  std::vector<model::TypeApp> fresh;
+  for (const auto& a : apps) {
+    model::TypeApp ta;
+    ta.type = old_rows.empty() ? type : old_rows.front().type;  // keep the file's spelling
+    ta.application = a;
+    for (const auto& o : old_rows)
+      if (IEquals(Trim(o.application), a)) ta.extra = o.extra;
+    fresh.push_back(std::move(ta));
+  }
+  rows.insert(rows.begin() + static_cast<std::ptrdiff_t>(insert_at), fresh.begin(), fresh.end());
+  next->type_apps = std::move(rows);
+  uint64_t version = TypeVersion(*next, type);
+  PV_RETURN_IF_ERROR(CommitLocked(TableId::kTypeApps, std::move(next)));
+  return version;
+}
+
+Status CsvStore::DeleteType(std::string_view type_in, uint64_t expected_version) {
+  std::string type(Trim(type_in));
+  std::lock_guard lock(write_mu_);
+  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kTypeApps));
+  auto cur = Snapshot();
+  uint64_t stored = TypeVersion(*cur, type);
+  if (stored == 0) return Status::NotFound("no type '" + type + "'");
+  if (stored != expected_version) return StaleVersion("type", type, stored, expected_version);
+  const std::string key = ToUpper(type);
+  size_t users = 0;
+  std::string first;
+  for (const auto& c : cur->computers)
+    if (ToUpper(Trim(c.type)) == key && users++ == 0) first = c.serial;
+  if (users > 0)
+    return Status::InvalidArgument("type '" + type + "' is used by " + std::to_string(users) +
+                                   " computer(s), e.g. '" + first + "'; move them to another type first");
+  auto next = CopyLocked();
+  std::erase_if(next->type_apps, [&](const model::TypeApp& ta) { return ToUpper(Trim(ta.type)) == key; });
+  return CommitLocked(TableId::kTypeApps, std::move(next));
+}
+
+// ---- drivers --------------------------------------------------------------
+
+Result<DriverRule> CsvStore::PutDriverRule(DriverRule rule, std::optional<uint64_t> expected_version) {
+  PV_RETURN_IF_ERROR(CheckPattern(rule.model_regex, "model_regex"));
+  PV_RETURN_IF_ERROR(CheckPattern(rule.os_regex, "os_regex"));
+  if (rule.bundle_id && Trim(*rule.bundle_id).empty()) rule.bundle_id.reset();
+  std::lock_guard lock(write_mu_);
+  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kDrivers));
+  auto cur = Snapshot();
+  auto next = CopyLocked();
+  if (!expected_version) {
+    rule.id = next->drivers.size() + 1;
+    rule.version = 1;
+    next->drivers.push_back(rule);
+  } else {
+    if (rule.id == 0 || rule.id > cur->drivers.size())
+      return Status::NotFound("no driver rule with id " + std::to_string(rule.id));
+    const DriverRule& old = cur->drivers[rule.id - 1];
+    if (old.version != *expected_version)
+      return StaleVersion("driver rule", std::to_string(rule.id), old.version, *expected_version);
+    if (rule.extra.empty()) rule.extra = old.extra;
+    rule.version = old.version + 1;
+    next->drivers[rule.id - 1] = rule;
+  }
+  PV_RETURN_IF_ERROR(CommitLocked(TableId::kDrivers, std::move(next)));
+  return rule;
+}
+
+Status CsvStore::DeleteDriverRule(uint64_t id, uint64_t expected_version) {
+  std::lock_guard lock(write_mu_);
+  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kDrivers));
+  auto cur = Snapshot();
+  if (id == 0 || id > cur->drivers.size()) return Status::NotFound("no driver rule with id " + std::to_string(id));
+  const DriverRule& old = cur->drivers[id - 1];
+  if (old.version != expected_version)
+    return StaleVersion("driver rule", std::to_string(id), old.version, expected_version);
+  auto next = CopyLocked();
+  next->drivers.erase(next->drivers.begin() + static_cast<std::ptrdiff_t>(id - 1));
+  // Ids are row numbers: the rules after it move up. Their versions grow so a
+  // client still holding an old id gets a conflict, not someone else's rule.
+  for (size_t i = id - 1; i < next->drivers.size(); ++i) {
+    next->drivers[i].id = i + 1;
+    next->drivers[i].version += 1;
+  }
+  return CommitLocked(TableId::kDrivers, std::move(next));
+}
+
+// ---- config, locales ------------------------------------------------------
+
+Status CsvStore::SetConfig(std::string_view key_in, std::string_view value) {
+  std::string key(Trim(key_in));
+  if (key.empty()) return Status::InvalidArgument("key: empty; name the setting");
+  std::lock_guard lock(write_mu_);
+  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kConfig));
+  auto next = CopyLocked();
+  bool found = false;
+  for (auto& [k, v] : next->config)
+    if (IEquals(k, key)) {
+      v = std::string(value);
+      found = true;
+    }
+  if (!found) next->config.emplace_back(key, std::string(value));
+  return CommitLocked(TableId::kConfig, std::move(next));
+}
+
+Result<Locale> CsvStore::PutLocale(Locale locale, std::optional<uint64_t> expected_version) {
+  locale.country = ToUpper(Trim(locale.country));
+  if (locale.country.empty()) return Status::InvalidArgument("country: empty; give an ISO 3166 code, e.g. FR");
+  std::lock_guard lock(write_mu_);
+  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kLocales));
+  auto cur = Snapshot();
+  const Locale* old = cur->FindLocale(locale.country);
+  if (!expected_version && old != nullptr)
+    return Status::Conflict("locale '" + locale.country + "' exists (version " + std::to_string(old->version) +
+                            "); update it with its version instead");
+  if (expected_version && old == nullptr) return Status::NotFound("no locale for country '" + locale.country + "'");
+  if (expected_version && old->version != *expected_version)
+    return StaleVersion("locale", locale.country, old->version, *expected_version);
+  auto next = CopyLocked();
+  if (old != nullptr) {
+    if (locale.extra.empty()) locale.extra = old->extra;
+    locale.country = old->country;
+    locale.version = old->version + 1;
+    next->locales[static_cast<size_t>(old - cur->locales.data())] = locale;
+  } else {
+    locale.version = 1;
+    next->locales.push_back(locale);
+  }
+  PV_RETURN_IF_ERROR(CommitLocked(TableId::kLocales, std::move(next)));
+  return locale;
+}
+
+Status CsvStore::DeleteLocale(std::string_view country, uint64_t expected_version) {
+  std::lock_guard lock(write_mu_);
+  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kLocales));
+  auto cur = Snapshot();
+  const Locale* old = cur->FindLocale(country);
+  if (old == nullptr) return Status::NotFound("no locale for country '" + std::string(Trim(country)) + "'");
+  if (old->version != expected_version) return StaleVersion("locale", old->country, old->version, expected_version);
+  auto next = CopyLocked();
+  next->locales.erase(next->locales.begin() + (old - cur->locales.data()));
+  return CommitLocked(TableId::kLocales, std::move(next));
+}
+
+// ---- deployments ----------------------------------------------------------
+
+Result<model::Deployment> CsvStore::CreateDeployment(model::Deployment d) { return journal_->Create(std::move(d)); }
+Result<model::Deployment> CsvStore::UpdateDeployment(model::Deployment d) { return journal_->Update(std::move(d)); }
+Result<bool> CsvStore::AppendEvent(model::DeploymentEvent e) { return journal_->Append(std::move(e)); }
+Result<model::Deployment> CsvStore::GetDeployment(std::string_view id) const { return journal_->Get(id); }
+Result<std::vector<model::DeploymentEvent>> CsvStore::EventsOf(std::string_view id) const {
+  return journal_->EventsOf(id);
+}
+Result<DeploymentPage> CsvStore::ListDeployments(const DeploymentQuery& query) const { return journal_->List(query); }
+Result<std::optional<model::Deployment>> CsvStore::LatestDeploymentForSerial(std::string_view serial) const {
+  return journal_->LatestForSerial(serial);
+}
+
+}  // namespace provisiond::store

@@ -1,0 +1,117 @@
+// CsvStore: the Store on a data directory of CSV files (doc/csv_format.md),
+// a drop-in for the original service's data_csv/. Writes are durable
+// (temp, fsync, rename, fsync dir) and rewrite only the changed table's
+// file; external edits are noticed by polling, validated as a whole and
+// swapped in atomically, or refused with file/line/column while the previous
+// snapshot keeps serving. Deployments go to append-only daily journals.
+//
+// Safe from any thread: Snapshot() is a lock-free atomic load; table writes
+// and reloads are serialised by one mutex; deployments by another.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "base/log.h"
+#include "platform/fs.h"
+#include "store/csv/journal.h"
+#include "store/csv/tables_csv.h"
+#include "store/store.h"
+
+namespace provisiond::store {
+
+struct CsvStoreOptions {
+  std::string data_dir = "data";
+  // How often files are checked for external edits; 0 disables the watcher
+  // (tests call ReloadNowForTesting()). A change is noticed within 2 intervals.
+  std::chrono::milliseconds reload_interval{1000};
+  int journal_retention_days = 90;  // journal files older than this are deleted
+  bool fsync = true;  // false: faster, may lose the last writes on power loss
+  // Receives reload errors and journal warnings; default: base/log.h.
+  std::function<void(LogLevel, const std::string&)> log;
+  // Clock for journal day files and retention; default: Now().
+  std::function<Timestamp()> clock;
+  // File system; default platform::PosixFs(). Must outlive the store.
+  platform::Fs* fs = nullptr;
+};
+
+class CsvStore final : public Store {
+ public:
+  // Loads every file (missing ones = empty tables) and replays the journals.
+  // Fails (kInvalidArgument with file:line:column) if any file is invalid:
+  // a service must not start on data it cannot read. Starts the watcher.
+  static Result<std::unique_ptr<CsvStore>> Open(const CsvStoreOptions& options);
+  ~CsvStore() override;  // stops the watcher
+
+  std::shared_ptr<const model::Tables> Snapshot() const override;
+  StoreHealth Health() const override;
+
+  Result<model::Computer> PutComputer(model::Computer c, std::optional<uint64_t> expected_version) override;
+  Status DeleteComputer(std::string_view serial, uint64_t expected_version) override;
+  Result<model::App> PutApp(model::App app, std::optional<uint64_t> expected_version) override;
+  Status DeleteApp(std::string_view name, uint64_t expected_version) override;
+  Result<uint64_t> SetTypeApps(std::string_view type, std::vector<std::string> apps,
+                               std::optional<uint64_t> expected_version) override;
+  Status DeleteType(std::string_view type, uint64_t expected_version) override;
+  Result<model::DriverRule> PutDriverRule(model::DriverRule rule,
+                                          std::optional<uint64_t> expected_version) override;
+  Status DeleteDriverRule(uint64_t id, uint64_t expected_version) override;
+  Status SetConfig(std::string_view key, std::string_view value) override;
+  Result<model::Locale> PutLocale(model::Locale locale, std::optional<uint64_t> expected_version) override;
+  Status DeleteLocale(std::string_view country, uint64_t expected_version) override;
+
+  Result<model::Deployment> CreateDeployment(model::Deployment d) override;
+  Result<model::Deployment> UpdateDeployment(model::Deployment d) override;
+  Result<bool> AppendEvent(model::DeploymentEvent e) override;
+  Result<model::Deployment> GetDeployment(std::string_view id) const override;
+  Result<std::vector<model::DeploymentEvent>> EventsOf(std::string_view id) const override;
+  Result<DeploymentPage> ListDeployments(const DeploymentQuery& query) const override;
+  Result<std::optional<model::Deployment>> LatestDeploymentForSerial(std::string_view serial) const override;
+
+  // One watcher pass now: reloads if any file changed, applies retention.
+  void ReloadNowForTesting();
+
+ private:
+  explicit CsvStore(const CsvStoreOptions& options);
+
+  // Writes table `id` of `next` (a modified copy of the snapshot) durably,
+  // then publishes `next`. REQUIRES: write_mu_ held. On error nothing changed.
+  Status CommitLocked(TableId id, std::shared_ptr<model::Tables> next);
+  // Loads external edits first (so a write never overwrites one), then
+  // refuses a table whose file holds a refused or not-yet-loaded edit.
+  Status BeginWriteLocked(TableId id);
+  void ReloadIfChangedLocked();
+  std::shared_ptr<model::Tables> CopyLocked() const;
+  void Publish(std::shared_ptr<model::Tables> next);
+  void PollOnce();
+  void WatchLoop();
+  void Report(LogLevel level, const std::string& message) const;
+  std::string PathOf(TableId id) const;
+
+  CsvStoreOptions options_;
+  platform::Fs& fs_;
+  std::atomic<std::shared_ptr<const model::Tables>> snapshot_;
+
+  mutable std::mutex write_mu_;  // table writes, reloads, the fields below
+  std::map<TableId, FileMeta> files_;         // what we last loaded or wrote
+  std::map<TableId, SourceError> errors_;     // refused external edits
+  std::map<TableId, bool> pending_;           // changed on disk, not loaded (another file is invalid)
+  std::string retention_day_;                 // day retention last ran
+  Timestamp loaded_at_{};
+
+  std::unique_ptr<DeploymentJournal> journal_;
+
+  std::mutex watch_mu_;
+  std::condition_variable watch_cv_;
+  bool stopping_ = false;
+  std::thread watcher_;
+};
+
+}  // namespace provisiond::store

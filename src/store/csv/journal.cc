@@ -1,0 +1,407 @@
+#include "store/csv/journal.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "base/strings.h"
+#include "store/csv/csv_codec.h"
+
+namespace provisiond::store {
+
+const char kDeploymentsHeader[] =
+    "id,serial,computer_name,model,type,client_address,tls,tls_version,source,started,last_heartbeat,"
+    "finished,phase,step,step_count,percent,status,final_message,warning_count,error_count,previous_id,"
+    "version";
+const char kEventsHeader[] =
+    "deployment_id,event_id,at,phase,step,step_count,percent,level,message,final_status";
+
+namespace {
+
+using model::Deployment;
+using model::DeploymentEvent;
+using model::DeploymentStatus;
+using model::EventLevel;
+
+std::string StatusName(DeploymentStatus s) {
+  switch (s) {
+    case DeploymentStatus::kRunning: return "running";
+    case DeploymentStatus::kSuccess: return "success";
+    case DeploymentStatus::kError: return "error";
+  }
+  return "running";
+}
+
+std::optional<DeploymentStatus> ParseStatus(std::string_view s) {
+  if (IEquals(s, "running")) return DeploymentStatus::kRunning;
+  if (IEquals(s, "success")) return DeploymentStatus::kSuccess;
+  if (IEquals(s, "error")) return DeploymentStatus::kError;
+  return std::nullopt;
+}
+
+std::string LevelName(EventLevel l) {
+  switch (l) {
+    case EventLevel::kDebug: return "debug";
+    case EventLevel::kInfo: return "info";
+    case EventLevel::kWarning: return "warning";
+    case EventLevel::kError: return "error";
+  }
+  return "info";
+}
+
+EventLevel ParseLevel(std::string_view s) {
+  if (IEquals(s, "debug")) return EventLevel::kDebug;
+  if (IEquals(s, "warning") || IEquals(s, "warn")) return EventLevel::kWarning;
+  if (IEquals(s, "error")) return EventLevel::kError;
+  return EventLevel::kInfo;
+}
+
+std::string OptInt(const std::optional<int>& v) { return v ? std::to_string(*v) : std::string(); }
+
+std::optional<int> ParseOptInt(std::string_view s) {
+  s = Trim(s);
+  int v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+std::string Row(const std::vector<std::string>& cells) {
+  CsvWriteOptions o;
+  std::string line;
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if (i) line += ',';
+    line += EscapeCsvField(cells[i], o);
+  }
+  line += '\n';
+  return line;
+}
+
+// Cell lookup by column name, so a journal with columns added later (or
+// reordered) still replays.
+struct Columns {
+  std::unordered_map<std::string, size_t> index;
+  explicit Columns(const std::vector<std::string>& header) {
+    for (size_t i = 0; i < header.size(); ++i) index.emplace(ToLower(Trim(header[i])), i);
+  }
+  std::string_view Get(const std::vector<std::string>& row, const char* name) const {
+    auto it = index.find(name);
+    if (it == index.end() || it->second >= row.size()) return {};
+    return row[it->second];
+  }
+};
+
+Timestamp TimeOr(std::string_view s, Timestamp dflt) { return ParseIso8601(Trim(s)).value_or(dflt); }
+
+// The day of a journal file name "<kind>-YYYY-MM-DD.csv", or "".
+std::string DayOfFile(const std::string& name) {
+  if (name.size() < 15 || name.substr(name.size() - 4) != ".csv") return {};
+  std::string day = name.substr(name.size() - 14, 10);
+  if (day[4] != '-' || day[7] != '-') return {};
+  return day;
+}
+
+bool IsDeploymentsFile(const std::string& n) { return n.starts_with("deployments-") && !DayOfFile(n).empty(); }
+bool IsEventsFile(const std::string& n) { return n.starts_with("events-") && !DayOfFile(n).empty(); }
+
+// Splits journal text into records, quote-aware, for the slow path after a
+// torn line: each record is parsed on its own so one bad line costs one row.
+std::vector<std::string> SplitRecords(std::string_view text) {
+  std::vector<std::string> out;
+  std::string cur;
+  bool quoted = false;
+  for (char c : text) {
+    if (c == '"') quoted = !quoted;
+    if (c == '\n' && !quoted) {
+      out.push_back(std::move(cur));
+      cur.clear();
+      continue;
+    }
+    cur += c;
+  }
+  if (!cur.empty()) out.push_back(std::move(cur));
+  return out;
+}
+
+}  // namespace
+
+std::string EncodeDeploymentRow(const Deployment& d) {
+  return Row({d.id, d.serial, d.computer_name, d.model, d.type, d.client_address, d.tls ? "1" : "0",
+              d.tls_version, d.source, FormatIso8601(d.started), FormatIso8601(d.last_heartbeat),
+              d.finished ? FormatIso8601(*d.finished) : "", d.phase, OptInt(d.step), OptInt(d.step_count),
+              std::to_string(d.percent), StatusName(d.status), d.final_message, std::to_string(d.warning_count),
+              std::to_string(d.error_count), d.previous_id, std::to_string(d.version)});
+}
+
+std::string EncodeEventRow(const DeploymentEvent& e) {
+  return Row({e.deployment_id, e.event_id, FormatIso8601(e.at), e.phase, OptInt(e.step), OptInt(e.step_count),
+              OptInt(e.percent), LevelName(e.level), e.message,
+              e.final_status ? StatusName(*e.final_status) : ""});
+}
+
+std::string DeploymentJournal::DeploymentsFileName(Timestamp t) { return "deployments-" + FormatDay(t) + ".csv"; }
+std::string DeploymentJournal::EventsFileName(Timestamp t) { return "events-" + FormatDay(t) + ".csv"; }
+
+Result<std::unique_ptr<DeploymentJournal>> DeploymentJournal::Open(const JournalOptions& options) {
+  std::unique_ptr<DeploymentJournal> j(new DeploymentJournal(options));
+  if (auto e = options.fs->MakeDirs(options.dir); !e.ok()) return Status::IoError(e.path, e.ToString());
+  PV_RETURN_IF_ERROR(j->Replay());
+  Status r = j->ApplyRetention();
+  if (!r.ok()) options.log(LogLevel::kWarning, "journal retention: " + r.message());
+  return j;
+}
+
+Status DeploymentJournal::Replay() {
+  std::vector<std::string> names;
+  if (auto e = options_.fs->ListDir(options_.dir, &names); !e.ok()) return Status::IoError(e.path, e.ToString());
+  // Day order (names sort by kind then day): deployments first, so events
+  // find their deployment; within a kind, older days first.
+  std::stable_sort(names.begin(), names.end(), [](const std::string& a, const std::string& b) {
+    return DayOfFile(a) < DayOfFile(b);
+  });
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const auto& name : names) {
+      bool deployments = IsDeploymentsFile(name);
+      if (pass == 0 ? !deployments : !IsEventsFile(name)) continue;
+      known_files_.insert(name);
+      std::string text;
+      std::string path = options_.dir + "/" + name;
+      if (auto e = options_.fs->ReadFile(path, &text); !e.ok()) return Status::IoError(e.path, e.ToString());
+      if (!text.empty() && text.back() != '\n') {
+        // A crash mid-append: drop the torn line, start the next append on a new line.
+        auto cut = text.find_last_of('\n');
+        options_.log(LogLevel::kWarning, path + ": last line is incomplete (crash while appending?); ignored");
+        text.resize(cut == std::string::npos ? 0 : cut + 1);
+        needs_newline_[name] = true;
+      }
+      if (text.empty()) continue;
+      std::vector<std::vector<std::string>> rows;
+      std::vector<std::string> header;
+      auto parsed = ParseCsv(text, {.delimiter = ',', .require_header = true});
+      if (parsed.ok()) {
+        rows = std::move(parsed->rows);
+        header = std::move(parsed->header);
+      } else {
+        // Slow path: keep every record that parses on its own.
+        options_.log(LogLevel::kWarning, path + ": " + parsed.status().message() + "; replaying row by row");
+        auto records = SplitRecords(text);
+        if (records.empty()) continue;
+        auto h = ParseCsv(records[0] + "\n", {.delimiter = ',', .require_header = true});
+        if (!h.ok()) continue;
+        header = h->header;
+        for (size_t i = 1; i < records.size(); ++i) {
+          auto r = ParseCsv(records[0] + "\n" + records[i] + "\n", {.delimiter = ',', .require_header = true});
+          if (r.ok() && r->rows.size() == 1) rows.push_back(std::move(r->rows[0]));
+          else options_.log(LogLevel::kWarning, path + ": record " + std::to_string(i + 1) + " skipped");
+        }
+      }
+      if (deployments) ReplayDeployments(rows, header, name);
+      else ReplayEvents(rows, header, name);
+    }
+  }
+  return Status::Ok();
+}
+
+void DeploymentJournal::ReplayDeployments(const std::vector<std::vector<std::string>>& rows,
+                                          const std::vector<std::string>& header, const std::string&) {
+  Columns c(header);
+  for (const auto& row : rows) {
+    Deployment d;
+    d.id = std::string(c.Get(row, "id"));
+    if (d.id.empty()) continue;
+    d.serial = c.Get(row, "serial");
+    d.computer_name = c.Get(row, "computer_name");
+    d.model = c.Get(row, "model");
+    d.type = c.Get(row, "type");
+    d.client_address = c.Get(row, "client_address");
+    d.tls = Trim(c.Get(row, "tls")) == "1";
+    d.tls_version = c.Get(row, "tls_version");
+    d.source = c.Get(row, "source");
+    d.started = TimeOr(c.Get(row, "started"), Timestamp{});
+    d.last_heartbeat = TimeOr(c.Get(row, "last_heartbeat"), d.started);
+    d.finished = ParseIso8601(Trim(c.Get(row, "finished")));
+    d.phase = c.Get(row, "phase");
+    d.step = ParseOptInt(c.Get(row, "step"));
+    d.step_count = ParseOptInt(c.Get(row, "step_count"));
+    d.percent = ParseOptInt(c.Get(row, "percent")).value_or(0);
+    d.status = ParseStatus(Trim(c.Get(row, "status"))).value_or(DeploymentStatus::kRunning);
+    d.final_message = c.Get(row, "final_message");
+    d.warning_count = ParseOptInt(c.Get(row, "warning_count")).value_or(0);
+    d.error_count = ParseOptInt(c.Get(row, "error_count")).value_or(0);
+    d.previous_id = c.Get(row, "previous_id");
+    d.version = static_cast<uint64_t>(std::max(1, ParseOptInt(c.Get(row, "version")).value_or(1)));
+    Entry& entry = by_id_[d.id];
+    if (!entry.has_row || d.version >= entry.d.version) {  // highest version wins; ties: the later row
+      entry.d = std::move(d);
+      entry.has_row = true;
+      IndexSerial(entry.d);
+    }
+  }
+}
+
+void DeploymentJournal::ReplayEvents(const std::vector<std::vector<std::string>>& rows,
+                                     const std::vector<std::string>& header, const std::string&) {
+  Columns c(header);
+  for (const auto& row : rows) {
+    DeploymentEvent e;
+    e.deployment_id = c.Get(row, "deployment_id");
+    e.event_id = c.Get(row, "event_id");
+    if (e.deployment_id.empty()) continue;
+    e.at = TimeOr(c.Get(row, "at"), Timestamp{});
+    e.phase = c.Get(row, "phase");
+    e.step = ParseOptInt(c.Get(row, "step"));
+    e.step_count = ParseOptInt(c.Get(row, "step_count"));
+    e.percent = ParseOptInt(c.Get(row, "percent"));
+    e.level = ParseLevel(Trim(c.Get(row, "level")));
+    e.message = c.Get(row, "message");
+    auto fs = Trim(c.Get(row, "final_status"));
+    if (!fs.empty()) e.final_status = ParseStatus(fs);
+    // Events whose deployment row aged out still belong to that id.
+    Entry& entry = by_id_[e.deployment_id];
+    if (entry.d.id.empty()) entry.d.id = e.deployment_id;
+    if (!entry.event_ids.insert(e.event_id).second) continue;
+    entry.events.push_back(std::move(e));
+  }
+}
+
+void DeploymentJournal::IndexSerial(const Deployment& d) {
+  std::string key = model::Tables::SerialKey(d.serial);
+  if (key.empty()) return;
+  auto [it, inserted] = latest_by_serial_.emplace(key, d.id);
+  if (inserted || it->second == d.id) return;
+  auto cur = by_id_.find(it->second);
+  if (cur == by_id_.end() || d.started > cur->second.d.started ||
+      (d.started == cur->second.d.started && d.id > cur->second.d.id))
+    it->second = d.id;
+}
+
+Status DeploymentJournal::AppendRow(const std::string& name, std::string_view header, const std::string& line) {
+  std::string path = options_.dir + "/" + name;
+  std::string data;
+  if (!known_files_.contains(name)) {
+    platform::FsStat st;
+    if (auto e = options_.fs->Stat(path, &st); !e.ok()) return Status::IoError(e.path, e.ToString());
+    if (!st.exists) {
+      data += header;
+      data += '\n';
+    }
+  }
+  auto nl = needs_newline_.find(name);
+  if (nl != needs_newline_.end() && nl->second) data.insert(0, "\n");
+  data += line;
+  // One write call: a reader or a crash sees whole lines (or a torn last one).
+  if (auto e = platform::AppendToFile(*options_.fs, path, data, options_.fsync); !e.ok())
+    return Status::IoError(e.path, e.ToString());
+  known_files_.insert(name);
+  if (nl != needs_newline_.end()) nl->second = false;
+  return Status::Ok();
+}
+
+Result<Deployment> DeploymentJournal::Create(Deployment d) {
+  if (Trim(d.id).empty()) return Status::InvalidArgument("deployment id is empty; give each deployment an id");
+  std::lock_guard lock(mu_);
+  auto it = by_id_.find(d.id);
+  if (it != by_id_.end() && it->second.has_row)
+    return Status::Conflict("deployment '" + d.id + "' exists; use a new id");
+  d.version = 1;
+  PV_RETURN_IF_ERROR(AppendRow(DeploymentsFileName(d.last_heartbeat), kDeploymentsHeader, EncodeDeploymentRow(d)));
+  Entry& entry = by_id_[d.id];
+  entry.d = d;
+  entry.has_row = true;
+  IndexSerial(entry.d);
+  return d;
+}
+
+Result<Deployment> DeploymentJournal::Update(Deployment d) {
+  std::lock_guard lock(mu_);
+  auto it = by_id_.find(d.id);
+  if (it == by_id_.end() || !it->second.has_row) return Status::NotFound("no deployment '" + d.id + "'");
+  if (it->second.d.version != d.version)
+    return Status::Conflict("deployment '" + d.id + "' is at version " + std::to_string(it->second.d.version) +
+                            ", not " + std::to_string(d.version) + "; re-read it and apply the change again");
+  d.version += 1;
+  PV_RETURN_IF_ERROR(AppendRow(DeploymentsFileName(d.last_heartbeat), kDeploymentsHeader, EncodeDeploymentRow(d)));
+  it->second.d = d;
+  IndexSerial(it->second.d);
+  return d;
+}
+
+Result<bool> DeploymentJournal::Append(DeploymentEvent e) {
+  std::lock_guard lock(mu_);
+  auto it = by_id_.find(e.deployment_id);
+  if (it == by_id_.end() || !it->second.has_row) return Status::NotFound("no deployment '" + e.deployment_id + "'");
+  if (it->second.event_ids.contains(e.event_id)) return false;
+  PV_RETURN_IF_ERROR(AppendRow(EventsFileName(e.at), kEventsHeader, EncodeEventRow(e)));
+  it->second.event_ids.insert(e.event_id);
+  it->second.events.push_back(std::move(e));
+  return true;
+}
+
+Result<Deployment> DeploymentJournal::Get(std::string_view id) const {
+  std::lock_guard lock(mu_);
+  auto it = by_id_.find(std::string(id));
+  if (it == by_id_.end() || !it->second.has_row)
+    return Status::NotFound("no deployment '" + std::string(id) + "'");
+  return it->second.d;
+}
+
+Result<std::vector<DeploymentEvent>> DeploymentJournal::EventsOf(std::string_view id) const {
+  std::lock_guard lock(mu_);
+  auto it = by_id_.find(std::string(id));
+  if (it == by_id_.end()) return Status::NotFound("no deployment '" + std::string(id) + "'");
+  return it->second.events;
+}
+
+DeploymentPage DeploymentJournal::List(const DeploymentQuery& q) const {
+  std::lock_guard lock(mu_);
+  std::string text = ToLower(Trim(q.text)), model = ToLower(Trim(q.model));
+  std::vector<const Deployment*> hits;
+  for (const auto& [id, entry] : by_id_) {
+    if (!entry.has_row) continue;
+    const Deployment& d = entry.d;
+    if (q.status && d.status != *q.status) continue;
+    if (!q.type.empty() && !IEquals(Trim(d.type), Trim(q.type))) continue;
+    if (!model.empty() && ToLower(d.model).find(model) == std::string::npos) continue;
+    if (q.from && d.started < *q.from) continue;
+    if (q.to && d.started >= *q.to) continue;
+    if (!text.empty() && ToLower(d.serial).find(text) == std::string::npos &&
+        ToLower(d.computer_name).find(text) == std::string::npos)
+      continue;
+    hits.push_back(&d);
+  }
+  std::sort(hits.begin(), hits.end(), [](const Deployment* a, const Deployment* b) {
+    if (a->started != b->started) return a->started > b->started;
+    return a->id < b->id;
+  });
+  DeploymentPage page;
+  page.total = hits.size();
+  size_t end = q.limit == 0 ? hits.size() : std::min(hits.size(), q.offset + q.limit);
+  for (size_t i = q.offset; i < end; ++i) page.items.push_back(*hits[i]);
+  return page;
+}
+
+std::optional<Deployment> DeploymentJournal::LatestForSerial(std::string_view serial) const {
+  std::lock_guard lock(mu_);
+  auto it = latest_by_serial_.find(model::Tables::SerialKey(serial));
+  if (it == latest_by_serial_.end()) return std::nullopt;
+  auto d = by_id_.find(it->second);
+  if (d == by_id_.end()) return std::nullopt;
+  return d->second.d;
+}
+
+Status DeploymentJournal::ApplyRetention() {
+  std::vector<std::string> names;
+  if (auto e = options_.fs->ListDir(options_.dir, &names); !e.ok()) return Status::IoError(e.path, e.ToString());
+  std::string cutoff = FormatDay(options_.clock() - std::chrono::hours(24) * options_.retention_days);
+  Status first;
+  for (const auto& name : names) {
+    if (!IsDeploymentsFile(name) && !IsEventsFile(name)) continue;
+    if (DayOfFile(name) >= cutoff) continue;
+    auto e = options_.fs->Remove(options_.dir + "/" + name);
+    if (!e.ok() && first.ok()) first = Status::IoError(e.path, e.ToString());
+    std::lock_guard lock(mu_);
+    known_files_.erase(name);
+  }
+  return first;
+}
+
+}  // namespace provisiond::store
