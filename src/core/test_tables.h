@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -133,9 +134,12 @@ inline std::vector<std::string> SplitCsvLine(const std::string& line) {
   return out;
 }
 
-// drivers.csv of tests/data/original, or nullopt when the directory is absent.
+// drivers.csv of $PROVISIOND_ORIGINAL_DATA when set, else tests/data/original;
+// nullopt when the file is absent.
 inline std::optional<std::vector<model::DriverRule>> ReadOriginalDrivers() {
-  std::ifstream in(std::string(PROVISIOND_SOURCE_DIR) + "/tests/data/original/drivers.csv");
+  const char* env = std::getenv("PROVISIOND_ORIGINAL_DATA");
+  std::string dir = env && *env ? env : std::string(PROVISIOND_SOURCE_DIR) + "/tests/data/original";
+  std::ifstream in(dir + "/drivers.csv");
   if (!in) return std::nullopt;
   std::vector<model::DriverRule> rules;
   std::string line;
