@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages provisiond needs to build, run and test,
+# only those missing (quick when everything is there). Needs root or sudo.
+set -euo pipefail
+
+PACKAGES=(
+  # build
+  build-essential cmake ninja-build ccache pkg-config clang
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libssl-dev libre2-dev libtomlplusplus-dev libzip-dev libgtest-dev libgmock-dev
+  # tests and benchmarks
+  python3 curl openssl nginx-light testssl.sh wrk zip unzip procps
+)
+if [ "${1:-}" = "--list" ]; then printf '%s\n' "${PACKAGES[@]}"; exit 0; fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "deps.sh: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  SUDO="sudo"
+fi
+echo "deps.sh: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+# Debian starts nginx on install; the tests run their own on loopback.
+if command -v systemctl >/dev/null && systemctl is-active --quiet nginx 2>/dev/null; then
+  $SUDO systemctl disable --now nginx || true
+elif pgrep -x nginx >/dev/null 2>&1; then
+  $SUDO service nginx stop >/dev/null 2>&1 || $SUDO pkill -x nginx || true
+fi
