@@ -17,9 +17,11 @@ class FaultyFs final : public Fs {
   // base must outlive this.
   explicit FaultyFs(Fs& base) : base_(base) {}
 
-  // Fails the `n`th mutating step from now on (0 = the next one) with `err`.
+  // Fails the `n`th mutating step from now on (0 = the next one) with `err`;
+  // resets fired().
   void FailAt(uint64_t n, int err = EIO) {
     fail_at_ = count_ + n;
+    fired_ = false;
     err_ = err;
   }
   void Disarm() { fail_at_ = std::numeric_limits<uint64_t>::max(); }

@@ -144,9 +144,10 @@ std::string DeploymentJournal::EventsFileName(Timestamp t) { return "events-" + 
 Result<std::unique_ptr<DeploymentJournal>> DeploymentJournal::Open(const JournalOptions& options) {
   std::unique_ptr<DeploymentJournal> j(new DeploymentJournal(options));
   if (auto e = options.fs->MakeDirs(options.dir); !e.ok()) return Status::IoError(e.path, e.ToString());
-  PV_RETURN_IF_ERROR(j->Replay());
+  // Retention first: what it deletes is not worth replaying.
   Status r = j->ApplyRetention();
   if (!r.ok()) options.log(LogLevel::kWarning, "journal retention: " + r.message());
+  PV_RETURN_IF_ERROR(j->Replay());
   return j;
 }
 

@@ -33,8 +33,8 @@ struct JournalOptions {
 
 class DeploymentJournal {
  public:
-  // Replays every journal file (a torn last line is skipped with a warning),
-  // then applies retention. kIoError if the directory cannot be read.
+  // Applies retention, then replays every remaining journal file (a torn
+  // last line is skipped with a warning). kIoError if the directory cannot be read.
   static Result<std::unique_ptr<DeploymentJournal>> Open(const JournalOptions& options);
 
   // Same contracts as Store's deployment members.

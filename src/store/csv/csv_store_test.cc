@@ -1,0 +1,370 @@
+// CsvStore behaviour beyond the Store contract: files, external edits,
+// malformed input, durability under faults and crashes, journals.
+#include "store/csv/csv_store.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <random>
+#include <thread>
+
+#include "platform/fs_faulty.h"
+#include "store/testing/temp_dir_for_testing.h"
+
+namespace provisiond::store {
+namespace {
+
+using testing::CopyDir;
+using testing::OriginalSampleDir;
+using testing::ReadText;
+using testing::TempDir;
+using testing::WriteText;
+
+CsvStoreOptions Quiet(const std::string& dir) {
+  CsvStoreOptions o;
+  o.data_dir = dir;
+  o.reload_interval = std::chrono::milliseconds(0);
+  o.log = [](LogLevel, const std::string&) {};
+  return o;
+}
+
+std::unique_ptr<CsvStore> OpenOrDie(const CsvStoreOptions& o) {
+  auto s = CsvStore::Open(o);
+  EXPECT_TRUE(s.ok()) << s.status().ToString();
+  return s.ok() ? std::move(s).value() : nullptr;
+}
+
+const char kApps[] =
+    "name,url,script,reboot,allowed_countries,blocked_countries,allowed_models\n"
+    "VLC,https://x/VLC,install.cmd,0,,,\n";
+const char kPostype[] = "postype,application\nACCUEIL,VLC\n";
+const char kComputers[] =
+    "serial,computername,postype,setkeyboard,country,language,timezone\n"
+    "S1,pc1,ACCUEIL,fr-FR,FR,fr-FR,Romance Standard Time\n";
+
+void WriteSmallSet(const TempDir& d) {
+  WriteText(d / "apps.csv", kApps);
+  WriteText(d / "postype.csv", kPostype);
+  WriteText(d / "computers.csv", kComputers);
+}
+
+TEST(CsvStore, MissingFilesAreEmptyTables) {
+  TempDir d;
+  auto s = OpenOrDie(Quiet(d.path()));
+  ASSERT_NE(s, nullptr);
+  EXPECT_TRUE(s->Snapshot()->computers.empty());
+  EXPECT_TRUE(s->Snapshot()->locales.empty());
+  EXPECT_TRUE(s->Health().errors.empty());
+}
+
+TEST(CsvStore, WriteBackKeepsOriginalColumnsFirstAndUnknownColumnsUntouched) {
+  TempDir d;
+  WriteSmallSet(d);
+  WriteText(d / "computers.csv",
+            "serial,site,computername,postype,setkeyboard,country,language,timezone,asset tag\n"
+            "S1,Lyon,pc1,ACCUEIL,fr-FR,FR,fr-FR,Romance Standard Time,\"A,1\"\n");
+  auto s = OpenOrDie(Quiet(d.path()));
+  ASSERT_NE(s, nullptr);
+  auto c = *s->Snapshot()->FindComputerBySerial("S1");
+  EXPECT_EQ(c.extra, (model::ExtraColumns{{"site", "Lyon"}, {"asset tag", "A,1"}}));
+  c.computer_name = "pc1b";
+  c.extra.clear();  // an API edit that does not know the extra columns keeps them
+  ASSERT_TRUE(s->PutComputer(c, 1).ok());
+  EXPECT_EQ(ReadText(d / "computers.csv"),
+            "serial,computername,postype,setkeyboard,country,language,timezone,version,site,asset tag\n"
+            "S1,pc1b,ACCUEIL,fr-FR,FR,fr-FR,Romance Standard Time,2,Lyon,\"A,1\"\n");
+}
+
+TEST(CsvStore, OriginalSampleSavedIsByteIdenticalWhenUnchanged) {
+  TempDir d;
+  CopyDir(OriginalSampleDir(), d.path());
+  auto s = OpenOrDie(Quiet(d.path()));
+  ASSERT_NE(s, nullptr);
+  // A config write rewrites config.csv only; its header stays the original's.
+  ASSERT_TRUE(s->SetConfig("default_bundle_timeout", "120").ok());
+  EXPECT_EQ(ReadText(d / "config.csv"), ReadText(OriginalSampleDir() + "/config.csv"));
+  for (const char* f : {"apps.csv", "drivers.csv", "computers.csv", "postype.csv", "networks.csv", "users.csv"})
+    EXPECT_EQ(ReadText(d / f), ReadText(OriginalSampleDir() + "/" + f)) << f;
+}
+
+TEST(CsvStore, ExternalEditIsNoticedWithinTwoSeconds) {
+  TempDir d;
+  WriteSmallSet(d);
+  auto o = Quiet(d.path());
+  o.reload_interval = std::chrono::milliseconds(1000);
+  auto s = OpenOrDie(o);
+  ASSERT_NE(s, nullptr);
+  auto start = std::chrono::steady_clock::now();
+  WriteText(d / "computers.csv", std::string(kComputers) + "S2,pc2,ACCUEIL,,DE,,\n");
+  while (s->Snapshot()->FindComputerBySerial("S2") == nullptr &&
+         std::chrono::steady_clock::now() - start < std::chrono::seconds(3))
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_NE(s->Snapshot()->FindComputerBySerial("S2"), nullptr);
+  EXPECT_LT(took, std::chrono::seconds(2));
+}
+
+TEST(CsvStore, InvalidExternalEditIsRefusedAndOldDataKeepsServing) {
+  TempDir d;
+  WriteSmallSet(d);
+  std::vector<std::string> logged;
+  auto o = Quiet(d.path());
+  o.log = [&](LogLevel, const std::string& m) { logged.push_back(m); };
+  auto s = OpenOrDie(o);
+  ASSERT_NE(s, nullptr);
+  auto before = s->Snapshot();
+  WriteText(d / "apps.csv", std::string(kApps) + "Bad,u,s,0,,,(?<=x)y\n");
+  s->ReloadNowForTesting();
+  EXPECT_EQ(s->Snapshot(), before);
+  auto h = s->Health();
+  ASSERT_EQ(h.errors.size(), 1u);
+  EXPECT_EQ(h.errors[0].source, "apps.csv");
+  EXPECT_EQ(h.errors[0].line, 3);
+  EXPECT_EQ(h.errors[0].column, 7);
+  EXPECT_NE(h.errors[0].reason.find("allowed_models"), std::string::npos) << h.errors[0].reason;
+  ASSERT_FALSE(logged.empty());
+  EXPECT_NE(logged.back().find("apps.csv: line 3, column 7"), std::string::npos) << logged.back();
+  // A write to the refused file would overwrite the admin's edit: refused.
+  model::App a;
+  a.name = "New";
+  EXPECT_EQ(s->PutApp(a, std::nullopt).status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(ReadText(d / "apps.csv").find("Bad,u,s"), std::string::npos);
+  // Fixed: loaded, error cleared.
+  WriteText(d / "apps.csv", std::string(kApps) + "Good,u,s,1,,,\n");
+  s->ReloadNowForTesting();
+  EXPECT_TRUE(s->Health().errors.empty());
+  ASSERT_NE(s->Snapshot()->FindApp("good"), nullptr);
+  EXPECT_EQ(s->Snapshot()->FindApp("good")->reboot, model::Reboot::kYes);
+}
+
+TEST(CsvStore, ExternalEditWithoutVersionBumpStillConflictsStaleWriters) {
+  TempDir d;
+  WriteSmallSet(d);
+  auto s = OpenOrDie(Quiet(d.path()));
+  ASSERT_NE(s, nullptr);
+  auto c = *s->Snapshot()->FindComputerBySerial("S1");  // version 1
+  WriteText(d / "computers.csv",
+            "serial,computername,postype,setkeyboard,country,language,timezone\n"
+            "S1,edited-in-excel,ACCUEIL,fr-FR,FR,fr-FR,Romance Standard Time\n");
+  c.computer_name = "api";
+  // The write first loads the external edit, then sees version 1 is stale.
+  EXPECT_EQ(s->PutComputer(c, 1).status().code(), StatusCode::kConflict);
+  EXPECT_EQ(s->Snapshot()->FindComputerBySerial("S1")->computer_name, "edited-in-excel");
+}
+
+struct BadFile {
+  std::string name;
+  std::string file;
+  std::string text;
+  int line;           // expected line (0: any)
+  std::string words;  // expected in the reason
+};
+
+TEST(CsvStore, EveryMalformedFileKindIsRefusedPrecisely) {
+  const std::string hdr = "serial,computername,postype,setkeyboard,country,language,timezone\n";
+  std::vector<BadFile> cases = {
+      {"bad quoting", "computers.csv", hdr + "S2,\"pc2,ACCUEIL,,,,\n", 0, ""},
+      {"text after quote", "computers.csv", hdr + "S2,\"pc\"x,ACCUEIL,,,,\n", 2, ""},
+      {"wrong column count", "computers.csv", hdr + "S2,pc2,ACCUEIL\n", 2, "field"},
+      {"missing required column", "computers.csv", "serial,computername\nS2,pc2\n", 1, "postype"},
+      {"duplicate key", "computers.csv", hdr + "S2,a,,,,,\n s2 ,b,,,,,\n", 3, "duplicate"},
+      {"invalid regex", "drivers.csv",
+       "model_regex,os_regex,url,bundle_id,min_ram_gb,min_disk_gb,min_cpu_count\n(unclosed,,,,,,\n", 2, "regex"},
+      {"bad number", "drivers.csv",
+       "model_regex,os_regex,url,bundle_id,min_ram_gb,min_disk_gb,min_cpu_count\nHP,,,,eight,,\n", 2,
+       "number"},
+      {"bad boolean", "apps.csv",
+       "name,url,script,reboot,allowed_countries,blocked_countries,allowed_models\nX,u,s,maybe,,,\n", 2,
+       "boolean"},
+      {"bad success codes", "apps.csv",
+       "name,url,script,reboot,allowed_countries,blocked_countries,allowed_models,success_codes\n"
+       "X,u,s,0,,,,0;ok\n",
+       2, "exit codes"},
+      {"invalid utf-8", "computers.csv", hdr + "S2,caf\xC3\x28,,,,,\n", 2, ""},
+      {"empty file", "computers.csv", "", 0, ""},
+      {"binary garbage", "computers.csv", std::string("\x00\x01\x02\xff\xfe PK\x03\x04", 12), 0, ""},
+      {"duplicate locale", "locales.csv", "country,language,keyboard,timezone\nFR,a,b,c\nfr,d,e,f\n", 3,
+       "duplicate"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    TempDir d;
+    WriteSmallSet(d);
+    auto s = OpenOrDie(Quiet(d.path()));
+    ASSERT_NE(s, nullptr);
+    const std::string before = ReadText(d / "computers.csv");
+    WriteText(d / c.file, c.text);
+    s->ReloadNowForTesting();
+    auto h = s->Health();
+    ASSERT_EQ(h.errors.size(), 1u);
+    EXPECT_EQ(h.errors[0].source, c.file);
+    if (c.line) {
+      EXPECT_EQ(h.errors[0].line, c.line) << h.errors[0].reason;
+    }
+    EXPECT_FALSE(h.errors[0].reason.empty());
+    if (!c.words.empty()) {
+      EXPECT_NE(h.errors[0].reason.find(c.words), std::string::npos) << h.errors[0].reason;
+    }
+    // Nothing lost: the previous data serves, and Open refuses the same file.
+    ASSERT_NE(s->Snapshot()->FindComputerBySerial("S1"), nullptr);
+    EXPECT_EQ(s->Snapshot()->generation, 1u);
+    auto reopened = CsvStore::Open(Quiet(d.path()));
+    EXPECT_EQ(reopened.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(reopened.status().message().find(c.file), std::string::npos) << reopened.status().message();
+  }
+}
+
+TEST(CsvStore, FaultAtEveryStepLeavesOldOrNewFileAndSnapshotUnchanged) {
+  TempDir d;
+  WriteSmallSet(d);
+  platform::FaultyFs fs(platform::PosixFs());
+  auto o = Quiet(d.path());
+  o.fs = &fs;
+  auto s = OpenOrDie(o);
+  ASSERT_NE(s, nullptr);
+  // Make the file canonical first, so "old" is a file this store wrote.
+  auto c = *s->Snapshot()->FindComputerBySerial("S1");
+  c.computer_name = "old";
+  c = *s->PutComputer(c, c.version);
+  for (uint64_t n = 0;; ++n) {
+    SCOPED_TRACE("failing step " + std::to_string(n));
+    const std::string old_text = ReadText(d / "computers.csv");
+    auto before = s->Snapshot();
+    model::Computer next = c;
+    next.computer_name = "new" + std::to_string(n);
+    fs.FailAt(n);
+    auto r = s->PutComputer(next, c.version);
+    bool fired = fs.fired();
+    fs.Disarm();
+    const std::string now_text = ReadText(d / "computers.csv");
+    if (r.ok()) {
+      EXPECT_FALSE(fired);
+      EXPECT_NE(now_text.find("new" + std::to_string(n)), std::string::npos);
+      EXPECT_GE(n, 4u);  // open, write, fsync, close, rename, fsync dir all happened
+      break;
+    }
+    EXPECT_EQ(r.status().code(), StatusCode::kIoError);
+    EXPECT_EQ(now_text, old_text);  // never torn, and a failed write is not half-applied
+    EXPECT_EQ(s->Snapshot(), before);
+    ASSERT_LT(n, 50u);
+  }
+  // And the store keeps working, no stray temp files served as data.
+  auto reopened = OpenOrDie(Quiet(d.path()));
+  ASSERT_NE(reopened, nullptr);
+  EXPECT_EQ(reopened->Snapshot()->computers.size(), 1u);
+}
+
+TEST(CsvStore, KilledWriterLeavesOldOrNewFile) {
+  TempDir d;
+  const std::string path = d / "computers.csv";
+  // Two large, different contents: a kill lands mid-write often.
+  std::string a(400000, 'a'), b(400000, 'b');
+  WriteText(path, a);
+  std::mt19937 rng(42);
+  int torn = 0, iterations = 60;
+  for (int i = 0; i < iterations; ++i) {
+    pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      for (int k = 0;; ++k) (void)platform::ReplaceFile(platform::PosixFs(), path, k % 2 ? a : b, true);
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(std::uniform_int_distribution<int>(100, 20000)(rng)));
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    std::string got = ReadText(path);
+    if (got != a && got != b) ++torn;
+  }
+  EXPECT_EQ(torn, 0);
+}
+
+model::Deployment Dep(const std::string& id, Timestamp at) {
+  model::Deployment d;
+  d.id = id;
+  d.serial = "S-" + id;
+  d.started = at;
+  d.last_heartbeat = at;
+  return d;
+}
+
+model::DeploymentEvent Ev(const std::string& dep, const std::string& id, Timestamp at) {
+  model::DeploymentEvent e;
+  e.deployment_id = dep;
+  e.event_id = id;
+  e.at = at;
+  e.message = "msg " + id;
+  return e;
+}
+
+TEST(CsvStoreJournal, ReplayRotationAndRetention) {
+  TempDir d;
+  Timestamp now = *ParseIso8601("2026-11-20T10:00:00Z");
+  auto o = Quiet(d.path());
+  o.journal_retention_days = 3;
+  o.clock = [&now] { return now; };
+  {
+    auto s = OpenOrDie(o);
+    ASSERT_NE(s, nullptr);
+    ASSERT_TRUE(s->CreateDeployment(Dep("d1", now)).ok());
+    ASSERT_TRUE(*s->AppendEvent(Ev("d1", "e1", now)));
+    now += std::chrono::hours(24);  // next day: new files
+    auto d1 = *s->GetDeployment("d1");
+    d1.last_heartbeat = now;
+    d1.status = model::DeploymentStatus::kSuccess;
+    ASSERT_TRUE(s->UpdateDeployment(d1).ok());
+    ASSERT_TRUE(*s->AppendEvent(Ev("d1", "e2", now)));
+    EXPECT_FALSE(*s->AppendEvent(Ev("d1", "e1", now)));  // duplicate, even across days
+  }
+  EXPECT_TRUE(std::filesystem::exists(d / "deployments/deployments-2026-11-20.csv"));
+  EXPECT_TRUE(std::filesystem::exists(d / "deployments/events-2026-11-21.csv"));
+  EXPECT_EQ(ReadText(d / "deployments/events-2026-11-21.csv").rfind(kEventsHeader, 0), 0u);
+  {
+    auto s = OpenOrDie(o);  // replay
+    ASSERT_NE(s, nullptr);
+    auto d1 = s->GetDeployment("d1");
+    ASSERT_TRUE(d1.ok());
+    EXPECT_EQ(d1->status, model::DeploymentStatus::kSuccess);
+    EXPECT_EQ(d1->version, 2u);
+    EXPECT_EQ(s->EventsOf("d1")->size(), 2u);
+    EXPECT_FALSE(*s->AppendEvent(Ev("d1", "e2", now)));
+  }
+  now += std::chrono::hours(24 * 3);  // 2026-11-24: cutoff 2026-11-21
+  {
+    auto s = OpenOrDie(o);
+    ASSERT_NE(s, nullptr);
+    EXPECT_FALSE(std::filesystem::exists(d / "deployments/deployments-2026-11-20.csv"));
+    EXPECT_FALSE(std::filesystem::exists(d / "deployments/events-2026-11-20.csv"));
+    EXPECT_TRUE(std::filesystem::exists(d / "deployments/events-2026-11-21.csv"));
+    EXPECT_EQ(s->EventsOf("d1")->size(), 1u);  // e1 aged out with its day
+  }
+}
+
+TEST(CsvStoreJournal, TornLastLineIsSkippedAndNextAppendStartsANewLine) {
+  TempDir d;
+  Timestamp now = *ParseIso8601("2026-11-20T10:00:00Z");
+  auto o = Quiet(d.path());
+  o.clock = [&now] { return now; };
+  {
+    auto s = OpenOrDie(o);
+    ASSERT_TRUE(s->CreateDeployment(Dep("d1", now)).ok());
+    ASSERT_TRUE(*s->AppendEvent(Ev("d1", "e1", now)));
+  }
+  const std::string ev = d / "deployments/events-2026-11-20.csv";
+  WriteText(ev, ReadText(ev) + "d1,e2,2026-11-20T10:00:01.000Z,ph");  // crash mid-append
+  {
+    auto s = OpenOrDie(o);
+    ASSERT_NE(s, nullptr);
+    EXPECT_EQ(s->EventsOf("d1")->size(), 1u);
+    ASSERT_TRUE(*s->AppendEvent(Ev("d1", "e3", now)));
+  }
+  auto s = OpenOrDie(o);
+  ASSERT_NE(s, nullptr);
+  auto events = *s->EventsOf("d1");
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[1].event_id, "e3");
+}
+
+}  // namespace
+}  // namespace provisiond::store
