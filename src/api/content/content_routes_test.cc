@@ -1,0 +1,455 @@
+// The content hub through the router, on a temp copy of tests/data/file.
+#include <re2/re2.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <gtest/gtest.h>
+#include <set>
+
+#include "api/content/conditional.h"
+#include "api/content/content.h"
+#include "api/content/test_util.h"
+#include "base/strings.h"
+#include "pki/sha256.h"
+
+namespace provisiond::api::content {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::MakeRequest;
+using testing::ReadBody;
+using testing::TempDir;
+using testing::WriteFile;
+
+// The tree every test starts from: the sample data plus generated files.
+// <tmp>/secret.txt lies outside the root <tmp>/file.
+struct Tree {
+  TempDir tmp;
+  fs::path root = tmp.path() / "file";
+  std::string big;  // Drivers/pack.zip content
+  Tree() {
+    fs::copy(fs::path(PROVISIOND_SOURCE_DIR) / "tests/data/file", root, fs::copy_options::recursive);
+    big.resize(100000);
+    for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>('a' + i % 26);
+    WriteFile(root / "Drivers/Dell/pack.zip", big);
+    WriteFile(root / "a&b \"c\" folder-link.txt", "odd name");
+    WriteFile(tmp.path() / "secret.txt", "outside the root");
+  }
+};
+
+std::shared_ptr<ContentOptions> Options(const Tree& t) {
+  auto o = std::make_shared<ContentOptions>();
+  o->root = t.root.string();
+  return o;
+}
+
+Router MakeRouter(std::shared_ptr<const ContentOptions> o) {
+  Router r;
+  RegisterContentRoutes(r, std::move(o));
+  return r;
+}
+
+Response Call(const Router& router, const std::string& method, const std::string& target, ExternalOrigin origin = {},
+              std::vector<std::pair<std::string, std::string>> headers = {}) {
+  Request req = MakeRequest(method, target, std::move(origin));
+  for (auto& [k, v] : headers) req.headers.Add(k, v);
+  return router.Dispatch(req);
+}
+
+std::string Header(const Response& r, std::string_view name) {
+  auto v = r.headers.Get(name);
+  return v ? std::string(*v) : std::string();
+}
+
+ExternalOrigin BehindProxy() {
+  ExternalOrigin o;
+  o.scheme = "https";
+  o.host = "pv.example";
+  o.port = 8443;
+  o.prefix = "/provision";
+  return o;
+}
+
+struct Row {
+  std::string href, body;
+};
+// Parses a listing exactly as the deployed scripts do.
+std::vector<Row> ParseListing(const std::string& html) {
+  static const RE2 kRow(R"re((?is)<tr\b[^>]*data-entry-href="(?P<href>[^"]+)"[^>]*>(?P<body>.*?)</tr>)re");
+  EXPECT_TRUE(kRow.ok()) << kRow.error();
+  std::vector<Row> rows;
+  re2::StringPiece input(html);
+  std::string href, body;
+  while (RE2::FindAndConsume(&input, kRow, &href, &body)) rows.push_back({href, body});
+  return rows;
+}
+
+bool IsFolder(const Row& r) { return ToLower(r.body).find("folder-link") != std::string::npos; }
+
+const Row* FindRow(const std::vector<Row>& rows, std::string_view href) {
+  for (const auto& r : rows)
+    if (r.href == href) return &r;
+  return nullptr;
+}
+
+// --- listings ----------------------------------------------------------------
+
+TEST(ContentListing, RowsParseWithTheScriptsRegexAndMarkFolders) {
+  Tree t;
+  Router router = MakeRouter(Options(t));
+  Response r = Call(router, "GET", "/file/", BehindProxy());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Header(r, "Content-Type"), "text/html; charset=utf-8");
+  auto rows = ParseListing(r.body);
+  ASSERT_EQ(rows.size(), 4u) << r.body;  // Apps/, Drivers/, Provision/, the odd file; no header or parent row
+  const Row* apps = FindRow(rows, "/provision/file/Apps/");
+  const Row* drivers = FindRow(rows, "/provision/file/Drivers/");
+  // HTML-escaped and percent-encoded: & -> %26, space -> %20, " -> %22.
+  const Row* odd = FindRow(rows, "/provision/file/a%26b%20%22c%22%20folder-link.txt");
+  ASSERT_TRUE(apps && drivers && odd) << r.body;
+  EXPECT_TRUE(IsFolder(*apps));
+  EXPECT_TRUE(IsFolder(*drivers));
+  EXPECT_FALSE(IsFolder(*odd)) << "a file whose name holds the marker must not look like a folder: " << odd->body;
+  EXPECT_NE(odd->body.find("a&amp;b &quot;c&quot; folder&#45;link.txt"), std::string::npos) << odd->body;
+  // Readable by a person: size and SHA-256 of a small file.
+  EXPECT_NE(odd->body.find("8 B"), std::string::npos);
+  EXPECT_NE(odd->body.find(pki::Sha256::HexOf("odd name")), std::string::npos);
+}
+
+TEST(ContentListing, SubfolderWithAndWithoutSlashGivesSameAbsoluteHrefs) {
+  Tree t;
+  Router router = MakeRouter(Options(t));
+  for (std::string target : {"/file/Drivers", "/file/Drivers/"}) {
+    SCOPED_TRACE(target);
+    Response r = Call(router, "GET", target);
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto rows = ParseListing(r.body);
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].href, "/file/Drivers/Dell/");
+    EXPECT_TRUE(IsFolder(rows[0]));
+    EXPECT_NE(r.body.find("href=\"/file/\">../"), std::string::npos) << "parent link";
+  }
+  Response leaf = Call(router, "GET", "/file/Drivers/Dell");
+  auto rows = ParseListing(leaf.body);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].href, "/file/Drivers/Dell/pack.zip");
+  EXPECT_FALSE(IsFolder(rows[0]));
+}
+
+TEST(ContentListing, JsonFormatHasNameTypeSizeMtimeSha256Href) {
+  Tree t;
+  Router router = MakeRouter(Options(t));
+  Response r = Call(router, "GET", "/file/Drivers/Dell/?format=json", BehindProxy());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Header(r, "Content-Type"), "application/json");
+  auto v = boost::json::parse(r.body).as_object();
+  EXPECT_EQ(v["path"].as_string(), "/file/Drivers/Dell/");
+  auto& e = v["entries"].as_array().at(0).as_object();
+  EXPECT_EQ(e["name"].as_string(), "pack.zip");
+  EXPECT_EQ(e["type"].as_string(), "file");
+  EXPECT_EQ(e["size"].to_number<uint64_t>(), t.big.size());
+  EXPECT_EQ(e["sha256"].as_string(), pki::Sha256::HexOf(t.big));
+  EXPECT_EQ(e["href"].as_string(), "/provision/file/Drivers/Dell/pack.zip");
+  EXPECT_EQ(e["mtime"].as_string().size(), 20u);  // 2026-11-23T07:28:05Z
+
+  auto root = boost::json::parse(Call(router, "GET", "/file?format=json").body).as_object();
+  bool saw_folder = false;
+  for (auto& x : root["entries"].as_array())
+    if (x.as_object()["name"].as_string() == "Apps") saw_folder = x.as_object()["type"].as_string() == "folder";
+  EXPECT_TRUE(saw_folder);
+}
+
+TEST(ContentListing, LargeFilesAreHashedInTheBackground) {
+  Tree t;
+  auto o = Options(t);
+  o->listing_hash_budget_bytes = 10;  // pack.zip (100000 bytes) is over budget
+  Router router = MakeRouter(o);
+  auto first = boost::json::parse(Call(router, "GET", "/file/Drivers/Dell/?format=json").body).as_object();
+  // Either still computing (null) or already done by the worker: never wrong.
+  auto& sha = first["entries"].as_array().at(0).as_object()["sha256"];
+  if (!sha.is_null()) {
+    EXPECT_EQ(sha.as_string(), pki::Sha256::HexOf(t.big));
+  }
+  // The worker finishes; a later listing shows it without computing.
+  for (int i = 0; i < 200; ++i) {
+    auto again = boost::json::parse(Call(router, "GET", "/file/Drivers/Dell/?format=json").body).as_object();
+    auto& s = again["entries"].as_array().at(0).as_object()["sha256"];
+    if (!s.is_null()) {
+      EXPECT_EQ(s.as_string(), pki::Sha256::HexOf(t.big));
+      return;
+    }
+    usleep(10000);
+  }
+  FAIL() << "background hash never arrived";
+}
+
+// --- redirect and raw ----------------------------------------------------------
+
+TEST(ContentFile, FileUrlRedirectsToRawWithExternalOrigin) {
+  Tree t;
+  Router router = MakeRouter(Options(t));
+  Response r = Call(router, "GET", "/file/Apps/readme.txt", BehindProxy());
+  EXPECT_EQ(r.status, 302);
+  EXPECT_EQ(Header(r, "Location"), "https://pv.example:8443/provision/file/raw/Apps/readme.txt");
+  Response plain = Call(router, "GET", "/file/a%26b%20%22c%22%20folder-link.txt");
+  EXPECT_EQ(Header(plain, "Location"), "http://pv.example:12176/file/raw/a%26b%20%22c%22%20folder-link.txt");
+}
+
+TEST(ContentFile, RawServesTheFileWithValidators) {
+  Tree t;
+  Router router = MakeRouter(Options(t));
+  Response r = Call(router, "GET", "/file/raw/Drivers/Dell/pack.zip");
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_TRUE(r.file);
+  EXPECT_EQ(r.file->length, t.big.size());
+  EXPECT_EQ(r.file->offset, 0u);
+  EXPECT_GE(r.file->fd, 0);
+  EXPECT_EQ(ReadBody(*r.file), t.big);
+  EXPECT_EQ(Header(r, "Content-Type"), "application/zip");
+  EXPECT_EQ(Header(r, "Accept-Ranges"), "bytes");
+  EXPECT_EQ(Header(r, "ETag").front(), '"');
+  auto mtime = fs::last_write_time(t.root / "Drivers/Dell/pack.zip");
+  auto secs = std::chrono::duration_cast<std::chrono::seconds>(
+                  std::chrono::file_clock::to_sys(mtime).time_since_epoch()).count();
+  EXPECT_EQ(Header(r, "Last-Modified"), FormatHttpDate(secs));
+  EXPECT_EQ(Header(r, "X-Checksum-SHA256"), "") << "not hashed yet: no digest header";
+
+  Response head = Call(router, "HEAD", "/file/raw/Drivers/Dell/pack.zip");
+  EXPECT_TRUE(head.head_only);
+  ASSERT_TRUE(head.file);
+  EXPECT_EQ(head.file->length, t.big.size());
+}
+
+TEST(ContentFile, Ranges) {
+  Tree t;
+  Router router = MakeRouter(Options(t));
+  const uint64_t n = t.big.size();
+  struct Case {
+    std::string range;
+    int status;
+    uint64_t offset, length;
+    std::string content_range;
+  };
+  const Case cases[] = {
+      {"bytes=0-0", 206, 0, 1, "bytes 0-0/100000"},
+      {"bytes=1000-1999", 206, 1000, 1000, "bytes 1000-1999/100000"},
+      {"bytes=-10", 206, n - 10, 10, "bytes 99990-99999/100000"},
+      {"bytes=99000-", 206, 99000, 1000, "bytes 99000-99999/100000"},
+      {"bytes=100000-", 416, 0, 0, "bytes */100000"},
+      {"bytes=0-1,10-20", 200, 0, n, ""},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.range);
+    Response r = Call(router, "GET", "/file/raw/Drivers/Dell/pack.zip", {}, {{"Range", c.range}});
+    EXPECT_EQ(r.status, c.status);
+    EXPECT_EQ(Header(r, "Content-Range"), c.content_range);
+    if (c.status == 416) {
+      EXPECT_FALSE(r.file);
+      continue;
+    }
+    ASSERT_TRUE(r.file);
+    EXPECT_EQ(r.file->offset, c.offset);
+    EXPECT_EQ(r.file->length, c.length);
+    EXPECT_EQ(ReadBody(*r.file), t.big.substr(c.offset, c.length));
+  }
+}
+
+TEST(ContentFile, ConditionalRequests) {
+  Tree t;
+  Router router = MakeRouter(Options(t));
+  const std::string url = "/file/raw/Drivers/Dell/pack.zip";
+  Response first = Call(router, "GET", url);
+  std::string etag = Header(first, "ETag"), lm = Header(first, "Last-Modified");
+  Response by_etag = Call(router, "GET", url, {}, {{"If-None-Match", etag}});
+  EXPECT_EQ(by_etag.status, 304);
+  EXPECT_FALSE(by_etag.file);
+  EXPECT_EQ(Header(by_etag, "ETag"), etag);
+  EXPECT_EQ(Call(router, "GET", url, {}, {{"If-Modified-Since", lm}}).status, 304);
+  EXPECT_EQ(Call(router, "GET", url, {}, {{"If-None-Match", "\"other\""}}).status, 200);
+  Response range_ok = Call(router, "GET", url, {}, {{"Range", "bytes=10-"}, {"If-Range", etag}});
+  EXPECT_EQ(range_ok.status, 206);
+  Response range_stale = Call(router, "GET", url, {}, {{"Range", "bytes=10-"}, {"If-Range", "\"stale\""}});
+  EXPECT_EQ(range_stale.status, 200);
+  ASSERT_TRUE(range_stale.file);
+  EXPECT_EQ(range_stale.file->length, t.big.size());
+}
+
+TEST(ContentFile, ReplaceDuringDownloadKeepsServingTheOldFile) {
+  Tree t;
+  Router router = MakeRouter(Options(t));
+  Response r = Call(router, "GET", "/file/raw/Drivers/Dell/pack.zip");
+  ASSERT_TRUE(r.file);
+  std::string etag = Header(r, "ETag");
+  // The admin replaces the file (new inode renamed over the old name).
+  std::string replacement(50000, 'Z');
+  WriteFile(t.root / "Drivers/Dell/.new", replacement);
+  fs::rename(t.root / "Drivers/Dell/.new", t.root / "Drivers/Dell/pack.zip");
+  EXPECT_EQ(ReadBody(*r.file), t.big) << "the download in flight must finish with the old bytes";
+  Response next = Call(router, "GET", "/file/raw/Drivers/Dell/pack.zip");
+  ASSERT_TRUE(next.file);
+  EXPECT_EQ(ReadBody(*next.file), replacement);
+  EXPECT_NE(Header(next, "ETag"), etag);
+  // A resume against the old ETag now gets the whole new file, not a mix.
+  Response resume = Call(router, "GET", "/file/raw/Drivers/Dell/pack.zip", {}, {{"Range", "bytes=100-"}, {"If-Range", etag}});
+  EXPECT_EQ(resume.status, 200);
+}
+
+TEST(ContentFile, Sha256RouteAndDigestHeaders) {
+  Tree t;
+  Router router = MakeRouter(Options(t));
+  Response r = Call(router, "GET", "/file/sha256/Drivers/Dell/pack.zip");
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::string hex = pki::Sha256::HexOf(t.big);
+  EXPECT_EQ(r.body, hex + "  pack.zip\n");
+  Response raw = Call(router, "GET", "/file/raw/Drivers/Dell/pack.zip");
+  EXPECT_EQ(Header(raw, "X-Checksum-SHA256"), hex);
+  EXPECT_EQ(Header(raw, "Digest"), "sha-256=" + pki::ToBase64(pki::Sha256::Of(t.big)));
+  EXPECT_EQ(Call(router, "GET", "/file/sha256/Drivers").status, 400);
+}
+
+TEST(ContentFile, MissingIs404AndRootMissingIs503) {
+  Tree t;
+  Router router = MakeRouter(Options(t));
+  EXPECT_EQ(Call(router, "GET", "/file/raw/nope.zip").status, 404);
+  EXPECT_EQ(Call(router, "GET", "/file/nope/").status, 404);
+  auto o = Options(t);
+  o->root = (t.tmp.path() / "absent").string();
+  Router absent = MakeRouter(o);
+  EXPECT_EQ(Call(absent, "GET", "/file/").status, 503);
+}
+
+// --- path safety -----------------------------------------------------------------
+
+TEST(ContentSafety, EveryTraversalAttemptIsRefused) {
+  Tree t;
+  Router router = MakeRouter(Options(t));
+  const std::string long_name(300, 'x');
+  const std::string targets[] = {
+      "/file/../secret.txt",          "/file/raw/../secret.txt",        "/file/raw/Apps/../../secret.txt",
+      "/file/raw/%2e%2e/secret.txt",  "/file/raw/%2E%2E/secret.txt",     "/file/raw/.%2e/secret.txt",
+      "/file/raw/%252e%252e/secret.txt", "/file/raw/Apps%2f..%2f..%2fsecret.txt",
+      "/file/raw/..%5csecret.txt",    "/file/raw/..\\secret.txt",       "/file/raw//etc/passwd",
+      "/file/raw/C:/Windows/win.ini", "/file/raw/Apps/readme.txt%00.zip", "/file/raw/" + long_name,
+      "/file/sha256/../secret.txt",   "/file/raw/./Apps/readme.txt",
+  };
+  for (const auto& target : targets) {
+    SCOPED_TRACE(target);
+    Response r = Call(router, "GET", target);
+    EXPECT_GE(r.status, 400);
+    EXPECT_LT(r.status, 500);
+    EXPECT_FALSE(r.file);
+    EXPECT_EQ(Header(r, "Content-Type"), "application/problem+json");
+    EXPECT_EQ(r.body.find("outside the root"), std::string::npos);
+  }
+}
+
+TEST(ContentSafety, SymlinkLeavingTheRootIsRefusedOneInsideIsServed) {
+  Tree t;
+  fs::create_symlink(t.tmp.path() / "secret.txt", t.root / "escape.txt");
+  fs::create_directory_symlink(t.tmp.path(), t.root / "escape-dir");
+  fs::create_symlink("Apps/readme.txt", t.root / "inside.txt");
+  fs::create_directory_symlink(t.root / "Drivers", t.root / "drivers-link");
+  Router router = MakeRouter(Options(t));
+  EXPECT_EQ(Call(router, "GET", "/file/raw/escape.txt").status, 403);
+  EXPECT_EQ(Call(router, "GET", "/file/raw/escape-dir/secret.txt").status, 403);
+  EXPECT_EQ(Call(router, "GET", "/file/escape-dir/").status, 403);
+  Response inside = Call(router, "GET", "/file/raw/inside.txt");
+  ASSERT_EQ(inside.status, 200);
+  EXPECT_EQ(ReadBody(*inside.file), "hello from apps\n");
+  EXPECT_EQ(Call(router, "GET", "/file/raw/drivers-link/Dell/pack.zip").status, 200);
+  auto rows = ParseListing(Call(router, "GET", "/file/").body);
+  EXPECT_FALSE(FindRow(rows, "/file/escape.txt"));
+  EXPECT_FALSE(FindRow(rows, "/file/escape-dir/"));
+  EXPECT_TRUE(FindRow(rows, "/file/inside.txt"));
+  const Row* link = FindRow(rows, "/file/drivers-link/");
+  ASSERT_TRUE(link);
+  EXPECT_TRUE(IsFolder(*link));
+}
+
+TEST(ContentSafety, UploadTempFilesAreNeitherListedNorServed) {
+  Tree t;
+  WriteFile(t.root / "Apps/.pv-upload-abc123", "partial");
+  Router router = MakeRouter(Options(t));
+  EXPECT_EQ(Call(router, "GET", "/file/raw/Apps/.pv-upload-abc123").status, 404);
+  EXPECT_EQ(Call(router, "GET", "/file/Apps/").body.find("pv-upload"), std::string::npos);
+}
+
+// --- token -----------------------------------------------------------------------
+
+TEST(ContentToken, RequiredWhenConfiguredAcceptedInEveryForm) {
+  Tree t;
+  auto o = Options(t);
+  o->token = "s3cret";
+  Router router = MakeRouter(o);
+  Response none = Call(router, "GET", "/file/raw/Apps/readme.txt");
+  EXPECT_EQ(none.status, 401);
+  EXPECT_EQ(Header(none, "Content-Type"), "application/problem+json");
+  EXPECT_EQ(Call(router, "GET", "/file/raw/Apps/readme.txt?token=wrong").status, 401);
+  EXPECT_EQ(Call(router, "GET", "/file/raw/Apps/readme.txt?token=s3cre").status, 401);
+  EXPECT_EQ(Call(router, "GET", "/file/raw/Apps/readme.txt?token=s3cret").status, 200);
+  EXPECT_EQ(Call(router, "GET", "/file/raw/Apps/readme.txt", {}, {{"X-File-Token", "s3cret"}}).status, 200);
+  EXPECT_EQ(Call(router, "GET", "/file/raw/Apps/readme.txt", {}, {{"Authorization", "Bearer s3cret"}}).status, 200);
+  EXPECT_EQ(Call(router, "GET", "/file/", {}, {{"X-File-Token", "nope"}}).status, 401);
+  // A script that authenticates by query keeps the token through links and redirects.
+  Response redirect = Call(router, "GET", "/file/Apps/readme.txt?token=s3cret");
+  EXPECT_EQ(Header(redirect, "Location"), "http://pv.example:12176/file/raw/Apps/readme.txt?token=s3cret");
+  auto rows = ParseListing(Call(router, "GET", "/file/?token=s3cret").body);
+  EXPECT_TRUE(FindRow(rows, "/file/Apps/?token=s3cret"));
+}
+
+TEST(ContentToken, OpenWithoutToken) {
+  Tree t;
+  Router router = MakeRouter(Options(t));
+  EXPECT_EQ(Call(router, "GET", "/file/raw/Apps/readme.txt").status, 200);
+}
+
+// --- $WsBase ---------------------------------------------------------------------
+
+TEST(ContentScripts, WsBaseFilledFromExternalUrl) {
+  Tree t;
+  Router router = MakeRouter(Options(t));
+  struct Case {
+    std::string name;
+    ExternalOrigin origin;
+    std::string want;
+  };
+  ExternalOrigin direct;  // MakeRequest fills pv.example:12176
+  const Case cases[] = {
+      {"behind proxy with prefix", BehindProxy(), "https://pv.example:8443/provision"},
+      {"direct, no prefix", direct, "http://pv.example:12176"},
+  };
+  std::set<std::string> etags;
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    Response r = Call(router, "GET", "/file/raw/Provision/Customer.ps1", c.origin);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_FALSE(r.file) << "templated scripts are answered from memory";
+    EXPECT_NE(r.body.find("\r\n$WsBase = '" + c.want + "'  # replaced when served\r\n"), std::string::npos) << r.body;
+    EXPECT_NE(r.body.find("$WsBaseUrl = \"unchanged\""), std::string::npos);
+    EXPECT_NE(r.body.find("$ConfigUrl = \"" + c.want + "/getcomputer\""), std::string::npos);
+    EXPECT_EQ(r.body.find("placeholder.invalid"), std::string::npos);
+    EXPECT_EQ(Header(r, "Content-Type"), "text/plain; charset=utf-8");
+    etags.insert(Header(r, "ETag"));
+    // The checksum and listing size describe what this caller downloads.
+    Response sum = Call(router, "GET", "/file/sha256/Provision/Customer.ps1", c.origin);
+    EXPECT_EQ(sum.body, pki::Sha256::HexOf(r.body) + "  Customer.ps1\n");
+    auto listing = boost::json::parse(Call(router, "GET", "/file/Provision/?format=json", c.origin).body).as_object();
+    auto& e = listing["entries"].as_array().at(0).as_object();
+    EXPECT_EQ(e["size"].to_number<uint64_t>(), r.body.size());
+    // Conditional and range requests work on the rendered text too.
+    EXPECT_EQ(Call(router, "GET", "/file/raw/Provision/Customer.ps1", c.origin, {{"If-None-Match", Header(r, "ETag")}}).status, 304);
+    Response part = Call(router, "GET", "/file/raw/Provision/Customer.ps1", c.origin, {{"Range", "bytes=2-9"}});
+    EXPECT_EQ(part.status, 206);
+    EXPECT_EQ(part.body, r.body.substr(2, 8));
+  }
+  EXPECT_EQ(etags.size(), 2u) << "different bases, different representations";
+  // Outside Provision/ a .ps1 is served as is.
+  WriteFile(t.root / "Apps/tool.ps1", "$WsBase = 'keep'\n");
+  Response plain = Call(router, "GET", "/file/raw/Apps/tool.ps1");
+  ASSERT_TRUE(plain.file);
+  EXPECT_EQ(ReadBody(*plain.file), "$WsBase = 'keep'\n");
+}
+
+}  // namespace
+}  // namespace provisiond::api::content
