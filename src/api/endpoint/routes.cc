@@ -1,0 +1,418 @@
+// Handlers are thin: parse and validate the request (nothing stored on a bad
+// one), hand the work to core / the Service, render with JsonWriter.
+#include "api/endpoint/routes.h"
+
+#include <boost/json.hpp>
+
+#include "api/endpoint/json_in.h"
+#include "api/endpoint/render.h"
+#include "api/endpoint/settings.h"
+#include "api/problem.h"
+#include "base/strings.h"
+#include "core/deployment_rules.h"
+#include "core/drivers.h"
+#include "core/identity.h"
+#include "core/naming.h"
+
+namespace provisiond::api::endpoint {
+namespace json = boost::json;
+namespace {
+
+constexpr size_t kMaxFieldBytes = 256;
+constexpr size_t kMaxEventIdBytes = 128;
+constexpr size_t kMaxPhaseBytes = 64;
+
+using ServicePtr = std::shared_ptr<Service>;
+
+bool WantsExplain(const Request& req) {
+  auto v = req.Query("explain");
+  return v && IsTruthy(*v);
+}
+
+// ---- POST plan ---------------------------------------------------------
+
+Response Plan(Service& s, Request& req) {
+  json::object body;
+  if (Status st = ParseObject(req.body, &body); !st.ok()) return ErrorResponse(st);
+  auto facts = FactsFromJson(body);
+  if (!facts.ok()) return ErrorResponse(facts.status());
+  bool explain = WantsExplain(req);
+  auto tables = s.Snapshot();
+  auto plan = core::Resolve(*facts, *tables, s.ResolveOptionsFor(req, explain));
+  if (!plan.ok()) return ErrorResponse(plan.status());
+  JsonWriter w(2048);
+  WritePlan(w, *plan, explain, core::VariableNamesFromConfig(*tables));
+  return JsonResponse(200, w.Take());
+}
+
+// ---- POST confirm ------------------------------------------------------
+
+Response Confirm(Service& s, Request& req) {
+  json::object body;
+  if (Status st = ParseObject(req.body, &body); !st.ok()) return ErrorResponse(st);
+  if (Status st = RejectUnknown(body, {"serial", "name", "type", "country", "language", "keyboard", "timezone",
+                                       "uuid", "macs", "notes"});
+      !st.ok()) {
+    return ErrorResponse(st);
+  }
+  std::optional<std::string> serial, name, type, country, language, keyboard, timezone, uuid, macs, notes;
+  struct Field {
+    const char* name;
+    std::optional<std::string>* out;
+  } fields[] = {{"serial", &serial},     {"name", &name},         {"type", &type},
+                {"country", &country},   {"language", &language}, {"keyboard", &keyboard},
+                {"timezone", &timezone}, {"uuid", &uuid},         {"notes", &notes}};
+  for (auto& f : fields) {
+    if (Status st = ReadString(body, f.name, f.out, kMaxFieldBytes); !st.ok()) return ErrorResponse(st);
+  }
+  std::vector<std::string> mac_list;
+  if (auto it = body.find("macs"); it != body.end() && !it->value().is_null()) {
+    if (!it->value().is_array()) return ErrorResponse(BadField("macs", "must be an array of strings"));
+    for (const auto& m : it->value().get_array()) {
+      if (!m.is_string() || m.get_string().size() > 64) {
+        return ErrorResponse(BadField("macs", "must be an array of MAC address strings"));
+      }
+      mac_list.emplace_back(m.get_string());
+    }
+  }
+  std::string_view serial_v = serial ? Trim(*serial) : std::string_view();
+  if (serial_v.empty()) return ErrorResponse(BadField("serial", "required"));
+  if (auto why = core::PlaceholderSerialReason(serial_v)) {
+    return ErrorResponse(BadField("serial", *why + "; it cannot key a computer record, set a real serial "
+                                                   "in the firmware or create the record as an admin"));
+  }
+  if (!name) return ErrorResponse(BadField("name", "required"));
+  if (auto v = core::CheckComputerName(Trim(*name))) return ErrorResponse(BadField("name", v->message));
+  if (!type || Trim(*type).empty()) return ErrorResponse(BadField("type", "required"));
+
+  auto tables = s.Snapshot();
+  std::vector<std::string> types = tables->TypeNames();
+  const std::string* known_type = nullptr;
+  for (const auto& t : types) {
+    if (IEquals(t, Trim(*type))) known_type = &t;
+  }
+  if (!known_type) {
+    return ErrorResponse(BadField("type", "unknown type '" + std::string(Trim(*type)) +
+                                              "'; known types: " + Join(types, ", ")));
+  }
+  if (tables->FindComputerBySerial(serial_v)) {
+    return Problem(409, "a computer with serial '" + std::string(serial_v) +
+                            "' exists; it needs no confirmation (an admin edits it)",
+                   "\"field\":\"serial\"");
+  }
+  model::Computer c;
+  c.serial = std::string(serial_v);
+  c.computer_name = std::string(Trim(*name));
+  c.type = *known_type;
+  auto set = [](std::string& out, const std::optional<std::string>& v) {
+    if (v) out = std::string(Trim(*v));
+  };
+  set(c.country, country);
+  c.country = ToUpper(c.country);
+  set(c.language, language);
+  set(c.keyboard, keyboard);
+  set(c.timezone, timezone);
+  set(c.uuid, uuid);
+  set(c.notes, notes);
+  c.mac = Join(mac_list, ";");
+  c.created_by = "endpoint";
+  auto stored = s.store().PutComputer(std::move(c), std::nullopt);
+  if (!stored.ok()) {
+    if (stored.status().code() == StatusCode::kConflict) {
+      return Problem(409, stored.status().message(), "\"field\":\"serial\"");
+    }
+    return ErrorResponse(stored.status());
+  }
+  JsonWriter w;
+  w.BeginObject().Key("computer");
+  WriteComputer(w, *stored);
+  w.EndObject();
+  return JsonResponse(201, w.Take());
+}
+
+// ---- POST deployments ----------------------------------------------------
+
+Response StartDeployment(Service& s, Request& req) {
+  json::object body;
+  if (Status st = ParseObject(req.body, &body); !st.ok()) return ErrorResponse(st);
+  auto facts = FactsFromJson(body);
+  if (!facts.ok()) return ErrorResponse(facts.status());
+  if (Trim(facts->serial).empty() && facts->uuid.empty() && facts->macs.empty()) {
+    return ErrorResponse(BadField("facts.serial", "required (or uuid / macs when the serial is unusable)"));
+  }
+  auto tables = s.Snapshot();
+  auto plan = core::Resolve(*facts, *tables, s.ResolveOptionsFor(req, false));
+  if (!plan.ok()) return ErrorResponse(plan.status());
+  auto d = s.StartDeployment(*facts, *plan, req);
+  if (!d.ok()) return ErrorResponse(d.status());
+  JsonWriter w(1024);
+  w.BeginObject();
+  w.Key("id").String(d->id);
+  w.Key("previous_id").StringOrNull(d->previous_id);
+  w.Key("started").String(FormatIso8601(d->started));
+  w.Key("events_url").String(req.origin.Url("/api/v1/endpoint/deployments/" + d->id + "/events"));
+  w.Key("plan").BeginObject();
+  w.Key("computer_name").StringOrNull(plan->computer_name);
+  w.Key("type").StringOrNull(plan->locale.type.value);
+  w.Key("needs_confirmation").Bool(plan->needs_confirmation);
+  w.Key("apps").Int(static_cast<int64_t>(plan->apps.size()));
+  w.Key("drivers").Int(static_cast<int64_t>(plan->drivers.size()));
+  w.Key("bundle_id");
+  if (plan->bundle.bundle_id) w.String(*plan->bundle.bundle_id);
+  else w.Null();
+  w.Key("hardware_allowed").Bool(plan->hardware.allowed);
+  w.EndObject();
+  w.Key("deployment");
+  WriteDeployment(w, *d, s.Now(), StaleTimeout(*tables));
+  w.EndObject();
+  Response r = JsonResponse(201, w.Take());
+  r.headers.Set("Location", req.origin.Path("/api/v1/admin/deployments/" + d->id));
+  return r;
+}
+
+// ---- POST deployments/{id}/events ----------------------------------------
+
+Response PostEvent(Service& s, Request& req) {
+  std::string id(req.Param("id").value_or(""));
+  json::object body;
+  if (Status st = ParseObject(req.body, &body); !st.ok()) return ErrorResponse(st);
+  if (Status st = RejectUnknown(body, {"event_id", "phase", "step", "step_count", "percent", "level", "message",
+                                       "status"});
+      !st.ok()) {
+    return ErrorResponse(st);
+  }
+  model::DeploymentEvent e;
+  e.deployment_id = id;
+  std::optional<std::string> event_id, phase, level, message, status;
+  if (Status st = ReadString(body, "event_id", &event_id, kMaxEventIdBytes); !st.ok()) return ErrorResponse(st);
+  if (!event_id || Trim(*event_id).empty()) {
+    return ErrorResponse(BadField("event_id", "required: a client-generated id (e.g. a GUID) so a retry is "
+                                              "not stored twice"));
+  }
+  e.event_id = std::string(Trim(*event_id));
+  if (Status st = ReadString(body, "phase", &phase, kMaxPhaseBytes); !st.ok()) return ErrorResponse(st);
+  if (phase) e.phase = std::string(Trim(*phase));
+  std::optional<int64_t> step, step_count, percent;
+  // Wide ranges here so core's messages (with the rule) answer in-range
+  // types; only values that do not fit an int are refused at this layer.
+  if (Status st = ReadInt(body, "step", &step, -1000000, 1000000); !st.ok()) return ErrorResponse(st);
+  if (Status st = ReadInt(body, "step_count", &step_count, -1000000, 1000000); !st.ok()) return ErrorResponse(st);
+  if (Status st = ReadInt(body, "percent", &percent, -1000000, 1000000); !st.ok()) return ErrorResponse(st);
+  if (step) e.step = static_cast<int>(*step);
+  if (step_count) e.step_count = static_cast<int>(*step_count);
+  if (percent) e.percent = static_cast<int>(*percent);
+  if (Status st = ReadString(body, "level", &level, 32); !st.ok()) return ErrorResponse(st);
+  if (level) {
+    auto l = core::ParseEventLevel(*level, "level");
+    if (!l.ok()) return ErrorResponse(l.status());
+    e.level = *l;
+  }
+  // One byte over the limit is enough for core to name it.
+  if (Status st = ReadString(body, "message", &message, core::kMaxEventMessageBytes + 1); !st.ok()) {
+    return ErrorResponse(st);
+  }
+  if (message) e.message = std::move(*message);
+  if (Status st = ReadString(body, "status", &status, 32); !st.ok()) return ErrorResponse(st);
+  if (status) {
+    auto fs = core::ParseDeploymentStatus(*status, "status");
+    if (!fs.ok()) return ErrorResponse(fs.status());
+    if (*fs == model::DeploymentStatus::kRunning) {
+      return ErrorResponse(BadField("status", "must be a final status: success or error (omit it while running)"));
+    }
+    e.final_status = *fs;
+  }
+  auto out = s.PostEvent(std::move(e));
+  if (!out.ok()) {
+    const Status& st = out.status();
+    if (st.code() == StatusCode::kNotFound) {
+      return Problem(404, "no deployment '" + id + "'; start one with POST /api/v1/endpoint/deployments");
+    }
+    if (st.code() == StatusCode::kFailedPrecondition) return Problem(409, st.message(), "\"field\":\"status\"");
+    return ErrorResponse(st);
+  }
+  JsonWriter w(1024);
+  w.BeginObject();
+  w.Key("duplicate").Bool(out->duplicate);
+  w.Key("deployment");
+  WriteDeployment(w, out->deployment, s.Now(), StaleTimeout(*s.Snapshot()));
+  w.EndObject();
+  return JsonResponse(out->duplicate ? 200 : 201, w.Take());
+}
+
+// ---- GET settings --------------------------------------------------------
+
+Response Settings(Service& s, Request&) {
+  auto tables = s.Snapshot();
+  auto settings = EffectiveSettings(*tables);
+  JsonWriter w(1024);
+  w.BeginObject().Key("settings").BeginObject();
+  for (const auto& x : settings) {
+    w.Key(x.key);
+    auto v = core::IntOrString(x.value);
+    if (auto* n = std::get_if<int64_t>(&v)) w.Int(*n);
+    else w.String(x.value);
+  }
+  w.EndObject();
+  w.Key("items").BeginArray();
+  for (const auto& x : settings) {
+    w.BeginObject().Key("key").String(x.key).Key("value").String(x.value).Key("source").String(x.source);
+    w.EndObject();
+  }
+  w.EndArray().EndObject();
+  return JsonResponse(200, w.Take());
+}
+
+// ---- GET apps / drivers --------------------------------------------------
+
+Response Apps(Service& s, Request& req) {
+  auto facts = FactsFromQuery(req);
+  if (!facts.ok()) return ErrorResponse(facts.status());
+  auto tables = s.Snapshot();
+  auto options = s.ResolveOptionsFor(req, false);
+  auto plan = core::Resolve(*facts, *tables, options);
+  if (!plan.ok()) return ErrorResponse(plan.status());
+  core::AppContext ctx{plan->locale.type.value, plan->locale.country.value, facts->model, facts->os_name,
+                       plan->variables, options.base_url};
+  // Explicit type / country win over the record's: a later phase may ask
+  // for a type chosen on the confirmation screen.
+  if (auto t = req.Query("type"); t && !Trim(*t).empty()) ctx.type = std::string(Trim(*t));
+  if (auto c = req.Query("country"); c && !Trim(*c).empty()) ctx.country = ToUpper(Trim(*c));
+  auto apps = core::PlanApps(*tables, ctx);
+  JsonWriter w(2048);
+  w.BeginObject();
+  w.Key("type").StringOrNull(ctx.type);
+  w.Key("country").StringOrNull(ctx.country);
+  w.Key("model").StringOrNull(facts->model);
+  w.Key("apps").BeginArray();
+  for (const auto& a : apps) WritePlannedApp(w, a);
+  w.EndArray().EndObject();
+  return JsonResponse(200, w.Take());
+}
+
+Response Drivers(Service& s, Request& req) {
+  auto facts = FactsFromQuery(req);
+  if (!facts.ok()) return ErrorResponse(facts.status());
+  auto tables = s.Snapshot();
+  auto plan = core::Resolve(*facts, *tables, s.ResolveOptionsFor(req, false));
+  if (!plan.ok()) return ErrorResponse(plan.status());
+  JsonWriter w(2048);
+  w.BeginObject();
+  w.Key("model").StringOrNull(facts->model);
+  w.Key("os").StringOrNull(facts->os_name);
+  w.Key("drivers").BeginArray();
+  for (const auto& d : plan->drivers) WritePlannedDriver(w, d);
+  w.EndArray().EndObject();
+  return JsonResponse(200, w.Take());
+}
+
+// ---- GET variables[/{name}] ------------------------------------------------
+
+struct VariablesResult {
+  std::map<std::string, core::TaniumValue> values;
+  core::Plan plan;
+  core::VariableNames names;
+};
+
+Result<VariablesResult> ResolveVariables(Service& s, const Request& req) {
+  PV_ASSIGN_OR_RETURN(core::Facts facts, FactsFromQuery(req));
+  if (Trim(facts.serial).empty() && Trim(facts.model).empty()) {
+    return BadField("serial", "give serial and/or model (e.g. ?serial=5CG6050PH9&model=HP+EliteBook+840+G2)");
+  }
+  auto tables = s.Snapshot();
+  PV_ASSIGN_OR_RETURN(core::Plan plan, core::Resolve(facts, *tables, s.ResolveOptionsFor(req, false)));
+  VariablesResult r;
+  r.names = core::VariableNamesFromConfig(*tables);
+  r.values = core::TaniumVariables(plan, r.names);
+  r.plan = std::move(plan);
+  return r;
+}
+
+std::string NoValueReason(const core::Plan& plan, std::string_view def) {
+  if (def == core::kVarBundleId || def == core::kVarBundleTimeout) {
+    return plan.bundle.reason.empty() ? "no driver rule with a bundle_id matches the model and "
+                                        "config default_bundle_id is empty"
+                                      : plan.bundle.reason;
+  }
+  std::string identity = plan.identity_reason.empty() ? "no computer record matches" : plan.identity_reason;
+  return identity + "; and no country or global default gives " + std::string(def);
+}
+
+Response Variables(Service& s, Request& req) {
+  auto r = ResolveVariables(s, req);
+  if (!r.ok()) return ErrorResponse(r.status());
+  if (r->values.empty()) {
+    return Problem(404, "no Tanium variables for serial '" + std::string(req.Query("serial").value_or("")) +
+                            "' model '" + std::string(req.Query("model").value_or("")) +
+                            "': " + NoValueReason(r->plan, core::kVarBundleId) + "; " +
+                            NoValueReason(r->plan, core::kVarComputerName));
+  }
+  JsonWriter w(512);
+  WriteTaniumVariables(w, r->values);
+  return JsonResponse(200, w.Take());
+}
+
+Response Variable(Service& s, Request& req) {
+  std::string asked(req.Param("name").value_or(""));
+  auto r = ResolveVariables(s, req);
+  if (!r.ok()) return ErrorResponse(r.status());
+  // The asked name is the configured (output) name or the default one.
+  static constexpr const char* kDefaults[] = {core::kVarBundleId, core::kVarBundleTimeout, core::kVarComputerName,
+                                              core::kVarType,     core::kVarCountry,       core::kVarLanguage,
+                                              core::kVarKeyboard, core::kVarTimeZone,      core::kVarTags};
+  std::string def, out_name;
+  std::vector<std::string> known;
+  for (const char* d : kDefaults) {
+    auto it = r->names.find(d);
+    std::string out = it == r->names.end() ? d : it->second;
+    known.push_back(out);
+    if (IEquals(asked, out) || (def.empty() && IEquals(asked, d))) {
+      def = d;
+      out_name = out;
+    }
+  }
+  if (def.empty()) {
+    return Problem(404, "unknown variable '" + asked + "'; known: " + Join(known, ", "));
+  }
+  auto it = r->values.find(out_name);
+  if (it == r->values.end()) {
+    return Problem(404, "no value for " + out_name + ": " + NoValueReason(r->plan, def));
+  }
+  Response resp = Response::Text(200, it->second.text);
+  resp.headers.Set("Cache-Control", "no-store");
+  return resp;
+}
+
+template <typename F>
+Handler Bind(const ServicePtr& s, F f) {
+  return [s, f](Request& req) { return f(*s, req); };
+}
+
+}  // namespace
+
+void RegisterEndpointRoutes(Router& router, std::shared_ptr<Service> s) {
+  const std::string p = "/api/v1/endpoint";
+  auto opts = [](std::string summary, bool blocking) {
+    RouteOptions o;
+    o.group = RouteGroup::kMachine;
+    o.summary = std::move(summary);
+    o.blocking = blocking;
+    o.max_body_bytes = kMaxEndpointBodyBytes;
+    return o;
+  };
+  router.Add("POST", p + "/plan", Bind(s, Plan), opts("plan for the posted facts (?explain=1 adds the trail)", false));
+  router.Add("POST", p + "/confirm", Bind(s, Confirm),
+             opts("confirm an unknown device: creates its computer record", true));
+  router.Add("POST", p + "/deployments", Bind(s, StartDeployment),
+             opts("start a deployment for the posted facts", true));
+  router.Add("POST", p + "/deployments/{id}/events", Bind(s, PostEvent),
+             opts("progress event / final status of a deployment (idempotent by event_id)", true));
+  router.Add("GET", p + "/settings", Bind(s, Settings), opts("global endpoint settings", false));
+  router.Add("GET", p + "/apps", Bind(s, Apps), opts("applications for serial/model/os (same filters as plan)", false));
+  router.Add("GET", p + "/drivers", Bind(s, Drivers), opts("driver packages for model/os", false));
+  router.Add("GET", p + "/variables", Bind(s, Variables),
+             opts("Tanium Provision variables for serial/model (flat JSON)", false));
+  router.Add("GET", p + "/variables/{name}", Bind(s, Variable),
+             opts("one Tanium Provision variable as text/plain", false));
+}
+
+}  // namespace provisiond::api::endpoint

@@ -1,0 +1,171 @@
+#include "api/endpoint/service.h"
+
+#include <cstdio>
+#include <random>
+
+#include "base/strings.h"
+#include "core/deployment_rules.h"
+#include "core/identity.h"
+
+namespace provisiond::api::endpoint {
+namespace {
+
+// 128 random bits as hex: unguessable ids, so a client cannot post events
+// to another machine's deployment by counting.
+std::string RandomHexId() {
+  thread_local std::mt19937_64 gen([] {
+    std::random_device rd;
+    std::seed_seq seq{rd(), rd(), rd(), rd(), rd(), rd()};
+    return std::mt19937_64(seq);
+  }());
+  char buf[33];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(gen()),
+                static_cast<unsigned long long>(gen()));
+  return buf;
+}
+
+uint64_t RandomU64() {
+  thread_local std::mt19937_64 gen{std::random_device{}()};
+  return gen();
+}
+
+}  // namespace
+
+Service::Service(ProvisioningDeps deps) : deps_(std::move(deps)) {
+  if (!deps_.clock) deps_.clock = [] { return provisiond::Now(); };
+  if (!deps_.new_id) deps_.new_id = RandomHexId;
+  if (!deps_.random) deps_.random = RandomU64;
+  if (!deps_.run_later) {
+    worker_ = std::thread([this] { WorkerLoop(); });
+    deps_.run_later = [this](std::function<void()> work) {
+      {
+        std::lock_guard lock(work_mu_);
+        work_.push_back(std::move(work));
+      }
+      work_cv_.notify_one();
+    };
+  }
+}
+
+Service::~Service() {
+  {
+    std::lock_guard lock(work_mu_);
+    stopping_ = true;
+  }
+  work_cv_.notify_all();
+  if (worker_.joinable()) worker_.join();
+}
+
+void Service::WorkerLoop() {
+  std::unique_lock lock(work_mu_);
+  for (;;) {
+    work_cv_.wait(lock, [this] { return stopping_ || !work_.empty(); });
+    if (work_.empty()) return;  // stopping, everything queued done
+    auto work = std::move(work_.front());
+    work_.pop_front();
+    lock.unlock();
+    work();
+    lock.lock();
+  }
+}
+
+core::ResolveOptions Service::ResolveOptionsFor(const Request& req, bool explain) const {
+  core::ResolveOptions o;
+  o.base_url = req.origin.host.empty() ? std::string() : req.origin.BaseUrl();
+  o.random = deps_.random;
+  o.explain = explain;
+  return o;
+}
+
+std::mutex& Service::StripeFor(std::array<std::mutex, kStripes>& stripes, std::string_view key) {
+  return stripes[std::hash<std::string_view>{}(key) % kStripes];
+}
+
+Result<model::Deployment> Service::StartDeployment(const core::Facts& facts, const core::Plan& plan,
+                                                   const Request& req) {
+  // A device matched by UUID/MAC under a placeholder serial is recorded (and
+  // linked) under its record's serial, so its attempts chain together.
+  core::Facts recorded = facts;
+  if (plan.computer) recorded.serial = plan.computer->serial;
+  std::string key = model::Tables::SerialKey(recorded.serial);
+  bool linkable = !core::IsPlaceholderSerial(recorded.serial);
+
+  std::lock_guard lock(StripeFor(serial_locks_, key));
+  core::StartInfo info;
+  info.id = NewId();
+  if (linkable) {
+    PV_ASSIGN_OR_RETURN(auto latest, store().LatestDeploymentForSerial(recorded.serial));
+    if (latest) info.previous_id = latest->id;
+  }
+  info.computer_name = plan.computer_name;
+  info.type = plan.locale.type.value;
+  info.client_address = req.origin.client_address;
+  info.tls = req.connection.tls;
+  info.tls_version = req.connection.tls ? req.connection.tls_version : "";
+  info.source = "api";
+  return store().CreateDeployment(core::StartDeployment(recorded, info, Now()));
+}
+
+Result<model::Deployment> Service::ApplyAndStoreLocked(const model::Deployment& current,
+                                                       const model::DeploymentEvent& e) {
+  PV_ASSIGN_OR_RETURN(model::Deployment next, core::ApplyEvent(current, e, e.at));
+  PV_ASSIGN_OR_RETURN(bool stored, store().AppendEvent(e));
+  if (!stored) return current;  // a concurrent retry stored it first
+  next.version = current.version;
+  return store().UpdateDeployment(std::move(next));
+}
+
+Result<Service::EventOutcome> Service::PostEvent(model::DeploymentEvent e) {
+  e.at = Now();
+  std::lock_guard lock(StripeFor(id_locks_, e.deployment_id));
+  PV_ASSIGN_OR_RETURN(model::Deployment current, store().GetDeployment(e.deployment_id));
+  // A retry is recognised before validation: the retried final event of an
+  // ended deployment is a duplicate, not "status after final status".
+  PV_ASSIGN_OR_RETURN(auto events, store().EventsOf(e.deployment_id));
+  for (const auto& old : events) {
+    if (old.event_id == e.event_id) return EventOutcome{true, std::move(current)};
+  }
+  PV_ASSIGN_OR_RETURN(model::Deployment next, ApplyAndStoreLocked(current, e));
+  return EventOutcome{false, std::move(next)};
+}
+
+Result<Service::LegacyOutcome> Service::PostLegacyMessage(std::string_view text, const Request& req) {
+  PV_ASSIGN_OR_RETURN(core::LegacyMessage message, core::ParseLegacyMessage(text));
+  Timestamp now = Now();
+  std::string key = model::Tables::SerialKey(message.serial);
+  std::lock_guard serial_lock(StripeFor(serial_locks_, key));
+  PV_ASSIGN_OR_RETURN(auto latest, store().LatestDeploymentForSerial(message.serial));
+
+  if (message.start || !latest) {
+    PV_ASSIGN_OR_RETURN(core::LegacyApply apply,
+                        core::ApplyLegacyMessage(latest ? &*latest : nullptr, {}, message, NewId(), NewId(), now));
+    model::Deployment d = std::move(apply.deployment);
+    d.client_address = req.origin.client_address;
+    d.tls = req.connection.tls;
+    d.tls_version = req.connection.tls ? req.connection.tls_version : "";
+    auto tables = Snapshot();
+    if (const model::Computer* c = tables->FindComputerBySerial(message.serial)) {
+      if (d.computer_name.empty()) d.computer_name = c->computer_name;
+      if (d.type.empty()) d.type = c->type;
+    }
+    // The event and the state it leads to are one record: create the
+    // deployment already holding the first message's effect.
+    PV_ASSIGN_OR_RETURN(model::Deployment created, store().CreateDeployment(std::move(d)));
+    PV_ASSIGN_OR_RETURN(bool stored, store().AppendEvent(apply.event));
+    (void)stored;  // a fresh deployment has no events yet
+    return LegacyOutcome{true, std::move(created)};
+  }
+
+  std::lock_guard id_lock(StripeFor(id_locks_, latest->id));
+  PV_ASSIGN_OR_RETURN(model::Deployment current, store().GetDeployment(latest->id));
+  PV_ASSIGN_OR_RETURN(auto events, store().EventsOf(current.id));
+  std::vector<core::TimedMessage> earlier;
+  earlier.reserve(events.size());
+  for (auto& e : events) earlier.push_back({e.at, std::move(e.message)});
+  PV_ASSIGN_OR_RETURN(core::LegacyApply apply,
+                      core::ApplyLegacyMessage(&current, earlier, message, NewId(), NewId(), now));
+  PV_ASSIGN_OR_RETURN(model::Deployment next, ApplyAndStoreLocked(current, apply.event));
+  return LegacyOutcome{false, std::move(next)};
+}
+
+}  // namespace provisiond::api::endpoint

@@ -1,0 +1,94 @@
+// Service: what every provisioning route shares — the store, the clock, id
+// generation, the background runner — and the deployment records both the
+// versioned API and the legacy /message write.
+//
+// Thread rule: safe from any thread. Reads take a snapshot and no lock.
+// Deployment writes take one of a few striped mutexes (per serial to start
+// an attempt, per deployment id to apply an event), never a global one.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "api/http.h"
+#include "api/provisioning.h"
+#include "core/facts.h"
+#include "core/legacy_message.h"
+#include "core/plan.h"
+#include "model/deployment.h"
+
+namespace provisiond::api::endpoint {
+
+class Service {
+ public:
+  // Fills the defaults of `deps` (see ProvisioningDeps). REQUIRES: deps.store.
+  explicit Service(ProvisioningDeps deps);
+  ~Service();  // runs the queued background work, then joins its thread
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+
+  store::Store& store() const { return *deps_.store; }
+  std::shared_ptr<const model::Tables> Snapshot() const { return deps_.store->Snapshot(); }
+  Timestamp Now() const { return deps_.clock(); }
+  std::string NewId() const { return deps_.new_id(); }
+  void RunLater(std::function<void()> work) { deps_.run_later(std::move(work)); }
+
+  // Resolve options for a request: base URL from its external origin.
+  core::ResolveOptions ResolveOptionsFor(const Request& req, bool explain) const;
+
+  // ---- Deployment records ---------------------------------------------
+
+  // Starts an attempt for `facts` (already resolved to `plan`): links the
+  // latest earlier attempt of the same computer, records the client address
+  // and TLS of `req`. Returns the stored deployment; on error nothing stored.
+  Result<model::Deployment> StartDeployment(const core::Facts& facts, const core::Plan& plan,
+                                            const Request& req);
+
+  struct EventOutcome {
+    bool duplicate = false;        // the event id was already stored: nothing changed
+    model::Deployment deployment;  // state after the event (or the current state)
+  };
+  // Applies a client event to deployment `e.deployment_id` (e.at is set to
+  // now). NotFound for an unknown deployment; InvalidArgument naming a field;
+  // FailedPrecondition for a final status after the end. A retry of a stored
+  // event id returns duplicate = true and stores nothing.
+  Result<EventOutcome> PostEvent(model::DeploymentEvent e);
+
+  struct LegacyOutcome {
+    bool started = false;  // START PROVISION (or first message): a new attempt
+    model::Deployment deployment;
+  };
+  // The original's POST /message: feeds the serial's latest attempt (or a
+  // new one). InvalidArgument when the message is not "[SERIAL] text".
+  Result<LegacyOutcome> PostLegacyMessage(std::string_view message, const Request& req);
+
+ private:
+  static constexpr size_t kStripes = 64;
+  std::mutex& StripeFor(std::array<std::mutex, kStripes>& stripes, std::string_view key);
+  // Applies `e` to the stored deployment under its id lock, after storing
+  // the event. REQUIRES: the id stripe held.
+  Result<model::Deployment> ApplyAndStoreLocked(const model::Deployment& current,
+                                                const model::DeploymentEvent& e);
+  void WorkerLoop();
+
+  ProvisioningDeps deps_;
+  std::array<std::mutex, kStripes> serial_locks_;
+  std::array<std::mutex, kStripes> id_locks_;
+
+  // The default background runner (used when deps.run_later was not given).
+  std::mutex work_mu_;
+  std::condition_variable work_cv_;
+  std::deque<std::function<void()>> work_;
+  bool stopping_ = false;
+  std::thread worker_;
+};
+
+}  // namespace provisiond::api::endpoint

@@ -1,0 +1,17 @@
+#include "api/provisioning.h"
+
+#include "api/admin/routes.h"
+#include "api/endpoint/routes.h"
+#include "api/endpoint/service.h"
+#include "api/legacy/routes.h"
+
+namespace provisiond::api {
+
+void RegisterProvisioningRoutes(Router& router, ProvisioningDeps deps) {
+  auto service = std::make_shared<endpoint::Service>(std::move(deps));
+  endpoint::RegisterEndpointRoutes(router, service);
+  legacy::RegisterLegacyRoutes(router, service);
+  admin::RegisterAdminReadRoutes(router, service);
+}
+
+}  // namespace provisiond::api

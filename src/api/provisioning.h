@@ -1,0 +1,37 @@
+// The provisioning API: one call registers the versioned endpoint API
+// (/api/v1/endpoint/...), the original service's drop-in machine routes
+// (/getcomputer, /tanium/global, ...) and the admin read routes
+// (/api/v1/admin/preview, deployments, status). See doc/api.md.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "api/router.h"
+#include "base/time.h"
+#include "core/naming.h"
+#include "store/store.h"
+
+namespace provisiond::api {
+
+struct ProvisioningDeps {
+  std::shared_ptr<store::Store> store;  // required; shared by every route
+  std::function<Timestamp()> clock;     // default: Now()
+  // Deployment ids and server-side event ids (legacy /message); must be
+  // unique. Default: 128 random bits as 32 hex characters.
+  std::function<std::string()> new_id;
+  // {rand:N} of the naming template. Default: a seeded PRNG.
+  core::RandomSource random;
+  // Runs a fire-and-forget write off the request thread (the placeholder row
+  // /getcomputer creates for an unknown serial, like the original). Default:
+  // one background thread owned by the routes. Tests pass an inline runner.
+  std::function<void(std::function<void()>)> run_later;
+};
+
+// Adds every route to `router` (machine group: endpoint + legacy; admin
+// group: /api/v1/admin/...). Writing routes are marked blocking. The routes
+// keep what they need alive (deps are shared into them).
+void RegisterProvisioningRoutes(Router& router, ProvisioningDeps deps);
+
+}  // namespace provisiond::api
