@@ -335,7 +335,8 @@ CertInfo DescribeCert(X509* cert, Timestamp now) {
   info.issuer = NameToString(X509_get_issuer_name(cert));
   info.not_before = FromAsn1(X509_get0_notBefore(cert));
   info.not_after = FromAsn1(X509_get0_notAfter(cert));
-  auto left = std::chrono::duration_cast<std::chrono::seconds>(info.not_after - now).count();
+  // Certificate times have whole seconds: compare with `now` at that precision.
+  auto left = (info.not_after - std::chrono::floor<std::chrono::seconds>(now)) / std::chrono::seconds(1);
   info.days_to_expiry = static_cast<int>(left >= 0 ? left / 86400 : -((-left + 86399) / 86400));
   BignumPtr serial(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr));
   if (serial) {
