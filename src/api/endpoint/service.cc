@@ -137,8 +137,10 @@ Result<Service::LegacyOutcome> Service::PostLegacyMessage(std::string_view text,
   PV_ASSIGN_OR_RETURN(auto latest, store().LatestDeploymentForSerial(message.serial));
 
   if (message.start || !latest) {
+    std::string id = NewId();  // before the event id: ids in call order
+    std::string event_id = NewId();
     PV_ASSIGN_OR_RETURN(core::LegacyApply apply,
-                        core::ApplyLegacyMessage(latest ? &*latest : nullptr, {}, message, NewId(), NewId(), now));
+                        core::ApplyLegacyMessage(latest ? &*latest : nullptr, {}, message, id, event_id, now));
     model::Deployment d = std::move(apply.deployment);
     d.client_address = req.origin.client_address;
     d.tls = req.connection.tls;
@@ -163,7 +165,7 @@ Result<Service::LegacyOutcome> Service::PostLegacyMessage(std::string_view text,
   earlier.reserve(events.size());
   for (auto& e : events) earlier.push_back({e.at, std::move(e.message)});
   PV_ASSIGN_OR_RETURN(core::LegacyApply apply,
-                      core::ApplyLegacyMessage(&current, earlier, message, NewId(), NewId(), now));
+                      core::ApplyLegacyMessage(&current, earlier, message, "", NewId(), now));
   PV_ASSIGN_OR_RETURN(model::Deployment next, ApplyAndStoreLocked(current, apply.event));
   return LegacyOutcome{false, std::move(next)};
 }
