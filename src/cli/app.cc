@@ -5,10 +5,12 @@
 #include <iostream>
 
 #include "api/health.h"
+#include "api/provisioning.h"
 #include "base/log.h"
 #include "cli/embedded.h"
 #include "cli/options.h"
 #include "net/server.h"
+#include "store/csv/csv_store.h"
 
 namespace provisiond::cli {
 
@@ -17,6 +19,7 @@ namespace fs = std::filesystem;
 struct App::State {
   Config config;
   bool load_data = false;
+  std::shared_ptr<store::Store> store;  // null when data is not loaded (`routes`)
 };
 
 App::~App() = default;
@@ -53,6 +56,17 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, bool load_data) {
   app->router_ = std::make_shared<api::Router>();
   const App* self = app.get();
   api::RegisterHealthRoutes(*app->router_, {[self] { return self->NotReadyReason(); }, PROVISIOND_VERSION});
+  if (load_data) {
+    store::CsvStoreOptions so;
+    so.data_dir = config.data_dir;
+    auto opened = store::CsvStore::Open(so);
+    if (!opened.ok()) return opened.status();
+    app->state_->store = std::shared_ptr<store::Store>(std::move(opened).value());
+  }
+  // Without data (`routes`) the handlers are listed, never called.
+  api::ProvisioningDeps deps;
+  deps.store = app->state_->store;
+  api::RegisterProvisioningRoutes(*app->router_, std::move(deps));
   return app;
 }
 
