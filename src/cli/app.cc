@@ -2,7 +2,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <condition_variable>
 #include <iostream>
+#include <thread>
 
 #include "api/health.h"
 #include "api/provisioning.h"
@@ -10,6 +12,7 @@
 #include "cli/embedded.h"
 #include "cli/options.h"
 #include "net/server.h"
+#include "net/tls_context.h"
 #include "store/csv/csv_store.h"
 
 namespace provisiond::cli {
@@ -102,6 +105,45 @@ net::ServerOptions ServerOptionsFrom(const Config& c) {
   return o;
 }
 
+bool UsesTls(const Config& c) {
+  if (c.tls_mode != 0) return true;
+  for (const auto& l : c.extra_listeners)
+    if (l.tls_mode != 0) return true;
+  return false;
+}
+
+std::string KeysDir(const Config& c) {
+  return c.keys_dir.empty() ? (fs::path(c.data_dir) / "keys").string() : c.keys_dir;
+}
+
+// The certificate/key pairs serve uses: the configured paths, else the
+// service certificate(s) in the keys directory.
+std::vector<net::TlsPairPaths> TlsPairs(const Config& c) {
+  if (c.tls_certs.empty()) return net::DefaultTlsPairs(KeysDir(c));
+  std::vector<net::TlsPairPaths> pairs;
+  for (size_t i = 0; i < c.tls_certs.size(); ++i) pairs.push_back({c.tls_certs[i], c.tls_keys[i]});
+  return pairs;
+}
+
+// Runs `tick` every `period` on its own thread until destroyed.
+class Ticker {
+ public:
+  Ticker(std::chrono::milliseconds period, std::function<void()> tick)
+      : thread_([this, period, tick = std::move(tick)](std::stop_token stop) {
+          std::unique_lock lock(mu_);
+          while (!cv_.wait_for(lock, stop, period, [&] { return stop.stop_requested(); })) {
+            lock.unlock();
+            tick();
+            lock.lock();
+          }
+        }) {}
+
+ private:
+  std::mutex mu_;
+  std::condition_variable_any cv_;
+  std::jthread thread_;  // last: stopped and joined first
+};
+
 }  // namespace
 
 int RunServe(std::vector<std::string> args) {
@@ -140,7 +182,25 @@ int RunServe(std::vector<std::string> args) {
     LogError("cannot start", {{"error", app.status().message()}});
     return 1;
   }
-  auto server = net::Server::Create(ServerOptionsFrom(config), (*app)->router());
+  net::ServerOptions server_options = ServerOptionsFrom(config);
+  auto tls = std::make_shared<net::TlsContextHolder>();
+  std::unique_ptr<Ticker> tls_watch;
+  if (UsesTls(config)) {
+    if (Status s = tls->Load(TlsPairs(config)); !s.ok()) {
+      std::cerr << "provisiond serve: TLS is configured (mode " << config.tls_mode
+                << ") but the certificate cannot be loaded:\n  " << s.message() << "\n";
+      return 1;
+    }
+    server_options.tls = [tls] { return tls->Current(); };
+    // Renewed certificate files are picked up without a restart.
+    tls_watch = std::make_unique<Ticker>(std::chrono::seconds(2), [tls] {
+      bool reloaded = false;
+      Status s = tls->ReloadIfChanged(&reloaded);
+      if (!s.ok()) LogError("TLS certificate change refused; the previous one keeps serving", {{"error", s.message()}});
+      else if (reloaded) LogInfo("TLS certificate reloaded (files changed)");
+    });
+  }
+  auto server = net::Server::Create(std::move(server_options), (*app)->router());
   if (!server.ok()) {
     LogError("cannot listen", {{"error", server.status().message()}});
     return 1;
@@ -152,6 +212,12 @@ int RunServe(std::vector<std::string> args) {
     std::error_code ec;
     fs::rename(port_file + ".tmp", port_file, ec);
   }
+  (*server)->OnReload([tls, uses = UsesTls(config)] {
+    if (!uses) return;
+    Status s = tls->Reload();
+    if (s.ok()) LogInfo("TLS certificate reloaded (SIGHUP)");
+    else LogError("TLS reload refused; the previous certificate keeps serving", {{"error", s.message()}});
+  });
   LogInfo("provisiond listening", {{"bind", config.bind}, {"ports", ports}, {"data_dir", config.data_dir},
                                   {"tls_mode", std::to_string(config.tls_mode)}});
   (*server)->Run();

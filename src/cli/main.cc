@@ -6,6 +6,7 @@
 
 #include "cli/app.h"
 #include "cli/config.h"
+#include "cli/keys_command.h"
 #include "cli/options.h"
 
 namespace provisiond::cli {
@@ -48,6 +49,7 @@ int Main(int argc, char** argv) {
   if (command == "serve") return RunServe(std::move(rest));
   if (command == "routes") return RunRoutes(std::move(rest));
   if (command == "config") return RunConfig(std::move(rest));
+  if (command == "keys") return RunKeys(argc - 1, argv + 1);
   if (command == "version" || command == "--version") {
     std::cout << "provisiond " << PROVISIOND_VERSION << "\n";
     return 0;
