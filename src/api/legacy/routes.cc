@@ -7,6 +7,7 @@
 #include <charconv>
 #include <mutex>
 #include <set>
+#include <unordered_map>
 
 #include "api/endpoint/json_in.h"
 #include "api/endpoint/json_writer.h"
@@ -362,6 +363,39 @@ std::string_view FirstOf(const std::string_view (&names)[5], Get get) {
   return {};
 }
 
+// The answer for `model` in `tables`. A whole fleet asks for a handful of
+// models, and matching every drivers.csv regex (RE2 without a DFA for \b)
+// costs more than the rest of the request: the answers are memoised per
+// thread (no lock) for the current snapshot, dropped when it changes.
+std::string TaniumGlobalBody(const std::shared_ptr<const model::Tables>& tables, std::string_view model) {
+  struct Memo {
+    std::weak_ptr<const model::Tables> tables;  // weak: never keeps an old snapshot alive
+    std::unordered_map<std::string, std::string> bodies;
+  };
+  constexpr size_t kMaxMemo = 4096;
+  thread_local Memo memo;
+  if (memo.tables.owner_before(tables) || tables.owner_before(memo.tables) || memo.tables.expired()) {
+    memo.tables = tables;
+    memo.bodies.clear();
+  }
+  std::string key(model);
+  if (auto it = memo.bodies.find(key); it != memo.bodies.end()) return it->second;
+  auto g = core::LegacyTaniumGlobal(*tables, model);
+  std::string body = "{}";
+  if (g) {
+    JsonWriter w(96);
+    w.BeginObject().Key("BundleID");
+    if (auto* n = std::get_if<int64_t>(&g->bundle_id)) w.Int(*n);
+    else w.String(std::get<std::string>(g->bundle_id));
+    w.Key("BundleTimeout").Int(g->bundle_timeout);
+    w.EndObject();
+    body = w.Take();
+  }
+  if (memo.bodies.size() >= kMaxMemo) memo.bodies.clear();
+  memo.bodies.emplace(std::move(key), body);
+  return body;
+}
+
 Response TaniumGlobal(Service& s, Request& req) {
   auto from_query = [&](std::string_view n) { return req.Query(n).value_or(""); };
   std::string_view model = FirstOf(kModelNames, from_query);
@@ -391,15 +425,7 @@ Response TaniumGlobal(Service& s, Request& req) {
     model = body_model;
   }
   auto tables = s.Snapshot();
-  auto g = core::LegacyTaniumGlobal(*tables, model);
-  if (!g) return Json("{}");
-  JsonWriter w(96);
-  w.BeginObject().Key("BundleID");
-  if (auto* n = std::get_if<int64_t>(&g->bundle_id)) w.Int(*n);
-  else w.String(std::get<std::string>(g->bundle_id));
-  w.Key("BundleTimeout").Int(g->bundle_timeout);
-  w.EndObject();
-  return Json(w.Take());
+  return Json(TaniumGlobalBody(tables, model));
 }
 
 }  // namespace
