@@ -122,7 +122,7 @@ RangeSpec ParseRange(std::string_view header, uint64_t size) {
     if (!ParseDigits(last, &b) || b < a) return none;  // invalid: ignore the header
     if (size > 0 && b >= size) b = size - 1;
   }
-  if (a >= size) return {RangeKind::kUnsatisfiable, 0, 0};
+  if (a >= size) return {RangeKind::kUnsatisfiable, 0, 0, last.empty() && a == size && size > 0};
   return {RangeKind::kSingle, a, b - a + 1};
 }
 
@@ -159,7 +159,7 @@ Decision Evaluate(const Request& request, const Representation& rep) {
   switch (r.kind) {
     case RangeKind::kNone: return full;
     case RangeKind::kSingle: return {206, r.offset, r.length};
-    case RangeKind::kUnsatisfiable: return {416, 0, 0};
+    case RangeKind::kUnsatisfiable: return r.resume_at_end ? full : Decision{416, 0, 0};
   }
   return full;
 }

@@ -35,6 +35,9 @@ struct RangeSpec {
   RangeKind kind = RangeKind::kNone;
   uint64_t offset = 0;
   uint64_t length = 0;
+  // "bytes=<size>-" on a non-empty file: what `curl -C -` sends when the
+  // local copy is already complete (see Evaluate()).
+  bool resume_at_end = false;
 };
 // Parses a Range header value ("bytes=a-b", "bytes=a-", "bytes=-n") against `size`.
 RangeSpec ParseRange(std::string_view header, uint64_t size);
@@ -46,7 +49,11 @@ struct Decision {
   uint64_t length = 0;  // bytes to send (200: size; 206: the range)
 };
 // Applies If-Match, If-Unmodified-Since, If-None-Match, If-Modified-Since,
-// If-Range and Range in the order RFC 9110 §13.2.2 gives.
+// If-Range and Range in the order RFC 9110 §13.2.2 gives. One exception to
+// 416: "bytes=<size>-" is answered 200 with the whole body (a server MAY
+// ignore Range, §14.2), because curl -fSL -C - fails on 416 but, seeing a
+// Content-Length equal to its resume offset, reports "already downloaded"
+// and succeeds: re-running a finished download after a reboot must work.
 Decision Evaluate(const Request& request, const Representation& rep);
 
 // Sets ETag, Last-Modified, Accept-Ranges and, for 206/416, Content-Range.
