@@ -1,5 +1,8 @@
 #include "base/pattern.h"
 
+#include <atomic>
+#include <unordered_map>
+
 #include <re2/re2.h>
 
 namespace provisiond {
@@ -58,6 +61,40 @@ std::string Translate(std::string_view s) {
   return out;
 }
 
+std::atomic<uint64_t> g_next_id{1};
+
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// Per-thread answers of each compiled pattern; no lock on the hot path.
+// Bounded: cleared when it grows past kMaxEntries (long subjects not kept).
+class MatchMemo {
+ public:
+  static constexpr size_t kMaxEntries = 1 << 16;
+  static constexpr size_t kMaxSubject = 256;
+
+  const bool* Find(uint64_t id, std::string_view subject) {
+    auto p = by_pattern_.find(id);
+    if (p == by_pattern_.end()) return nullptr;
+    auto it = p->second.find(subject);
+    return it == p->second.end() ? nullptr : &it->second;
+  }
+  void Put(uint64_t id, std::string_view subject, bool matched) {
+    if (subject.size() > kMaxSubject) return;
+    if (++entries_ > kMaxEntries) {
+      by_pattern_.clear();
+      entries_ = 1;
+    }
+    by_pattern_[id].emplace(std::string(subject), matched);
+  }
+
+ private:
+  std::unordered_map<uint64_t, std::unordered_map<std::string, bool, StringHash, std::equal_to<>>> by_pattern_;
+  size_t entries_ = 0;
+};
+
 }  // namespace
 
 Result<Pattern> Pattern::Compile(std::string_view source) {
@@ -74,12 +111,17 @@ Result<Pattern> Pattern::Compile(std::string_view source) {
     return Status::InvalidArgument("invalid regular expression '" + p.source_ + "': " + re->error());
   }
   p.re_ = std::move(re);
+  p.id_ = g_next_id.fetch_add(1, std::memory_order_relaxed);
   return p;
 }
 
 bool Pattern::Matches(std::string_view subject) const {
   if (!re_) return true;
-  return RE2::PartialMatch(re2::StringPiece(subject.data(), subject.size()), *re_);
+  thread_local MatchMemo memo;
+  if (const bool* known = memo.Find(id_, subject)) return *known;
+  bool matched = RE2::PartialMatch(re2::StringPiece(subject.data(), subject.size()), *re_);
+  memo.Put(id_, subject, matched);
+  return matched;
 }
 
 }  // namespace provisiond

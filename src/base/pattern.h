@@ -4,6 +4,7 @@
 // Immutable after Compile(); safe to share and use from any thread.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -24,7 +25,8 @@ class Pattern {
   static Result<Pattern> Compile(std::string_view source);
 
   // True if the pattern occurs anywhere in `subject`; an empty pattern
-  // matches everything.
+  // matches everything. Answers are memoised per thread: a fleet has a few
+  // dozen models, and RE2 leaves its fast DFA for patterns with \b.
   bool Matches(std::string_view subject) const;
 
   const std::string& source() const { return source_; }
@@ -35,6 +37,7 @@ class Pattern {
  private:
   std::string source_;
   std::shared_ptr<const re2::RE2> re_;
+  uint64_t id_ = 0;  // unique per compilation: the memo key (never reused)
 };
 
 }  // namespace provisiond

@@ -55,3 +55,27 @@ TEST(Pattern, EscapedParenIsNotALookaround) {
 
 }  // namespace
 }  // namespace provisiond
+
+namespace provisiond {
+namespace {
+
+TEST(Pattern, MemoisedAnswersStayCorrectAcrossPatternsAndSubjects) {
+  auto a = Pattern::Compile(R"(\bLatitude\s+54\d0\b)");
+  auto b = Pattern::Compile(R"(\bOptiPlex\b)");
+  ASSERT_TRUE(a.ok() && b.ok());
+  for (int round = 0; round < 3; ++round) {  // second and third rounds hit the memo
+    EXPECT_TRUE(a->Matches("Latitude 5420"));
+    EXPECT_FALSE(a->Matches("Latitude 5421"));
+    EXPECT_FALSE(b->Matches("Latitude 5420"));
+    EXPECT_TRUE(b->Matches("OptiPlex 7090"));
+  }
+  // A recompiled pattern with other text at the same address never reuses answers.
+  for (int i = 0; i < 100; ++i) {
+    auto p = Pattern::Compile(i % 2 ? "^odd" : "^even");
+    ASSERT_TRUE(p.ok());
+    EXPECT_EQ(p->Matches("odd"), i % 2 == 1);
+  }
+}
+
+}  // namespace
+}  // namespace provisiond
