@@ -30,6 +30,7 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 mkdir -p "$WORK/file/Bench" "$WORK/nginx"
+chmod 755 "$WORK" "$WORK/file" "$WORK/file/Bench"  # nginx workers run unprivileged
 echo "== generating ${BIG_MIB} MiB and ${MID_MIB} MiB files (random data)"
 head -c $((BIG_MIB * 1048576)) /dev/urandom > "$WORK/file/Bench/big.bin"
 head -c $((MID_MIB * 1048576)) /dev/urandom > "$WORK/file/Bench/mid.bin"
