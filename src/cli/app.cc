@@ -6,6 +6,7 @@
 #include <iostream>
 #include <thread>
 
+#include "api/content/content.h"
 #include "api/health.h"
 #include "api/provisioning.h"
 #include "base/log.h"
@@ -51,6 +52,12 @@ Status EnsureDataDir(const std::string& dir, bool* created) {
   return Status::Ok();
 }
 
+std::string ContentRoot(const Config& c) {
+  if (!c.content_root.empty()) return c.content_root;
+  // Beside the data directory, as the original keeps file/ next to data_csv/.
+  return (fs::absolute(c.data_dir) / ".." / "file").lexically_normal().string();
+}
+
 Result<std::unique_ptr<App>> App::Create(const Config& config, bool load_data) {
   std::unique_ptr<App> app(new App());
   app->state_ = std::make_unique<State>();
@@ -62,6 +69,8 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, bool load_data) {
   if (load_data) {
     store::CsvStoreOptions so;
     so.data_dir = config.data_dir;
+    so.reload_interval = std::chrono::milliseconds(config.reload_interval_ms);
+    so.journal_retention_days = config.journal_retention_days;
     auto opened = store::CsvStore::Open(so);
     if (!opened.ok()) return opened.status();
     app->state_->store = std::shared_ptr<store::Store>(std::move(opened).value());
@@ -70,6 +79,12 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, bool load_data) {
   api::ProvisioningDeps deps;
   deps.store = app->state_->store;
   api::RegisterProvisioningRoutes(*app->router_, std::move(deps));
+
+  auto content = std::make_shared<api::content::ContentOptions>();
+  content->root = ContentRoot(config);
+  content->token = config.file_token;
+  content->max_upload_bytes = config.max_upload_bytes;
+  api::content::RegisterContentRoutes(*app->router_, std::move(content));
   return app;
 }
 

@@ -15,6 +15,9 @@ namespace provisiond::cli {
 // Returns true in *created when it did.
 Status EnsureDataDir(const std::string& dir, bool* created);
 
+// The /file/ root: content.root, else <data-dir>/../file.
+std::string ContentRoot(const Config& config);
+
 // Everything `serve` runs, built from a config. `routes` works without data
 // (handlers are not called) so `provisiond routes` can list the table.
 class App {

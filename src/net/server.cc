@@ -22,6 +22,7 @@
 #include "base/strings.h"
 #include "net/proxy.h"
 #include "net/request_target.h"
+#include "platform/process.h"
 #include "platform/sendfile.h"
 
 namespace provisiond::net {
@@ -687,6 +688,7 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options,
                                         " uses TLS but no certificate is configured");
     }
   }
+  platform::IgnoreBrokenPipe();
   auto impl = std::make_unique<Impl>(std::move(options), std::move(router));
   PV_RETURN_IF_ERROR(impl->Bind());
   return std::make_unique<Server>(std::move(impl));
