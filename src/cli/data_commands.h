@@ -1,0 +1,16 @@
+// `provisiond export | import | check`: the data directory from the command
+// line. argv[0] is the subcommand name. Each returns the exit code: 0 ok,
+// 1 failure (message on stderr), 2 bad usage (usage on stderr).
+//   export [--data-dir DIR] [--bom] [--semicolon] DEST_DIR|FILE.zip
+//   import [--data-dir DIR] [--dry-run | --apply] SOURCE_DIR|FILE.zip
+//   check  [--data-dir DIR]
+// --data-dir defaults to ./data. import prints the diff; only --apply writes.
+#pragma once
+
+namespace provisiond::cli {
+
+int RunExport(int argc, char** argv);
+int RunImport(int argc, char** argv);
+int RunCheck(int argc, char** argv);
+
+}  // namespace provisiond::cli
