@@ -4,11 +4,14 @@
 #include <fstream>
 #include <condition_variable>
 #include <iostream>
+#include <mutex>
 #include <thread>
 
+#include "api/admin/settings_routes.h"
 #include "api/content/content.h"
 #include "api/health.h"
 #include "api/provisioning.h"
+#include "api/tls_routes.h"
 #include "base/log.h"
 #include "cli/embedded.h"
 #include "cli/options.h"
@@ -20,13 +23,55 @@ namespace provisiond::cli {
 
 namespace fs = std::filesystem;
 
+// The live TLS context and the bound listeners, for the info routes.
+struct App::TlsRuntime {
+  std::shared_ptr<net::TlsContextHolder> holder = std::make_shared<net::TlsContextHolder>();
+  bool require_incoming_encryption = false;
+  std::mutex mu;
+  std::vector<api::TlsListenerInfo> listeners;  // guarded by mu; set once bound
+
+  api::TlsInfo Info() {
+    api::TlsInfo info;
+    {
+      std::lock_guard lock(mu);
+      info.listeners = listeners;
+    }
+    info.require_incoming_encryption = require_incoming_encryption;
+    info.loaded = holder->Current() != nullptr;
+    if (!info.loaded) return info;
+    net::TlsDescription d = holder->Describe();
+    info.min_version = d.min_version;
+    info.max_version = d.max_version;
+    info.tls12_suites = d.tls12_suites;
+    info.tls12_usable_suites = d.tls12_usable_suites;
+    info.tls13_suites = d.tls13_suites;
+    info.groups = d.groups;
+    info.session_resumption = d.session_resumption;
+    info.loaded_at = d.loaded_at;
+    for (const auto& p : d.pairs) {
+      info.certificates.push_back({p.cert_path, p.key_path, p.subject, p.issuer, p.not_after, p.days_to_expiry,
+                                   p.sha256, p.key_type, p.sans});
+    }
+    return info;
+  }
+};
+
 struct App::State {
   Config config;
   bool load_data = false;
   std::shared_ptr<store::Store> store;  // null when data is not loaded (`routes`)
+  std::shared_ptr<TlsRuntime> tls = std::make_shared<TlsRuntime>();
 };
 
 App::~App() = default;
+
+std::shared_ptr<App::TlsRuntime> App::tls_runtime() const { return state_->tls; }
+
+namespace {
+std::string KeysDir(const Config& c) {
+  return c.keys_dir.empty() ? (fs::path(c.data_dir) / "keys").string() : c.keys_dir;
+}
+}  // namespace
 
 Status EnsureDataDir(const std::string& dir, bool* created) {
   *created = false;
@@ -79,6 +124,12 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, bool load_data) {
   api::ProvisioningDeps deps;
   deps.store = app->state_->store;
   api::RegisterProvisioningRoutes(*app->router_, std::move(deps));
+  api::admin::RegisterSettingsRoutes(*app->router_, app->state_->store);
+  app->state_->tls->require_incoming_encryption = config.require_incoming_encryption;
+  api::TlsRoutesOptions tls_routes;
+  tls_routes.info = [tls = app->state_->tls] { return tls->Info(); };
+  tls_routes.keys_dir = KeysDir(config);
+  api::RegisterTlsRoutes(*app->router_, std::move(tls_routes));
 
   auto content = std::make_shared<api::content::ContentOptions>();
   content->root = ContentRoot(config);
@@ -125,10 +176,6 @@ bool UsesTls(const Config& c) {
   for (const auto& l : c.extra_listeners)
     if (l.tls_mode != 0) return true;
   return false;
-}
-
-std::string KeysDir(const Config& c) {
-  return c.keys_dir.empty() ? (fs::path(c.data_dir) / "keys").string() : c.keys_dir;
 }
 
 // The certificate/key pairs serve uses: the configured paths, else the
@@ -198,7 +245,8 @@ int RunServe(std::vector<std::string> args) {
     return 1;
   }
   net::ServerOptions server_options = ServerOptionsFrom(config);
-  auto tls = std::make_shared<net::TlsContextHolder>();
+  auto runtime = (*app)->tls_runtime();
+  auto tls = runtime->holder;
   std::unique_ptr<Ticker> tls_watch;
   if (UsesTls(config)) {
     if (Status s = tls->Load(TlsPairs(config)); !s.ok()) {
@@ -222,6 +270,14 @@ int RunServe(std::vector<std::string> args) {
   }
   std::string ports;
   for (auto p : (*server)->ports()) ports += (ports.empty() ? "" : ",") + std::to_string(p);
+  {
+    std::lock_guard lock(runtime->mu);
+    auto bound = (*server)->ports();
+    std::vector<ListenerConfig> ls = {{config.bind, config.port, config.tls_mode}};
+    ls.insert(ls.end(), config.extra_listeners.begin(), config.extra_listeners.end());
+    for (size_t i = 0; i < ls.size() && i < bound.size(); ++i)
+      runtime->listeners.push_back({ls[i].bind, bound[i], ls[i].tls_mode});
+  }
   if (!port_file.empty()) {
     std::ofstream(port_file + ".tmp") << ports << "\n";
     std::error_code ec;

@@ -29,6 +29,9 @@ class App {
   std::string NotReadyReason() const;
 
   struct State;
+  // TLS state `serve` fills and the TLS info routes read (app.cc).
+  struct TlsRuntime;
+  std::shared_ptr<TlsRuntime> tls_runtime() const;
 
  private:
   App() = default;

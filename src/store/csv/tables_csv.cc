@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "base/strings.h"
+#include "model/setting_rules.h"
 
 namespace provisiond::store {
 namespace {
@@ -522,7 +523,13 @@ std::optional<SourceError> DecodeConfig(const CsvTable& csv, model::Tables* out)
       return MakeError(TableId::kConfig, LineOf(csv, r), key_col,
                        "(key) duplicate '" + key + "', first on line " + std::to_string(LineOf(csv, it->second)) +
                            "; keep one of the rows");
-    out->config.emplace_back(std::move(key), csv.rows[r][static_cast<size_t>(value_col - 1)]);
+    const std::string& value = csv.rows[r][static_cast<size_t>(value_col - 1)];
+    // Ranged settings (endpoint TLS policy) are refused here as on the admin
+    // route: a hand edit must not hand endpoints an out-of-range value.
+    if (Status s = model::ValidateSetting(key, value); !s.ok())
+      return MakeError(TableId::kConfig, LineOf(csv, r), value_col,
+                       "(value) " + s.message() + "; fix it or leave it blank for the default");
+    out->config.emplace_back(std::move(key), value);
   }
   return std::nullopt;
 }
