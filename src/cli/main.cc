@@ -6,6 +6,7 @@
 
 #include "cli/app.h"
 #include "cli/config.h"
+#include "cli/data_commands.h"
 #include "cli/keys_command.h"
 #include "cli/options.h"
 
@@ -36,6 +37,30 @@ int RunConfig(std::vector<std::string> args) {
   return 0;
 }
 
+// Runs a command that takes (argc, argv) after resolving --config and
+// --data-dir the way serve does (file < environment < flag), so every
+// command sees the same data directory.
+int RunWithDataDir(const std::string& name, std::vector<std::string> args, int (*run)(int, char**),
+                   bool keys) {
+  Config config;
+  if (Status s = LoadEffectiveConfig(&args, false, &config); !s.ok()) {
+    std::cerr << "provisiond " << name << ": " << s.message() << "\n";
+    return 2;
+  }
+  std::vector<std::string> full = {name};
+  full.insert(full.end(), args.begin(), args.end());
+  full.push_back("--data-dir");
+  full.push_back(config.data_dir);
+  if (keys && !config.keys_dir.empty()) {
+    full.push_back("--keys-dir");
+    full.push_back(config.keys_dir);
+  }
+  std::vector<char*> argv;
+  for (auto& a : full) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  return run(static_cast<int>(full.size()), argv.data());
+}
+
 }  // namespace
 
 int Main(int argc, char** argv) {
@@ -49,7 +74,11 @@ int Main(int argc, char** argv) {
   if (command == "serve") return RunServe(std::move(rest));
   if (command == "routes") return RunRoutes(std::move(rest));
   if (command == "config") return RunConfig(std::move(rest));
-  if (command == "keys") return RunKeys(argc - 1, argv + 1);
+  bool help = rest.empty() || rest[0] == "--help" || rest[0] == "-h";
+  if (command == "keys") return help ? RunKeys(argc - 1, argv + 1) : RunWithDataDir("keys", rest, RunKeys, true);
+  if (command == "export") return RunWithDataDir("export", rest, RunExport, false);
+  if (command == "import") return RunWithDataDir("import", rest, RunImport, false);
+  if (command == "check") return RunWithDataDir("check", rest, RunCheck, false);
   if (command == "version" || command == "--version") {
     std::cout << "provisiond " << PROVISIOND_VERSION << "\n";
     return 0;

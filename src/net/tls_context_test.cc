@@ -228,7 +228,7 @@ TEST(TlsContext, TwoPairsOfOneKeyTypeAreRefused) {
 TEST(TlsContext, MissingCertificateNamesTheThreeCommands) {
   auto ctx = BuildServerContext({{"/nonexistent/keys/reporting.crt", "/nonexistent/keys/reporting.pvk"}}, Now());
   ASSERT_FALSE(ctx.ok());
-  const std::string& m = ctx.status().message();
+  const std::string m = ctx.status().message();
   EXPECT_NE(m.find("provisiond keys root-init"), std::string::npos) << m;
   EXPECT_NE(m.find("provisiond keys tls-request"), std::string::npos) << m;
   EXPECT_NE(m.find("provisiond keys tls-issue reporting.csr reporting.crt"), std::string::npos) << m;

@@ -196,7 +196,7 @@ Result<ImportPlan> PlanImport(platform::Fs& fs, const std::string& data_dir, con
     std::vector<std::string> header;
     if (!parsed.ok()) {
       int line = 0, column = 0, consumed = 0;
-      const std::string& m = parsed.status().message();
+      const std::string m = parsed.status().message();
       SourceError e;
       e.source = std::string(FileNameOf(id));
       if (std::sscanf(m.c_str(), "line %d, column %d: %n", &line, &column, &consumed) >= 2 && consumed > 0) {
