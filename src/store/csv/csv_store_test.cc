@@ -184,7 +184,7 @@ TEST(CsvStore, EveryMalformedFileKindIsRefusedPrecisely) {
        2, "exit codes"},
       {"invalid utf-8", "computers.csv", hdr + "S2,caf\xC3\x28,,,,,\n", 2, ""},
       {"empty file", "computers.csv", "", 0, ""},
-      {"binary garbage", "computers.csv", std::string("\x00\x01\x02\xff\xfe PK\x03\x04", 12), 0, ""},
+      {"binary garbage", "computers.csv", std::string("\x00\x01\x02\xff\xfe PK\x03\x04", 10), 0, ""},
       {"duplicate locale", "locales.csv", "country,language,keyboard,timezone\nFR,a,b,c\nfr,d,e,f\n", 3,
        "duplicate"},
   };
