@@ -381,7 +381,7 @@ Status CsvStore::Flush() {
   std::lock_guard flush_lock(flush_mu_);
   std::unique_lock lock(write_mu_);
   ReloadIfChangedLocked();  // never overwrite an edit not seen yet
-  if (wal_changes_.empty()) return Status::Ok();
+  if (wal_changes_.empty()) return RewriteWalLocked();  // ok, or clears a log an earlier flush could not
   const size_t n = wal_changes_.size();
   if (errors_.contains(TableId::kComputers) || pending_.contains(TableId::kComputers))
     return Status::FailedPrecondition("computers.csv holds an edit that is refused or not loaded yet; the " +
