@@ -101,7 +101,7 @@ TEST(Resolve, NameCases) {
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
     model::Tables t = PlanTables();
-    std::erase_if(t.config, [](const auto& kv) { return kv.first == "naming_template"; });
+    std::erase_if(t.config.Mutable(), [](const auto& kv) { return kv.first == "naming_template"; });
     if (c.tmpl) t.config.push_back({"naming_template", c.tmpl});
     auto p = Resolve(c.facts, t, Options());
     ASSERT_TRUE(p.ok()) << p.status().ToString();
@@ -190,7 +190,7 @@ TEST(TaniumVariables, NoBundleNoTimeoutAndStringBundle) {
   ASSERT_TRUE(vars.contains("ComputerName"));
   EXPECT_EQ(vars["ComputerName"].text, "FR-NEW-1");
 
-  for (auto& [k, v] : t.config) {
+  for (auto& [k, v] : t.config.Mutable()) {
     if (k == "default_bundle_id") v = "W11-std";
   }
   auto q = Resolve({.serial = "NEW-1", .model = "Dell"}, t, Options());

@@ -1,8 +1,17 @@
 #include "model/tables.h"
 
+#include <algorithm>
+#include <array>
+#include <atomic>
+
 #include "base/strings.h"
 
 namespace provisiond::model {
+
+uint64_t NextTableStamp() {
+  static std::atomic<uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
 
 std::string Tables::SerialKey(std::string_view serial) { return ToUpper(Trim(serial)); }
 
@@ -15,63 +24,199 @@ std::string Tables::MacKey(std::string_view mac) {
   return out;
 }
 
-void Tables::BuildIndexes() {
-  by_serial_.clear();
-  serial_dupes_.clear();
-  by_uuid_.clear();
-  by_mac_.clear();
-  app_by_name_.clear();
-  by_serial_.reserve(computers.size());
-  for (size_t i = 0; i < computers.size(); ++i) {
-    const Computer& c = computers[i];
-    std::string key = SerialKey(c.serial);
-    if (!by_serial_.emplace(key, i).second) {
-      ++serial_dupes_.try_emplace(std::move(key), 1).first->second;  // 2 for the first repeat
-    }
-    if (!Trim(c.uuid).empty()) by_uuid_.emplace(ToUpper(Trim(c.uuid)), i);
-    for (const auto& m : SplitList(c.mac, ';')) {
-      std::string k = MacKey(m);
-      if (!k.empty()) by_mac_.emplace(std::move(k), i);
+namespace {
+
+// One lookup (serial, uuid or mac) as 256 hash shards, each shared between
+// snapshots until a change touches it: a one-row change copies the few
+// shards its keys fall in (about size/256 entries each), not the index.
+// Entries point at rows (shared, so stable across snapshots) and carry the
+// row's position when it was indexed: exact, or too high by the number of
+// rows erased before it since (PositionOf() searches down from it).
+struct Entry {
+  const Computer* row;
+  size_t pos;
+};
+using Shard = std::unordered_multimap<std::string, Entry>;
+constexpr size_t kShards = 256;
+
+class KeyIndex {
+ public:
+  KeyIndex() {
+    static const auto empty = std::make_shared<Shard>();
+    shards_.fill(empty);
+  }
+  void Add(std::string key, Entry e) {
+    Shard& s = Mutable(ShardOf(key));
+    s.emplace(std::move(key), e);
+  }
+  // Removes one entry of `key` for `row` (a row listing a MAC twice has two).
+  void Remove(const std::string& key, const Computer* row) {
+    Shard& s = Mutable(ShardOf(key));
+    auto [a, b] = s.equal_range(key);
+    for (auto it = a; it != b; ++it) {
+      if (it->second.row == row) {
+        s.erase(it);
+        return;
+      }
     }
   }
-  for (size_t i = 0; i < apps.size(); ++i) app_by_name_.emplace(ToUpper(apps[i].name), i);
+  std::pair<Shard::const_iterator, Shard::const_iterator> Range(const std::string& key) const {
+    const Shard& s = *shards_[ShardOf(key)];
+    return s.equal_range(key);
+  }
+
+ private:
+  static size_t ShardOf(const std::string& key) { return std::hash<std::string>{}(key) % kShards; }
+  // Copy-on-write: a shard another index shares is copied before a change.
+  Shard& Mutable(size_t i) {
+    if (shards_[i].use_count() > 1) shards_[i] = std::make_shared<Shard>(*shards_[i]);
+    return *shards_[i];
+  }
+  std::array<std::shared_ptr<Shard>, kShards> shards_;
+};
+
+enum class Key { kSerial, kUuid, kMac };
+
+template <class F>
+void ForEachKey(const Computer& c, F f) {
+  f(Key::kSerial, Tables::SerialKey(c.serial));
+  if (!Trim(c.uuid).empty()) f(Key::kUuid, ToUpper(Trim(c.uuid)));
+  for (const auto& m : SplitList(c.mac, ';')) {
+    std::string k = Tables::MacKey(m);
+    if (!k.empty()) f(Key::kMac, std::move(k));
+  }
+}
+
+}  // namespace
+
+struct Tables::ComputerIndex {
+  uint64_t stamp = 0;  // computers.stamp() it describes
+  KeyIndex serial, uuid, mac;
+  KeyIndex& Of(Key k) { return k == Key::kSerial ? serial : k == Key::kUuid ? uuid : mac; }
+  void Add(const Computer& c, size_t pos) {
+    ForEachKey(c, [&](Key k, std::string key) { Of(k).Add(std::move(key), Entry{&c, pos}); });
+  }
+  void Remove(const Computer& c) {
+    ForEachKey(c, [&](Key k, const std::string& key) { Of(k).Remove(key, &c); });
+  }
+};
+
+bool Tables::ComputerIndexCurrent() const {
+  return computer_index_ != nullptr && computer_index_->stamp == computers.stamp();
+}
+
+void Tables::BuildIndexes() {
+  if (!ComputerIndexCurrent()) {
+    auto index = std::make_shared<ComputerIndex>();
+    index->stamp = computers.stamp();
+    for (size_t i = 0; i < computers.size(); ++i) index->Add(computers[i], i);
+    computer_index_ = std::move(index);
+  }
+  if (app_by_name_ == nullptr || app_index_stamp_ != apps.stamp()) {
+    auto index = std::make_shared<std::unordered_map<std::string, size_t>>();
+    for (size_t i = 0; i < apps.size(); ++i) index->emplace(ToUpper(apps[i].name), i);
+    app_by_name_ = std::move(index);
+    app_index_stamp_ = apps.stamp();
+  }
+}
+
+void Tables::SetComputer(size_t pos, Computer c) {
+  if (!ComputerIndexCurrent()) {
+    computers.Set(pos, std::move(c));
+    return;
+  }
+  auto index = std::make_shared<ComputerIndex>(*computer_index_);
+  index->Remove(computers[pos]);  // before Set: the old row may be freed by it
+  computers.Set(pos, std::move(c));
+  index->Add(computers[pos], pos);
+  index->stamp = computers.stamp();
+  computer_index_ = std::move(index);
+}
+
+void Tables::AddComputer(Computer c) {
+  bool current = ComputerIndexCurrent();
+  computers.PushBack(std::move(c));
+  if (!current) return;
+  auto index = std::make_shared<ComputerIndex>(*computer_index_);
+  index->Add(computers.back(), computers.size() - 1);
+  index->stamp = computers.stamp();
+  computer_index_ = std::move(index);
+}
+
+void Tables::EraseComputer(size_t pos) {
+  if (!ComputerIndexCurrent()) {
+    computers.Erase(pos);
+    return;
+  }
+  auto index = std::make_shared<ComputerIndex>(*computer_index_);
+  index->Remove(computers[pos]);
+  computers.Erase(pos);
+  index->stamp = computers.stamp();
+  computer_index_ = std::move(index);
+}
+
+std::optional<size_t> Tables::PositionOf(const Computer* row) const {
+  if (row == nullptr || computers.empty()) return std::nullopt;
+  if (ComputerIndexCurrent()) {
+    auto [a, b] = computer_index_->serial.Range(SerialKey(row->serial));
+    for (auto it = a; it != b; ++it) {
+      if (it->second.row != row) continue;
+      // The hint is exact or too high by the rows erased before it since.
+      for (size_t p = std::min(it->second.pos, computers.size() - 1);; --p) {
+        if (computers.Share(p).get() == row) return p;
+        if (p == 0) break;
+      }
+    }
+  }
+  for (size_t p = 0; p < computers.size(); ++p)
+    if (computers.Share(p).get() == row) return p;
+  return std::nullopt;
+}
+
+std::vector<const Computer*> Tables::InFileOrder(std::vector<const Computer*> rows) const {
+  if (rows.size() < 2) return rows;
+  // Several records for one key are rare (shared MACs, a repeated serial
+  // the admin must fix): sorting them by position is cheap enough.
+  std::vector<std::pair<size_t, const Computer*>> by_pos;
+  for (const Computer* c : rows) by_pos.emplace_back(PositionOf(c).value_or(0), c);
+  std::sort(by_pos.begin(), by_pos.end());
+  for (size_t i = 0; i < rows.size(); ++i) rows[i] = by_pos[i].second;
+  return rows;
 }
 
 const Computer* Tables::FindComputerBySerial(std::string_view serial) const {
-  auto it = by_serial_.find(SerialKey(serial));
-  return it == by_serial_.end() ? nullptr : &computers[it->second];
+  auto all = FindComputersBySerial(serial);
+  return all.empty() ? nullptr : all.front();
 }
 
 std::vector<const Computer*> Tables::FindComputersBySerial(std::string_view serial) const {
-  std::string key = SerialKey(serial);
-  auto it = by_serial_.find(key);
-  if (it == by_serial_.end()) return {};
-  if (!serial_dupes_.contains(key)) return {&computers[it->second]};
-  // Duplicates are an anomaly the admin must fix: a scan is fine here and
-  // keeps the common path to one hash lookup without a per-serial vector.
+  if (computer_index_ == nullptr) return {};
   std::vector<const Computer*> out;
-  for (size_t i = it->second; i < computers.size(); ++i)
-    if (SerialKey(computers[i].serial) == key) out.push_back(&computers[i]);
-  return out;
+  auto [a, b] = computer_index_->serial.Range(SerialKey(serial));
+  for (auto it = a; it != b; ++it) out.push_back(it->second.row);
+  return InFileOrder(std::move(out));
 }
 
 std::vector<const Computer*> Tables::FindComputersByUuid(std::string_view uuid) const {
+  if (computer_index_ == nullptr) return {};
   std::vector<const Computer*> out;
-  auto [a, b] = by_uuid_.equal_range(ToUpper(Trim(uuid)));
-  for (auto it = a; it != b; ++it) out.push_back(&computers[it->second]);
-  return out;
+  auto [a, b] = computer_index_->uuid.Range(ToUpper(Trim(uuid)));
+  for (auto it = a; it != b; ++it) out.push_back(it->second.row);
+  return InFileOrder(std::move(out));
 }
 
 std::vector<const Computer*> Tables::FindComputersByMac(std::string_view mac) const {
+  if (computer_index_ == nullptr) return {};
   std::vector<const Computer*> out;
-  auto [a, b] = by_mac_.equal_range(MacKey(mac));
-  for (auto it = a; it != b; ++it) out.push_back(&computers[it->second]);
-  return out;
+  auto [a, b] = computer_index_->mac.Range(MacKey(mac));
+  for (auto it = a; it != b; ++it) out.push_back(it->second.row);
+  return InFileOrder(std::move(out));
 }
 
 const App* Tables::FindApp(std::string_view name) const {
-  auto it = app_by_name_.find(ToUpper(Trim(name)));
-  return it == app_by_name_.end() ? nullptr : &apps[it->second];
+  if (app_by_name_ == nullptr) return nullptr;
+  auto it = app_by_name_->find(ToUpper(Trim(name)));
+  return it == app_by_name_->end() ? nullptr : &apps[it->second];
 }
 
 const Locale* Tables::FindLocale(std::string_view country) const {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "base/pattern.h"
+#include "model/rows.h"
 
 namespace provisiond::model {
 
@@ -130,19 +132,23 @@ struct LoadWarning {
 inline constexpr const char* kDefaultBundleId = "default_bundle_id";
 inline constexpr const char* kDefaultBundleTimeout = "default_bundle_timeout";
 
+// Tables is a value: copying it is cheap (every table is shared with the
+// copy until one of them changes it, see model/rows.h), so a store builds
+// the next snapshot as a copy of the current one plus the change.
 struct Tables {
-  std::vector<Computer> computers;
-  std::vector<TypeApp> type_apps;
-  std::vector<App> apps;
-  std::vector<DriverRule> drivers;
-  std::vector<std::pair<std::string, std::string>> config;  // config.csv in file order
-  std::vector<Locale> locales;
-  std::vector<Network> networks;
-  std::vector<User> users;
-  std::vector<LoadWarning> warnings;
+  RowList<Computer> computers;
+  CowVector<TypeApp> type_apps;
+  CowVector<App> apps;
+  CowVector<DriverRule> drivers;
+  CowVector<std::pair<std::string, std::string>> config;  // config.csv in file order
+  CowVector<Locale> locales;
+  CowVector<Network> networks;
+  CowVector<User> users;
+  CowVector<LoadWarning> warnings;
   uint64_t generation = 0;  // bumped by the store on every published change
 
-  // Lookups. Indexes are built by BuildIndexes(); call it after any change.
+  // Lookups. Indexes are built by BuildIndexes(); call it after any direct
+  // change of `computers` or `apps` (the computer helpers below keep them).
   const Computer* FindComputerBySerial(std::string_view serial) const;  // trimmed, case-insensitive
   // Every record with this serial, in file order (more than one only when
   // computers.csv repeats a serial); empty if none.
@@ -158,19 +164,34 @@ struct Tables {
   // Apps of `type` in install order (names as written in postype.csv).
   std::vector<std::string> AppsOfType(std::string_view type) const;
 
+  // Builds the indexes of the tables changed since they were last built
+  // (all of them the first time); an unchanged table keeps its index, shared
+  // with the snapshot it came from.
   void BuildIndexes();
+
+  // One-row changes of `computers` that keep current indexes current: cost
+  // is one chunk of row pointers plus the row's keys (Erase: the pointers of
+  // the rows after it), not the table. REQUIRES: pos < computers.size().
+  void SetComputer(size_t pos, Computer c);
+  void AddComputer(Computer c);
+  void EraseComputer(size_t pos);
+  // Where `row` (a row of this Tables, e.g. from FindComputerBySerial) is in
+  // `computers`; nullopt if it is not one of them.
+  std::optional<size_t> PositionOf(const Computer* row) const;
 
   // Serial normal form: trimmed, upper-cased.
   static std::string SerialKey(std::string_view serial);
   // MAC normal form: hex digits only, upper-cased ("AA-BB.." == "aa:bb..").
   static std::string MacKey(std::string_view mac);
 
+  struct ComputerIndex;  // tables.cc
+
  private:
-  std::unordered_map<std::string, size_t> by_serial_;  // first record per serial
-  std::unordered_map<std::string, size_t> serial_dupes_;  // serial -> count, only when > 1
-  std::unordered_multimap<std::string, size_t> by_uuid_;
-  std::unordered_multimap<std::string, size_t> by_mac_;
-  std::unordered_map<std::string, size_t> app_by_name_;  // upper-cased
+  bool ComputerIndexCurrent() const;
+  std::vector<const Computer*> InFileOrder(std::vector<const Computer*> rows) const;
+  std::shared_ptr<const ComputerIndex> computer_index_;  // serial, uuid, mac -> row
+  std::shared_ptr<const std::unordered_map<std::string, size_t>> app_by_name_;  // upper-cased
+  uint64_t app_index_stamp_ = 0;
 };
 
 }  // namespace provisiond::model

@@ -30,7 +30,7 @@ std::string TempNameFor(const std::string& path) {
 
 }  // namespace
 
-FsError ReplaceFile(Fs& fs, const std::string& path, std::string_view data, bool sync) {
+FsError WriteTempFile(Fs& fs, const std::string& path, std::string_view data, bool sync, std::string* tmp_out) {
   // Temp file beside the target: rename() is atomic only within one filesystem.
   std::string tmp;
   int fd = -1;
@@ -51,10 +51,24 @@ FsError ReplaceFile(Fs& fs, const std::string& path, std::string_view data, bool
     if (e = fs.Sync(fd, tmp); !e.ok()) return fail(e, true);
   }
   if (e = fs.Close(fd, tmp); !e.ok()) return fail(e, false);
-  if (e = fs.Rename(tmp, path); !e.ok()) return fail(e, false);
+  *tmp_out = std::move(tmp);
+  return {};
+}
+
+FsError CommitTempFile(Fs& fs, const std::string& tmp, const std::string& path, bool sync) {
+  if (FsError e = fs.Rename(tmp, path); !e.ok()) {
+    (void)fs.Remove(tmp);
+    return e;
+  }
   // The rename is only durable once the directory entry is on disk.
   if (sync) return fs.SyncDir(DirName(path));
   return {};
+}
+
+FsError ReplaceFile(Fs& fs, const std::string& path, std::string_view data, bool sync) {
+  std::string tmp;
+  if (FsError e = WriteTempFile(fs, path, data, sync, &tmp); !e.ok()) return e;
+  return CommitTempFile(fs, tmp, path, sync);
 }
 
 FsError AppendToFile(Fs& fs, const std::string& path, std::string_view data, bool sync) {

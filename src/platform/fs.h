@@ -63,6 +63,14 @@ Fs& PosixFs();
 // then the new content is in place but may not survive a power loss).
 FsError ReplaceFile(Fs& fs, const std::string& path, std::string_view data, bool sync);
 
+// ReplaceFile in two halves, for a caller that writes without holding a
+// lock and renames under it. WriteTempFile: a new temp file beside `path`
+// holding `data` (fsynced when `sync`), named in *tmp; on failure nothing
+// is left behind. CommitTempFile: renames `tmp` over `path`, then fsyncs the
+// directory; if the rename fails `tmp` is removed and `path` is untouched.
+FsError WriteTempFile(Fs& fs, const std::string& path, std::string_view data, bool sync, std::string* tmp);
+FsError CommitTempFile(Fs& fs, const std::string& tmp, const std::string& path, bool sync);
+
 // Appends `data` to `path` (created if missing) with one write call, then
 // fsyncs when `sync`. A new file's directory is fsynced too.
 FsError AppendToFile(Fs& fs, const std::string& path, std::string_view data, bool sync);

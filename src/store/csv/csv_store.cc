@@ -27,7 +27,11 @@ Status CheckPattern(const Pattern& p, std::string_view field) {
   return Status::Ok();
 }
 
-bool IsTempName(const std::string& name) { return name.find(".csv.tmp.") != std::string::npos; }
+bool IsTempName(const std::string& name) {
+  return name.find(".csv.tmp.") != std::string::npos || name.find(".csv.wal.tmp.") != std::string::npos;
+}
+
+constexpr size_t kMaxChangeWarnings = 100;
 
 }  // namespace
 
@@ -53,6 +57,17 @@ Result<std::unique_ptr<CsvStore>> CsvStore::Open(const CsvStoreOptions& options)
     for (const auto& e : loaded.errors) m += (m.empty() ? "" : "; ") + FormatSourceError(e);
     return Status::InvalidArgument(m);
   }
+  for (const auto& m : loaded.wal_skipped)
+    s->Report(LogLevel::kWarning, s->WalPath() + ": " + m + "; skipped");
+  for (const auto& w : loaded.dropped) s->Report(LogLevel::kError, w.file + ": " + w.message);
+  s->wal_changes_ = std::move(loaded.pending);
+  s->wal_text_ = std::move(loaded.wal_text);
+  s->change_warnings_ = loaded.dropped;
+  if (!loaded.wal_skipped.empty() || !loaded.dropped.empty()) {
+    // The log must end on a whole record before anything is appended to
+    // it, and hold only what is still pending.
+    PV_RETURN_IF_ERROR(s->RewriteWalLocked());
+  }
   auto tables = std::make_shared<Tables>(std::move(loaded.tables));
   tables->generation = 1;
   tables->BuildIndexes();
@@ -71,6 +86,8 @@ Result<std::unique_ptr<CsvStore>> CsvStore::Open(const CsvStoreOptions& options)
   s->retention_day_ = FormatDay(s->options_.clock());
 
   if (s->options_.reload_interval.count() > 0) s->watcher_ = std::thread([p = s.get()] { p->WatchLoop(); });
+  s->flusher_ = std::thread([p = s.get()] { p->FlushLoop(); });
+  if (!s->wal_changes_.empty()) s->ScheduleFlush();  // what a crash left pending
   return s;
 }
 
@@ -80,7 +97,13 @@ CsvStore::~CsvStore() {
     stopping_ = true;
   }
   watch_cv_.notify_all();
+  flush_cv_.notify_all();
   if (watcher_.joinable()) watcher_.join();
+  if (flusher_.joinable()) flusher_.join();
+  // A clean stop leaves computers.csv complete (the original service reads
+  // only it); if this fails, the log still holds the changes for the next Open.
+  if (Snapshot() == nullptr) return;  // Open failed before loading
+  if (Status s = Flush(); !s.ok()) Report(LogLevel::kError, "flush on close: " + s.ToString());
 }
 
 std::shared_ptr<const Tables> CsvStore::Snapshot() const { return snapshot_.load(std::memory_order_acquire); }
@@ -91,7 +114,7 @@ StoreHealth CsvStore::Health() const {
   h.backend = "csv";
   h.location = options_.data_dir;
   h.generation = snap->generation;
-  h.warnings = snap->warnings;
+  h.warnings = snap->warnings.items();
   std::lock_guard lock(write_mu_);
   h.loaded_at = loaded_at_;
   for (const auto& [id, e] : errors_) h.errors.push_back(e);
@@ -101,6 +124,20 @@ StoreHealth CsvStore::Health() const {
 void CsvStore::Report(LogLevel level, const std::string& message) const { options_.log(level, message); }
 
 std::string CsvStore::PathOf(TableId id) const { return options_.data_dir + "/" + std::string(FileNameOf(id)); }
+std::string CsvStore::WalPath() const { return options_.data_dir + "/" + kComputersWalName; }
+
+size_t CsvStore::PendingComputerChangesForTesting() const {
+  std::lock_guard lock(write_mu_);
+  return wal_changes_.size();
+}
+
+void CsvStore::SetWarningsLocked(Tables* t) const {
+  ComputeWarnings(t);
+  if (change_warnings_.empty()) return;
+  std::vector<model::LoadWarning> w = t->warnings.items();
+  w.insert(w.end(), change_warnings_.begin(), change_warnings_.end());
+  t->warnings = std::move(w);
+}
 
 void CsvStore::Publish(std::shared_ptr<Tables> next) {
   snapshot_.store(std::shared_ptr<const Tables>(std::move(next)), std::memory_order_release);
@@ -115,7 +152,9 @@ void CsvStore::ReloadIfChangedLocked() {
     if (auto e = fs_.Stat(PathOf(id), &st); !e.ok() || !(st == files_[id].stat)) changed = true;
   }
   if (!changed) return;
-  LoadedDir loaded = LoadDataDir(fs_, options_.data_dir);
+  // Pending computer changes are not in computers.csv yet: re-applied on top
+  // of what the files hold now (or dropped as conflicts, below).
+  LoadedDir loaded = LoadDataDir(fs_, options_.data_dir, &wal_changes_);
   for (TableId id : kAllTables) {
     if (files_[id].stat.exists && !loaded.files[id].stat.exists) {
       SourceError e;
@@ -152,6 +191,20 @@ void CsvStore::ReloadIfChangedLocked() {
   next->generation = cur->generation + 1;
   next->BuildIndexes();
   files_ = std::move(loaded.files);
+  wal_changes_ = std::move(loaded.pending);
+  if (!loaded.dropped.empty()) {
+    for (const auto& w : loaded.dropped) Report(LogLevel::kError, w.file + ": " + w.message);
+    change_warnings_.insert(change_warnings_.end(), loaded.dropped.begin(), loaded.dropped.end());
+    if (change_warnings_.size() > kMaxChangeWarnings)
+      change_warnings_.erase(change_warnings_.begin(),
+                             change_warnings_.end() - static_cast<std::ptrdiff_t>(kMaxChangeWarnings));
+    if (Status s = RewriteWalLocked(); !s.ok())
+      Report(LogLevel::kWarning, "dropping conflicting changes from the log: " + s.ToString() +
+                                     " (they conflict again on the next load)");
+  }
+  SetWarningsLocked(next.get());
+  ++reload_epoch_;
+  if (!wal_changes_.empty()) ScheduleFlush();
   if (!errors_.empty()) Report(LogLevel::kInfo, "data files valid again; refused edits cleared");
   errors_.clear();
   pending_.clear();
@@ -202,14 +255,24 @@ Status CsvStore::BeginWriteLocked(TableId id) {
 Status CsvStore::CommitLocked(TableId id, std::shared_ptr<Tables> next) {
   auto cur = Snapshot();
   next->generation = cur->generation + 1;
-  ComputeWarnings(next.get());
+  // Only apps and types change the warnings; other writes share them.
+  if (id == TableId::kApps || id == TableId::kTypeApps) SetWarningsLocked(next.get());
   next->BuildIndexes();
   FileMeta& meta = files_[id];
-  CsvTable table = EncodeTable(id, *next, meta.header);
-  CsvWriteOptions wo;
-  wo.newline = "\n";
+  std::string text;
+  std::vector<std::string> header;
+  if (id == TableId::kComputers) {
+    std::lock_guard lock(encoder_mu_);
+    text = encoder_.Encode(*next, meta.header, &header);
+  } else {
+    CsvTable table = EncodeTable(id, *next, meta.header);
+    CsvWriteOptions wo;
+    wo.newline = "\n";
+    text = WriteCsv(table, wo);
+    header = std::move(table.header);
+  }
   const std::string path = PathOf(id);
-  auto e = platform::ReplaceFile(fs_, path, WriteCsv(table, wo), options_.fsync);
+  auto e = platform::ReplaceFile(fs_, path, text, options_.fsync);
   if (!e.ok()) {
     if (e.step == "fsync dir") {
       // The rename happened but may not survive a power loss, and the caller
@@ -220,8 +283,149 @@ Status CsvStore::CommitLocked(TableId id, std::shared_ptr<Tables> next) {
     return Status::IoError(path, e.ToString() + "; nothing was changed, retry later");
   }
   (void)fs_.Stat(path, &meta.stat);
-  meta.header = table.header;
+  meta.header = std::move(header);
   Publish(std::move(next));
+  if (id == TableId::kComputers && !wal_changes_.empty()) {
+    // The file now holds everything the log did.
+    wal_changes_.clear();
+    if (Status s = RewriteWalLocked(); !s.ok())
+      Report(LogLevel::kWarning, "clearing the log: " + s.ToString() + " (its records are already applied)");
+  }
+  return Status::Ok();
+}
+
+Status CsvStore::CommitComputerLocked(PendingChange change, std::shared_ptr<Tables> next) {
+  if (options_.computers_flush_delay.count() <= 0) return CommitLocked(TableId::kComputers, std::move(next));
+  auto cur = Snapshot();
+  next->generation = cur->generation + 1;
+  next->BuildIndexes();  // kept current by the one-row helpers: nothing to rebuild
+  PV_RETURN_IF_ERROR(AppendWalLocked(change));
+  Publish(std::move(next));
+  ScheduleFlush();
+  return Status::Ok();
+}
+
+Status CsvStore::AppendWalLocked(const PendingChange& change) {
+  const std::string path = WalPath();
+  if (wal_suspect_) {
+    if (Status r = RewriteWalLocked(); !r.ok())
+      return Status::IoError(path, "an earlier failed write could not be undone yet (" + r.message() +
+                                       "); nothing was changed, retry later");
+  }
+  std::string record = EncodeWalRecord(change);
+  if (auto e = platform::AppendToFile(fs_, path, record, options_.fsync); !e.ok()) {
+    // The record may be on disk in part or in whole, yet the caller is told
+    // the write failed: put the log back as it was, so no restart replays it.
+    wal_suspect_ = true;
+    if (Status r = RewriteWalLocked(); !r.ok())
+      Report(LogLevel::kError, "undoing a failed append: " + r.ToString() + "; writes are refused until it succeeds");
+    return Status::IoError(path, e.ToString() + "; nothing was changed, retry later");
+  }
+  wal_text_ += record;
+  wal_changes_.push_back(std::move(change));
+  return Status::Ok();
+}
+
+Status CsvStore::RewriteWalLocked() {
+  std::string text;
+  for (const auto& c : wal_changes_) text += EncodeWalRecord(c);
+  const std::string path = WalPath();
+  if (text == wal_text_ && !wal_suspect_) return Status::Ok();
+  platform::FsError e;
+  if (text.empty()) {
+    e = fs_.Remove(path);
+    // Durably gone: a record that comes back after a power loss could be one
+    // the caller was told failed.
+    if (e.ok() && options_.fsync) e = fs_.SyncDir(options_.data_dir);
+  } else {
+    e = platform::ReplaceFile(fs_, path, text, options_.fsync);
+  }
+  if (!e.ok()) return Status::IoError(e.path, e.ToString());
+  wal_text_ = std::move(text);
+  wal_suspect_ = false;
+  return Status::Ok();
+}
+
+void CsvStore::ScheduleFlush() {
+  {
+    std::lock_guard lock(watch_mu_);
+    flush_wanted_ = true;
+  }
+  flush_cv_.notify_all();
+}
+
+void CsvStore::FlushLoop() {
+  std::string last_error;
+  std::unique_lock lock(watch_mu_);
+  while (!stopping_) {
+    flush_cv_.wait(lock, [this] { return stopping_ || flush_wanted_; });
+    if (stopping_) break;
+    // Coalesce: changes acknowledged during the delay join this rewrite.
+    if (flush_cv_.wait_for(lock, options_.computers_flush_delay, [this] { return stopping_; })) break;
+    flush_wanted_ = false;
+    lock.unlock();
+    Status s = Flush();
+    lock.lock();
+    if (s.ok()) {
+      last_error.clear();
+      continue;
+    }
+    if (s.ToString() != last_error) Report(LogLevel::kWarning, "computers.csv flush: " + s.ToString());
+    last_error = s.ToString();
+    flush_wanted_ = true;  // retried; a zero delay must not spin
+    if (flush_cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; })) break;
+  }
+}
+
+Status CsvStore::Flush() {
+  std::lock_guard flush_lock(flush_mu_);
+  std::unique_lock lock(write_mu_);
+  ReloadIfChangedLocked();  // never overwrite an edit not seen yet
+  if (wal_changes_.empty()) return RewriteWalLocked();  // ok, or clears a log an earlier flush could not
+  const size_t n = wal_changes_.size();
+  if (errors_.contains(TableId::kComputers) || pending_.contains(TableId::kComputers))
+    return Status::FailedPrecondition("computers.csv holds an edit that is refused or not loaded yet; the " +
+                                      std::to_string(n) + " acknowledged change(s) stay in " + kComputersWalName +
+                                      " until it is fixed");
+  auto snap = Snapshot();
+  const std::vector<std::string> keep = files_[TableId::kComputers].header;
+  const uint64_t epoch = reload_epoch_;
+  lock.unlock();
+  // The slow part (encode, write and fsync the whole file) runs without the
+  // write lock: writers and readers go on meanwhile.
+  std::string text;
+  std::vector<std::string> header;
+  {
+    std::lock_guard enc(encoder_mu_);
+    text = encoder_.Encode(*snap, keep, &header);
+  }
+  const std::string path = PathOf(TableId::kComputers);
+  std::string tmp;
+  if (auto e = platform::WriteTempFile(fs_, path, text, options_.fsync, &tmp); !e.ok())
+    return Status::IoError(e.path, e.ToString() + "; the changes stay in the log, retried later");
+  lock.lock();
+  FileMeta& meta = files_[TableId::kComputers];
+  platform::FsStat st;
+  if (auto e = fs_.Stat(path, &st); !e.ok() || epoch != reload_epoch_ || !(st == meta.stat)) {
+    (void)fs_.Remove(tmp);
+    return Status::Unavailable("computers.csv changed during the flush; retried once it is loaded");
+  }
+  if (auto e = platform::CommitTempFile(fs_, tmp, path, options_.fsync); !e.ok()) {
+    if (e.step == "fsync dir") {
+      // Renamed, maybe not durably: either file plus the log (kept) gives
+      // the same rows.
+      (void)fs_.Stat(path, &meta.stat);
+      meta.header = std::move(header);
+    }
+    return Status::IoError(e.path, e.ToString() + "; the changes stay in the log, retried later");
+  }
+  (void)fs_.Stat(path, &meta.stat);
+  meta.header = std::move(header);
+  // The file holds the first n changes; later ones stay in the log.
+  wal_changes_.erase(wal_changes_.begin(), wal_changes_.begin() + static_cast<std::ptrdiff_t>(n));
+  if (Status s = RewriteWalLocked(); !s.ok())
+    Report(LogLevel::kWarning, "clearing the log after a flush: " + s.ToString() +
+                                   " (its records are in computers.csv: a replay skips them)");
   return Status::Ok();
 }
 
@@ -244,15 +448,19 @@ Result<Computer> CsvStore::PutComputer(Computer c, std::optional<uint64_t> expec
   if (expected_version && old->version != *expected_version)
     return StaleVersion("computer", c.serial, old->version, *expected_version);
   auto next = CopyLocked();
+  PendingChange change;
   if (old != nullptr) {
     if (c.extra.empty()) c.extra = old->extra;  // unknown columns survive an API edit
     c.version = old->version + 1;
-    next->computers[static_cast<size_t>(old - cur->computers.data())] = c;
+    change.base_version = old->version;
+    change.base_hash = RowHash(*old);
+    next->SetComputer(*cur->PositionOf(old), c);
   } else {
     c.version = 1;
-    next->computers.push_back(c);
+    next->AddComputer(c);
   }
-  PV_RETURN_IF_ERROR(CommitLocked(TableId::kComputers, std::move(next)));
+  change.row = c;
+  PV_RETURN_IF_ERROR(CommitComputerLocked(std::move(change), std::move(next)));
   return c;
 }
 
@@ -264,8 +472,13 @@ Status CsvStore::DeleteComputer(std::string_view serial, uint64_t expected_versi
   if (old == nullptr) return Status::NotFound("no computer with serial '" + std::string(Trim(serial)) + "'");
   if (old->version != expected_version) return StaleVersion("computer", old->serial, old->version, expected_version);
   auto next = CopyLocked();
-  next->computers.erase(next->computers.begin() + (old - cur->computers.data()));
-  return CommitLocked(TableId::kComputers, std::move(next));
+  PendingChange change;
+  change.op = PendingChange::Op::kDelete;
+  change.base_version = old->version;
+  change.base_hash = RowHash(*old);
+  change.row.serial = old->serial;
+  next->EraseComputer(*cur->PositionOf(old));
+  return CommitComputerLocked(std::move(change), std::move(next));
 }
 
 // ---- apps -----------------------------------------------------------------
@@ -294,7 +507,7 @@ Result<App> CsvStore::PutApp(App app, std::optional<uint64_t> expected_version) 
   if (old != nullptr) {
     if (app.extra.empty()) app.extra = old->extra;
     app.version = old->version + 1;
-    next->apps[static_cast<size_t>(old - cur->apps.data())] = app;
+    next->apps[static_cast<size_t>(old - cur->apps.items().data())] = app;
   } else {
     app.version = 1;
     next->apps.push_back(app);
@@ -319,7 +532,7 @@ Status CsvStore::DeleteApp(std::string_view name, uint64_t expected_version) {
     return Status::InvalidArgument("application '" + old->name + "' is used by type(s) " + Join(users, ", ") +
                                    "; remove it from those types first");
   auto next = CopyLocked();
-  next->apps.erase(next->apps.begin() + (old - cur->apps.data()));
+  next->apps.erase(next->apps.begin() + (old - cur->apps.items().data()));
   return CommitLocked(TableId::kApps, std::move(next));
 }
 
@@ -355,7 +568,7 @@ Result<uint64_t> CsvStore::SetTypeApps(std::string_view type_in, std::vector<std
   std::vector<model::TypeApp> rows;
   size_t insert_at = std::string::npos;
   std::vector<model::TypeApp> old_rows;
-  for (auto& ta : next->type_apps) {
+  for (auto& ta : next->type_apps.Mutable()) {
     if (ToUpper(Trim(ta.type)) == key) {
       if (insert_at == std::string::npos) insert_at = rows.size();
       old_rows.push_back(std::move(ta));
@@ -397,7 +610,7 @@ Status CsvStore::DeleteType(std::string_view type_in, uint64_t expected_version)
     return Status::InvalidArgument("type '" + type + "' is used by " + std::to_string(users) +
                                    " computer(s), e.g. '" + first + "'; move them to another type first");
   auto next = CopyLocked();
-  std::erase_if(next->type_apps, [&](const model::TypeApp& ta) { return ToUpper(Trim(ta.type)) == key; });
+  std::erase_if(next->type_apps.Mutable(), [&](const model::TypeApp& ta) { return ToUpper(Trim(ta.type)) == key; });
   return CommitLocked(TableId::kTypeApps, std::move(next));
 }
 
@@ -457,12 +670,12 @@ Status CsvStore::SetConfig(std::string_view key_in, std::string_view value) {
   PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kConfig));
   auto next = CopyLocked();
   bool found = false;
-  for (auto& [k, v] : next->config)
+  for (auto& [k, v] : next->config.Mutable())
     if (IEquals(k, key)) {
       v = std::string(value);
       found = true;
     }
-  if (!found) next->config.emplace_back(key, std::string(value));
+  if (!found) next->config.push_back({key, std::string(value)});
   return CommitLocked(TableId::kConfig, std::move(next));
 }
 
@@ -484,7 +697,7 @@ Result<Locale> CsvStore::PutLocale(Locale locale, std::optional<uint64_t> expect
     if (locale.extra.empty()) locale.extra = old->extra;
     locale.country = old->country;
     locale.version = old->version + 1;
-    next->locales[static_cast<size_t>(old - cur->locales.data())] = locale;
+    next->locales[static_cast<size_t>(old - cur->locales.items().data())] = locale;
   } else {
     locale.version = 1;
     next->locales.push_back(locale);
@@ -501,7 +714,7 @@ Status CsvStore::DeleteLocale(std::string_view country, uint64_t expected_versio
   if (old == nullptr) return Status::NotFound("no locale for country '" + std::string(Trim(country)) + "'");
   if (old->version != expected_version) return StaleVersion("locale", old->country, old->version, expected_version);
   auto next = CopyLocked();
-  next->locales.erase(next->locales.begin() + (old - cur->locales.data()));
+  next->locales.erase(next->locales.begin() + (old - cur->locales.items().data()));
   return CommitLocked(TableId::kLocales, std::move(next));
 }
 

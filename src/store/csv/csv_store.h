@@ -1,12 +1,19 @@
 // CsvStore: the Store on a data directory of CSV files (doc/csv_format.md),
-// a drop-in for the original service's data_csv/. Writes are durable
-// (temp, fsync, rename, fsync dir) and rewrite only the changed table's
-// file; external edits are noticed by polling, validated as a whole and
-// swapped in atomically, or refused with file/line/column while the previous
-// snapshot keeps serving. Deployments go to append-only daily journals.
+// a drop-in for the original service's data_csv/. Writes are durable before
+// they return. A computer write appends one record to computers.csv.wal
+// (fsync) and is acknowledged; a background flush rewrites computers.csv
+// (temp, fsync, rename, fsync dir) within `computers_flush_delay`, coalescing
+// bursts, then clears the log; Open() replays what a crash left in it. Other
+// tables rewrite their (small) file on each write. External edits are
+// noticed by polling, validated as a whole and swapped in atomically (pending
+// computer changes are re-applied on top, or reported as conflicts), or
+// refused with file/line/column while the previous snapshot keeps serving.
+// Deployments go to append-only daily journals.
 //
 // Safe from any thread: Snapshot() is a lock-free atomic load; table writes
-// and reloads are serialised by one mutex; deployments by another.
+// and reloads are serialised by one mutex; deployments by another. A flush
+// encodes and writes the new computers.csv without that mutex, taking it
+// only to check and rename.
 #pragma once
 
 #include <atomic>
@@ -21,6 +28,7 @@
 
 #include "base/log.h"
 #include "platform/fs.h"
+#include "store/csv/computer_wal.h"
 #include "store/csv/journal.h"
 #include "store/csv/tables_csv.h"
 #include "store/store.h"
@@ -34,6 +42,12 @@ struct CsvStoreOptions {
   std::chrono::milliseconds reload_interval{1000};
   int journal_retention_days = 90;  // journal files older than this are deleted
   bool fsync = true;  // false: faster, may lose the last writes on power loss
+  // How long after the first pending computer change computers.csv is
+  // rewritten (changes meanwhile are in computers.csv.wal). Longer: fewer
+  // rewrites under bursts, more log to replay after a crash. 0: no log,
+  // every computer write rewrites computers.csv before it returns (slow at
+  // 100k rows: tens to hundreds of ms per write).
+  std::chrono::milliseconds computers_flush_delay{1000};
   // Receives reload errors and journal warnings; default: base/log.h.
   std::function<void(LogLevel, const std::string&)> log;
   // Clock for journal day files and retention; default: Now().
@@ -75,8 +89,18 @@ class CsvStore final : public Store {
   Result<DeploymentPage> ListDeployments(const DeploymentQuery& query) const override;
   Result<std::optional<model::Deployment>> LatestDeploymentForSerial(std::string_view serial) const override;
 
+  // Writes the pending computer changes into computers.csv now (durably) and
+  // clears computers.csv.wal. Ok when nothing is pending. On error the
+  // changes stay pending in the log (nothing is lost) and the background
+  // flush retries: kFailedPrecondition while computers.csv holds a refused
+  // or changed-and-not-yet-loaded edit, kUnavailable if it changed during
+  // the flush, kIoError.
+  Status Flush();
+
   // One watcher pass now: reloads if any file changed, applies retention.
   void ReloadNowForTesting();
+  // Computer changes acknowledged but not yet in computers.csv.
+  size_t PendingComputerChangesForTesting() const;
 
  private:
   explicit CsvStore(const CsvStoreOptions& options);
@@ -84,6 +108,18 @@ class CsvStore final : public Store {
   // Writes table `id` of `next` (a modified copy of the snapshot) durably,
   // then publishes `next`. REQUIRES: write_mu_ held. On error nothing changed.
   Status CommitLocked(TableId id, std::shared_ptr<model::Tables> next);
+  // A computer change: appended to the log (or, without one, the file
+  // rewritten), then `next` published. REQUIRES: write_mu_. On error nothing changed.
+  Status CommitComputerLocked(PendingChange change, std::shared_ptr<model::Tables> next);
+  // Appends one record to computers.csv.wal durably. On failure the log is
+  // put back as it was, so a record the caller was told failed never replays.
+  Status AppendWalLocked(const PendingChange& change);
+  // Rewrites computers.csv.wal to hold exactly wal_changes_ (removed when none).
+  Status RewriteWalLocked();
+  // Type warnings plus the dropped-change warnings this store has seen.
+  void SetWarningsLocked(model::Tables* t) const;
+  void ScheduleFlush();
+  void FlushLoop();
   // Loads external edits first (so a write never overwrites one), then
   // refuses a table whose file holds a refused or not-yet-loaded edit.
   Status BeginWriteLocked(TableId id);
@@ -94,6 +130,7 @@ class CsvStore final : public Store {
   void WatchLoop();
   void Report(LogLevel level, const std::string& message) const;
   std::string PathOf(TableId id) const;
+  std::string WalPath() const;
 
   CsvStoreOptions options_;
   platform::Fs& fs_;
@@ -106,12 +143,27 @@ class CsvStore final : public Store {
   std::string retention_day_;                 // day retention last ran
   Timestamp loaded_at_{};
 
+  // computers.csv.wal: changes acknowledged and not yet in computers.csv,
+  // and the text the log file holds (as far as we know).
+  std::vector<PendingChange> wal_changes_;
+  std::string wal_text_;
+  bool wal_suspect_ = false;  // a failed append could not be undone: repair before appending
+  uint64_t reload_epoch_ = 0;  // bumped when a reload replaces the snapshot
+  std::vector<model::LoadWarning> change_warnings_;  // dropped pending changes (last 100)
+
   std::unique_ptr<DeploymentJournal> journal_;
+
+  std::mutex flush_mu_;    // one Flush() at a time; taken before write_mu_
+  std::mutex encoder_mu_;  // guards encoder_; taken last
+  ComputersEncoder encoder_;
 
   std::mutex watch_mu_;
   std::condition_variable watch_cv_;
   bool stopping_ = false;
   std::thread watcher_;
+  std::condition_variable flush_cv_;  // with watch_mu_
+  bool flush_wanted_ = false;
+  std::thread flusher_;
 };
 
 }  // namespace provisiond::store

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <random>
 #include <thread>
 
@@ -72,6 +73,7 @@ TEST(CsvStore, WriteBackKeepsOriginalColumnsFirstAndUnknownColumnsUntouched) {
   c.computer_name = "pc1b";
   c.extra.clear();  // an API edit that does not know the extra columns keeps them
   ASSERT_TRUE(s->PutComputer(c, 1).ok());
+  ASSERT_TRUE(s->Flush().ok());
   EXPECT_EQ(ReadText(d / "computers.csv"),
             "serial,computername,postype,setkeyboard,country,language,timezone,version,site,asset tag\n"
             "S1,pc1b,ACCUEIL,fr-FR,FR,fr-FR,Romance Standard Time,2,Lyon,\"A,1\"\n");
@@ -222,6 +224,7 @@ TEST(CsvStore, FaultAtEveryStepLeavesOldOrNewFileAndSnapshotUnchanged) {
   platform::FaultyFs fs(platform::PosixFs());
   auto o = Quiet(d.path());
   o.fs = &fs;
+  o.computers_flush_delay = std::chrono::milliseconds(0);  // no log: each write rewrites the file
   auto s = OpenOrDie(o);
   ASSERT_NE(s, nullptr);
   // Make the file canonical first, so "old" is a file this store wrote.
@@ -278,6 +281,359 @@ TEST(CsvStore, KilledWriterLeavesOldOrNewFile) {
     if (got != a && got != b) ++torn;
   }
   EXPECT_EQ(torn, 0);
+}
+
+// ---- computers.csv.wal: logged writes, flush, replay -----------------------
+
+CsvStoreOptions Logged(const std::string& dir) {
+  auto o = Quiet(dir);
+  o.computers_flush_delay = std::chrono::hours(1);  // flushed only by Flush() or on close
+  return o;
+}
+
+bool Exists(const std::string& path) { return std::filesystem::exists(path); }
+
+// What a restart after a crash at this instant would serve: the files as
+// they are on disk, opened by a new store.
+std::shared_ptr<const model::Tables> AfterCrash(const TempDir& d) {
+  TempDir copy;
+  CopyDir(d.path(), copy.path());
+  auto s = CsvStore::Open(Quiet(copy.path()));
+  EXPECT_TRUE(s.ok()) << s.status().ToString();
+  return s.ok() ? (*s)->Snapshot() : nullptr;
+}
+
+std::string NameOf(const std::shared_ptr<const model::Tables>& t, std::string_view serial) {
+  if (t == nullptr) return "<no store>";
+  const model::Computer* c = t->FindComputerBySerial(serial);
+  return c == nullptr ? "<none>" : c->computer_name;
+}
+
+TEST(CsvStoreLog, WriteIsDurableInTheLogBeforeTheFileAndReplayedAfterACrash) {
+  TempDir d;
+  WriteSmallSet(d);
+  auto s = OpenOrDie(Logged(d.path()));
+  ASSERT_NE(s, nullptr);
+  auto c = *s->Snapshot()->FindComputerBySerial("S1");
+  c.computer_name = "logged";
+  ASSERT_TRUE(s->PutComputer(c, 1).ok());
+  model::Computer n;
+  n.serial = "S9";
+  n.computer_name = "created";
+  ASSERT_TRUE(s->PutComputer(n, std::nullopt).ok());
+  EXPECT_EQ(ReadText(d / "computers.csv"), kComputers);  // not rewritten yet
+  EXPECT_TRUE(Exists(d / "computers.csv.wal"));
+  EXPECT_EQ(s->PendingComputerChangesForTesting(), 2u);
+  EXPECT_EQ(s->Snapshot()->FindComputerBySerial("S1")->computer_name, "logged");
+
+  auto replayed = AfterCrash(d);
+  ASSERT_NE(replayed, nullptr);
+  EXPECT_EQ(NameOf(replayed, "S1"), "logged");
+  EXPECT_EQ(replayed->FindComputerBySerial("S1")->version, 2u);
+  EXPECT_EQ(NameOf(replayed, "S9"), "created");
+
+  // A delete is logged too.
+  ASSERT_TRUE(s->DeleteComputer("S9", 1).ok());
+  EXPECT_EQ(NameOf(AfterCrash(d), "S9"), "<none>");
+
+  const std::string log = ReadText(d / "computers.csv.wal");
+  ASSERT_TRUE(s->Flush().ok());
+  EXPECT_FALSE(Exists(d / "computers.csv.wal"));
+  EXPECT_EQ(s->PendingComputerChangesForTesting(), 0u);
+  EXPECT_NE(ReadText(d / "computers.csv").find("S1,logged,"), std::string::npos);
+  EXPECT_EQ(ReadText(d / "computers.csv").find("S9"), std::string::npos);
+
+  // A crash after the rewrite and before the log was cleared: the replay
+  // finds every record already done, and warns about nothing.
+  WriteText(d / "computers.csv.wal", log);
+  TempDir copy;
+  CopyDir(d.path(), copy.path());
+  auto again = OpenOrDie(Quiet(copy.path()));
+  ASSERT_NE(again, nullptr);
+  EXPECT_EQ(NameOf(again->Snapshot(), "S1"), "logged");
+  EXPECT_EQ(again->Snapshot()->FindComputerBySerial("S1")->version, 2u);
+  EXPECT_EQ(NameOf(again->Snapshot(), "S9"), "<none>");
+  EXPECT_TRUE(again->Health().warnings.empty());
+}
+
+TEST(CsvStoreLog, CleanCloseLeavesTheCompleteFileAndNoLog) {
+  TempDir d;
+  WriteSmallSet(d);
+  {
+    auto s = OpenOrDie(Logged(d.path()));
+    ASSERT_NE(s, nullptr);
+    auto c = *s->Snapshot()->FindComputerBySerial("S1");
+    c.computer_name = "closed";
+    ASSERT_TRUE(s->PutComputer(c, 1).ok());
+  }
+  EXPECT_FALSE(Exists(d / "computers.csv.wal"));
+  EXPECT_NE(ReadText(d / "computers.csv").find("S1,closed,"), std::string::npos);
+}
+
+TEST(CsvStoreLog, BackgroundFlushWritesTheFileAndClearsTheLog) {
+  TempDir d;
+  WriteSmallSet(d);
+  auto o = Quiet(d.path());
+  o.computers_flush_delay = std::chrono::milliseconds(1);
+  auto s = OpenOrDie(o);
+  ASSERT_NE(s, nullptr);
+  auto c = *s->Snapshot()->FindComputerBySerial("S1");
+  c.computer_name = "background";
+  ASSERT_TRUE(s->PutComputer(c, 1).ok());
+  // No timed assertion: wait (bounded) for the flusher, then check what it did.
+  for (int i = 0; i < 1000 && s->PendingComputerChangesForTesting() != 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_EQ(s->PendingComputerChangesForTesting(), 0u);
+  EXPECT_FALSE(Exists(d / "computers.csv.wal"));
+  EXPECT_NE(ReadText(d / "computers.csv").find("S1,background,"), std::string::npos);
+}
+
+TEST(CsvStoreLog, FaultAtEveryStepOfALoggedWriteChangesNothing) {
+  TempDir d;
+  WriteSmallSet(d);
+  platform::FaultyFs fs(platform::PosixFs());
+  auto o = Logged(d.path());
+  o.fs = &fs;
+  auto s = OpenOrDie(o);
+  ASSERT_NE(s, nullptr);
+  // Round 0 creates the log, round 1 appends to it.
+  for (int round = 0; round < 2; ++round) {
+    auto c = *s->Snapshot()->FindComputerBySerial("S1");
+    for (uint64_t n = 0;; ++n) {
+      SCOPED_TRACE("round " + std::to_string(round) + ", failing step " + std::to_string(n));
+      const bool had_log = Exists(d / "computers.csv.wal");
+      const std::string log_before = had_log ? ReadText(d / "computers.csv.wal") : "";
+      const std::string file_before = ReadText(d / "computers.csv");
+      auto before = s->Snapshot();
+      model::Computer next = c;
+      next.computer_name = "r" + std::to_string(round) + "n" + std::to_string(n);
+      fs.FailAt(n);
+      auto r = s->PutComputer(next, c.version);
+      bool fired = fs.fired();
+      fs.Disarm();
+      if (r.ok()) {
+        EXPECT_FALSE(fired);
+        EXPECT_GE(n, 3u);  // open, write, fsync, close (+ fsync dir for a new log)
+        EXPECT_EQ(NameOf(AfterCrash(d), "S1"), next.computer_name);
+        break;
+      }
+      EXPECT_EQ(r.status().code(), StatusCode::kIoError) << r.status().ToString();
+      EXPECT_EQ(s->Snapshot(), before);
+      EXPECT_EQ(Exists(d / "computers.csv.wal"), had_log);  // a failed record is taken back out
+      if (had_log) {
+        EXPECT_EQ(ReadText(d / "computers.csv.wal"), log_before);
+      }
+      EXPECT_EQ(ReadText(d / "computers.csv"), file_before);
+      EXPECT_EQ(NameOf(AfterCrash(d), "S1"), c.computer_name);  // a restart does not replay it
+      ASSERT_LT(n, 50u);
+    }
+  }
+}
+
+TEST(CsvStoreLog, FaultAtEveryStepOfAFlushLosesNothing) {
+  TempDir d;
+  WriteSmallSet(d);
+  platform::FaultyFs fs(platform::PosixFs());
+  auto o = Logged(d.path());
+  o.fs = &fs;
+  auto s = OpenOrDie(o);
+  ASSERT_NE(s, nullptr);
+  auto c = *s->Snapshot()->FindComputerBySerial("S1");
+  c.computer_name = "flushed";
+  ASSERT_TRUE(s->PutComputer(c, 1).ok());
+  const std::string old_file = ReadText(d / "computers.csv");
+  for (uint64_t n = 0;; ++n) {
+    SCOPED_TRACE("failing step " + std::to_string(n));
+    fs.FailAt(n);
+    Status f = s->Flush();
+    bool fired = fs.fired();
+    fs.Disarm();
+    const std::string file = ReadText(d / "computers.csv");
+    // Old or new file, never torn; with the log, the change is always there.
+    EXPECT_TRUE(file == old_file || file.find("S1,flushed,") != std::string::npos) << file;
+    EXPECT_EQ(NameOf(AfterCrash(d), "S1"), "flushed");
+    EXPECT_EQ(NameOf(s->Snapshot(), "S1"), "flushed");
+    if (f.ok() && !fired) break;
+    if (!f.ok()) {
+      EXPECT_TRUE(f.code() == StatusCode::kIoError) << f.ToString();
+    }
+    ASSERT_LT(n, 50u);
+  }
+  EXPECT_FALSE(Exists(d / "computers.csv.wal"));
+  EXPECT_NE(ReadText(d / "computers.csv").find("S1,flushed,"), std::string::npos);
+  EXPECT_EQ(s->PendingComputerChangesForTesting(), 0u);
+}
+
+TEST(CsvStoreLog, ExternalEditOfAnotherRowKeepsThePendingChange) {
+  TempDir d;
+  WriteSmallSet(d);
+  auto s = OpenOrDie(Logged(d.path()));
+  ASSERT_NE(s, nullptr);
+  auto c = *s->Snapshot()->FindComputerBySerial("S1");
+  c.computer_name = "pending";
+  ASSERT_TRUE(s->PutComputer(c, 1).ok());
+  WriteText(d / "computers.csv", std::string(kComputers) + "S2,pc2,ACCUEIL,,DE,,\n");  // S1 untouched
+  s->ReloadNowForTesting();
+  auto t = s->Snapshot();
+  EXPECT_EQ(NameOf(t, "S1"), "pending");
+  EXPECT_EQ(t->FindComputerBySerial("S1")->version, 2u);
+  EXPECT_EQ(NameOf(t, "S2"), "pc2");
+  EXPECT_TRUE(s->Health().warnings.empty());
+  EXPECT_EQ(s->PendingComputerChangesForTesting(), 1u);
+  EXPECT_EQ(NameOf(AfterCrash(d), "S1"), "pending");
+  ASSERT_TRUE(s->Flush().ok());
+  const std::string file = ReadText(d / "computers.csv");
+  EXPECT_NE(file.find("S1,pending,"), std::string::npos);
+  EXPECT_NE(file.find("S2,pc2,"), std::string::npos);
+}
+
+TEST(CsvStoreLog, ExternalEditOfTheSameRowWinsAndThePendingChangeIsReported) {
+  TempDir d;
+  WriteSmallSet(d);
+  auto s = OpenOrDie(Logged(d.path()));
+  ASSERT_NE(s, nullptr);
+  auto c = *s->Snapshot()->FindComputerBySerial("S1");
+  c.computer_name = "pending";
+  auto put = s->PutComputer(c, 1);
+  ASSERT_TRUE(put.ok());
+  WriteText(d / "computers.csv",
+            "serial,computername,postype,setkeyboard,country,language,timezone\n"
+            "S1,excel,ACCUEIL,fr-FR,FR,fr-FR,Romance Standard Time\n");
+  s->ReloadNowForTesting();
+  auto t = s->Snapshot();
+  EXPECT_EQ(NameOf(t, "S1"), "excel");
+  EXPECT_GT(t->FindComputerBySerial("S1")->version, put->version);  // holders of version 2 conflict
+  EXPECT_EQ(s->PendingComputerChangesForTesting(), 0u);
+  EXPECT_FALSE(Exists(d / "computers.csv.wal"));
+  auto h = s->Health();
+  ASSERT_EQ(h.warnings.size(), 1u);
+  EXPECT_EQ(h.warnings[0].file, "computers.csv");
+  EXPECT_NE(h.warnings[0].message.find("'S1' (version 1 -> 2) was not applied"), std::string::npos)
+      << h.warnings[0].message;
+  auto stale = c;
+  stale.computer_name = "again";
+  EXPECT_EQ(s->PutComputer(stale, put->version).status().code(), StatusCode::kConflict);
+  EXPECT_EQ(NameOf(AfterCrash(d), "S1"), "excel");
+  // The warning survives later writes.
+  auto cur = *s->Snapshot()->FindComputerBySerial("S1");
+  cur.notes = "x";
+  ASSERT_TRUE(s->PutComputer(cur, cur.version).ok());
+  EXPECT_EQ(s->Health().warnings.size(), 1u);
+}
+
+TEST(CsvStoreLog, EditWhileStoppedConflictsOnReplay) {
+  TempDir d;
+  WriteSmallSet(d);
+  auto s = OpenOrDie(Logged(d.path()));
+  ASSERT_NE(s, nullptr);
+  auto c = *s->Snapshot()->FindComputerBySerial("S1");
+  c.computer_name = "pending";
+  ASSERT_TRUE(s->PutComputer(c, 1).ok());
+  // Crash, then an edit of the same row (version column kept) before restart.
+  TempDir copy;
+  CopyDir(d.path(), copy.path());
+  WriteText(copy / "computers.csv",
+            "serial,computername,postype,setkeyboard,country,language,timezone,version\n"
+            "S1,excel,ACCUEIL,fr-FR,FR,fr-FR,Romance Standard Time,1\n");
+  auto r = OpenOrDie(Quiet(copy.path()));
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(NameOf(r->Snapshot(), "S1"), "excel");
+  ASSERT_EQ(r->Health().warnings.size(), 1u);
+  EXPECT_NE(r->Health().warnings[0].message.find("not applied"), std::string::npos);
+  EXPECT_FALSE(Exists(copy / "computers.csv.wal"));  // rewritten without the dropped record
+}
+
+TEST(CsvStoreLog, RefusedEditKeepsChangesPendingUntilFixed) {
+  TempDir d;
+  WriteSmallSet(d);
+  auto s = OpenOrDie(Logged(d.path()));
+  ASSERT_NE(s, nullptr);
+  auto c = *s->Snapshot()->FindComputerBySerial("S1");
+  c.computer_name = "pending";
+  ASSERT_TRUE(s->PutComputer(c, 1).ok());
+  const std::string bad = std::string(kComputers) + "S2,\"broken\n";
+  WriteText(d / "computers.csv", bad);
+  Status f = s->Flush();
+  EXPECT_EQ(f.code(), StatusCode::kFailedPrecondition) << f.ToString();
+  EXPECT_EQ(ReadText(d / "computers.csv"), bad);  // never overwritten
+  EXPECT_EQ(s->PendingComputerChangesForTesting(), 1u);
+  EXPECT_EQ(NameOf(s->Snapshot(), "S1"), "pending");
+  WriteText(d / "computers.csv", std::string(kComputers) + "S2,fixed,ACCUEIL,,,,\n");
+  s->ReloadNowForTesting();
+  EXPECT_EQ(NameOf(s->Snapshot(), "S1"), "pending");
+  EXPECT_EQ(NameOf(s->Snapshot(), "S2"), "fixed");
+  ASSERT_TRUE(s->Flush().ok());
+  EXPECT_NE(ReadText(d / "computers.csv").find("S1,pending,"), std::string::npos);
+}
+
+TEST(CsvStoreLog, TornLastRecordIsIgnoredAndTheLogRepairedBeforeAppending) {
+  TempDir d;
+  WriteSmallSet(d);
+  std::string log;
+  {
+    auto s = OpenOrDie(Logged(d.path()));
+    ASSERT_NE(s, nullptr);
+    auto c = *s->Snapshot()->FindComputerBySerial("S1");
+    c.computer_name = "acked";
+    ASSERT_TRUE(s->PutComputer(c, 1).ok());
+    log = ReadText(d / "computers.csv.wal");  // as a crash now would leave it
+  }
+  ASSERT_FALSE(log.empty());
+  // The pre-flush state plus a torn record behind the whole one.
+  WriteText(d / "computers.csv", kComputers);
+  WriteText(d / "computers.csv.wal", log + log.substr(0, log.size() / 2));
+  auto s = OpenOrDie(Logged(d.path()));
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(NameOf(s->Snapshot(), "S1"), "acked");
+  EXPECT_EQ(ReadText(d / "computers.csv.wal"), log);  // torn tail gone
+  auto c = *s->Snapshot()->FindComputerBySerial("S1");
+  c.computer_name = "next";
+  ASSERT_TRUE(s->PutComputer(c, c.version).ok());
+  EXPECT_EQ(NameOf(AfterCrash(d), "S1"), "next");
+}
+
+TEST(CsvStoreLog, KilledWriterNeverLosesAnAcknowledgedChange) {
+  TempDir d;
+  WriteSmallSet(d);
+  std::mt19937 rng(7);
+  for (int i = 0; i < 12; ++i) {
+    SCOPED_TRACE("iteration " + std::to_string(i));
+    int fds[2];
+    ASSERT_EQ(::pipe(fds), 0);
+    pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      ::close(fds[0]);
+      auto o = Quiet(d.path());
+      o.computers_flush_delay = std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 3)(rng));
+      auto s = CsvStore::Open(o);
+      if (!s.ok()) ::_exit(3);
+      for (;;) {
+        auto c = *(*s)->Snapshot()->FindComputerBySerial("S1");
+        c.computer_name = "v" + std::to_string(c.version + 1);
+        auto r = (*s)->PutComputer(c, c.version);
+        if (!r.ok()) ::_exit(4);
+        uint64_t v = r->version;
+        if (::write(fds[1], &v, sizeof v) != sizeof v) ::_exit(5);
+      }
+    }
+    ::close(fds[1]);
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(30, 400)(rng)));
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "writer exited early with " << WEXITSTATUS(status);
+    uint64_t acked = 0, v = 0;
+    while (::read(fds[0], &v, sizeof v) == sizeof v) acked = v;
+    ::close(fds[0]);
+    auto s = OpenOrDie(Quiet(d.path()));
+    ASSERT_NE(s, nullptr);
+    const model::Computer* c = s->Snapshot()->FindComputerBySerial("S1");
+    ASSERT_NE(c, nullptr);
+    EXPECT_GE(c->version, acked);
+    EXPECT_EQ(c->computer_name, "v" + std::to_string(c->version));
+    EXPECT_TRUE(s->Health().warnings.empty());
+  }
 }
 
 model::Deployment Dep(const std::string& id, Timestamp at) {

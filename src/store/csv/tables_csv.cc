@@ -446,8 +446,8 @@ std::optional<SourceError> CheckKeys(TableId id, const CsvTable& csv, const std:
   return std::nullopt;
 }
 
-template <class Row>
-CsvTable EncodeRows(TableId id, const std::vector<Row>& rows, const std::vector<Field<Row>>& fields,
+template <class Row, class Rows>
+CsvTable EncodeRows(TableId id, const Rows& rows, const std::vector<Field<Row>>& fields,
                     const std::vector<std::string>& keep_columns) {
   const TableInfo& info = Info(id);
   auto contains = [](const std::vector<std::string>& v, std::string_view name) {
@@ -512,7 +512,7 @@ std::optional<SourceError> DecodeConfig(const CsvTable& csv, model::Tables* out)
     return MakeError(TableId::kConfig, 1, 0,
                      std::string("missing required column '") + (key_col == 0 ? "key" : "value") +
                          "'; the header line must be key,value");
-  out->config.clear();
+  std::vector<std::pair<std::string, std::string>> config;
   std::unordered_map<std::string, size_t> first;
   for (size_t r = 0; r < csv.rows.size(); ++r) {
     std::string key(Trim(csv.rows[r][static_cast<size_t>(key_col - 1)]));
@@ -529,8 +529,9 @@ std::optional<SourceError> DecodeConfig(const CsvTable& csv, model::Tables* out)
     if (Status s = model::ValidateSetting(key, value); !s.ok())
       return MakeError(TableId::kConfig, LineOf(csv, r), value_col,
                        "(value) " + s.message() + "; fix it or leave it blank for the default");
-    out->config.emplace_back(std::move(key), value);
+    config.emplace_back(std::move(key), value);
   }
+  out->config = std::move(config);
   return std::nullopt;
 }
 
@@ -572,34 +573,58 @@ std::optional<SourceError> DecodeFile(TableId id, std::string_view text, model::
   if (header != nullptr) *header = csv.header;
   switch (id) {
     case TableId::kComputers: {
-      if (auto e = DecodeRows(id, csv, ComputerFields(), &out->computers)) return e;
-      return CheckKeys(id, csv, out->computers, "serial",
-                       [](const Computer& c) { return model::Tables::SerialKey(c.serial); });
+      std::vector<Computer> rows;
+      if (auto e = DecodeRows(id, csv, ComputerFields(), &rows)) return e;
+      if (auto e = CheckKeys(id, csv, rows, "serial",
+                             [](const Computer& c) { return model::Tables::SerialKey(c.serial); }))
+        return e;
+      out->computers = std::move(rows);
+      return std::nullopt;
     }
     case TableId::kTypeApps: {
       // Rows repeat the type (one per app): no key to check.
-      return DecodeRows(id, csv, TypeAppFields(), &out->type_apps);
+      std::vector<TypeApp> rows;
+      if (auto e = DecodeRows(id, csv, TypeAppFields(), &rows)) return e;
+      out->type_apps = std::move(rows);
+      return std::nullopt;
     }
     case TableId::kApps: {
-      if (auto e = DecodeRows(id, csv, AppFields(), &out->apps)) return e;
-      return CheckKeys(id, csv, out->apps, "name", [](const App& a) { return ToUpper(Trim(a.name)); });
+      std::vector<App> rows;
+      if (auto e = DecodeRows(id, csv, AppFields(), &rows)) return e;
+      if (auto e = CheckKeys(id, csv, rows, "name", [](const App& a) { return ToUpper(Trim(a.name)); })) return e;
+      out->apps = std::move(rows);
+      return std::nullopt;
     }
     case TableId::kDrivers: {
-      if (auto e = DecodeRows(id, csv, DriverFields(), &out->drivers)) return e;
-      for (size_t i = 0; i < out->drivers.size(); ++i) out->drivers[i].id = i + 1;
+      std::vector<DriverRule> rows;
+      if (auto e = DecodeRows(id, csv, DriverFields(), &rows)) return e;
+      for (size_t i = 0; i < rows.size(); ++i) rows[i].id = i + 1;
+      out->drivers = std::move(rows);
       return std::nullopt;
     }
     case TableId::kConfig:
       return DecodeConfig(csv, out);
     case TableId::kLocales: {
-      if (auto e = DecodeRows(id, csv, LocaleFields(), &out->locales)) return e;
-      return CheckKeys(id, csv, out->locales, "country", [](const Locale& l) { return ToUpper(Trim(l.country)); });
+      std::vector<Locale> rows;
+      if (auto e = DecodeRows(id, csv, LocaleFields(), &rows)) return e;
+      if (auto e = CheckKeys(id, csv, rows, "country", [](const Locale& l) { return ToUpper(Trim(l.country)); }))
+        return e;
+      out->locales = std::move(rows);
+      return std::nullopt;
     }
-    case TableId::kNetworks:
-      return DecodeRows(id, csv, NetworkFields(), &out->networks);
+    case TableId::kNetworks: {
+      std::vector<Network> rows;
+      if (auto e = DecodeRows(id, csv, NetworkFields(), &rows)) return e;
+      out->networks = std::move(rows);
+      return std::nullopt;
+    }
     case TableId::kUsers: {
-      if (auto e = DecodeRows(id, csv, UserFields(), &out->users)) return e;
-      return CheckKeys(id, csv, out->users, "username", [](const User& u) { return std::string(Trim(u.username)); });
+      std::vector<User> rows;
+      if (auto e = DecodeRows(id, csv, UserFields(), &rows)) return e;
+      if (auto e = CheckKeys(id, csv, rows, "username", [](const User& u) { return std::string(Trim(u.username)); }))
+        return e;
+      out->users = std::move(rows);
+      return std::nullopt;
     }
   }
   return std::nullopt;
@@ -630,8 +655,112 @@ std::string EncodeFile(TableId id, const model::Tables& t, const std::vector<std
   return WriteCsv(EncodeTable(id, t, keep_columns), o);
 }
 
+namespace {
+
+// The header EncodeRows writes for computers, from the rows' needs.
+std::vector<std::string> ComputersHeader(const model::RowList<Computer>& rows,
+                                         const std::vector<std::string>& keep_columns,
+                                         std::vector<int>* field_of_column) {
+  const TableInfo& info = Info(TableId::kComputers);
+  const auto& fields = ComputerFields();
+  auto contains = [](const std::vector<std::string>& v, std::string_view name) {
+    for (const auto& s : v)
+      if (IEquals(Trim(s), name)) return true;
+    return false;
+  };
+  auto field_index = [&](std::string_view name) {
+    for (size_t f = 0; f < fields.size(); ++f)
+      if (name == fields[f].name) return static_cast<int>(f);
+    return -1;
+  };
+  std::vector<std::string> header;
+  field_of_column->clear();
+  for (const auto& c : info.original) {
+    header.push_back(c);
+    field_of_column->push_back(field_index(c));
+  }
+  for (const auto& c : info.optional) {
+    int f = field_index(c);
+    bool needed = contains(keep_columns, c);
+    for (size_t r = 0; !needed && r < rows.size(); ++r) needed = !fields[static_cast<size_t>(f)].is_default(rows[r]);
+    if (!needed) continue;
+    header.push_back(c);
+    field_of_column->push_back(f);
+  }
+  auto add_unknown = [&](const std::string& name) {
+    if (contains(header, name)) return;
+    header.push_back(name);
+    field_of_column->push_back(-1);
+  };
+  for (const auto& c : keep_columns)
+    if (!contains(info.original, c) && !contains(info.optional, c)) add_unknown(c);
+  for (const auto& row : rows)
+    for (const auto& [name, value] : row.extra) add_unknown(name);
+  return header;
+}
+
+}  // namespace
+
+std::string ComputersEncoder::Encode(const model::Tables& t, const std::vector<std::string>& keep_columns,
+                                     std::vector<std::string>* header_out) {
+  std::vector<int> field_of_column;
+  std::vector<std::string> header = ComputersHeader(t.computers, keep_columns, &field_of_column);
+  if (header != header_) {
+    pieces_.clear();  // other columns: every row's text changes
+    header_ = header;
+  }
+  const auto& fields = ComputerFields();
+  CsvWriteOptions o;
+  o.newline = "\n";
+  CsvTable head_only;
+  head_only.header = header;
+  const std::string head = WriteCsv(head_only, o);
+  std::string out = head;
+  std::unordered_map<const void*, Piece> pieces;
+  pieces.reserve(t.computers.chunks().size());
+  encoded_chunks_ = 0;
+  std::vector<std::string> cells(header.size());
+  for (const auto& chunk : t.computers.chunks()) {
+    auto it = pieces_.find(chunk.get());
+    Piece piece;
+    if (it != pieces_.end()) {
+      piece = std::move(it->second);
+    } else {
+      ++encoded_chunks_;
+      piece.chunk = chunk;
+      CsvTable rows;
+      rows.header = header;
+      rows.rows.reserve(chunk->size());
+      for (const auto& row : *chunk) {
+        for (size_t c = 0; c < header.size(); ++c) {
+          int f = field_of_column[c];
+          if (f >= 0) {
+            cells[c] = fields[static_cast<size_t>(f)].get(*row);
+            continue;
+          }
+          cells[c].clear();
+          for (const auto& [name, value] : row->extra)
+            if (IEquals(name, header[c])) {
+              cells[c] = value;
+              break;
+            }
+        }
+        rows.rows.push_back(cells);
+      }
+      // WriteCsv writes the header line first: keep only the rows' lines.
+      std::string text = WriteCsv(rows, o);
+      piece.text = text.substr(head.size());
+    }
+    out += piece.text;
+    pieces.emplace(chunk.get(), std::move(piece));
+  }
+  pieces_ = std::move(pieces);
+  if (header_out != nullptr) *header_out = std::move(header);
+  return out;
+}
+
 void ComputeWarnings(model::Tables* t) {
-  t->warnings.clear();
+  std::vector<model::LoadWarning> warnings;
   std::unordered_map<std::string, bool> apps;
   for (const auto& a : t->apps) apps.emplace(ToUpper(Trim(a.name)), true);
   for (size_t i = 0; i < t->type_apps.size(); ++i) {
@@ -642,59 +771,107 @@ void ComputeWarnings(model::Tables* t) {
     w.line = static_cast<int>(i) + 2;  // header is line 1; postype rows hold no newlines
     w.message = "type '" + ta.type + "' names application '" + ta.application +
                 "' that apps.csv lacks; it is skipped in plans (add it to apps.csv or remove the row)";
-    t->warnings.push_back(std::move(w));
+    warnings.push_back(std::move(w));
   }
+  t->warnings = std::move(warnings);
 }
 
 namespace {
 
+// The version `r` gets when `o` is the previous row with its key.
+template <class Row>
+uint64_t CarriedVersion(const Row& r, const Row& o) {
+  Row same = r;
+  same.version = o.version;
+  if (same == o) return std::max(r.version, o.version);
+  if (r.version <= o.version) return o.version + 1;  // changed outside the service without a bump
+  return r.version;
+}
+
+template <class Row, class Rows, class KeyFn>
+std::unordered_map<std::string, const Row*> ByKey(const Rows& rows, KeyFn key) {
+  std::unordered_map<std::string, const Row*> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.emplace(key(r), &r);
+  return out;
+}
+
 template <class Row, class KeyFn>
-void CarryRowVersions(const std::vector<Row>& prev, std::vector<Row>* next, KeyFn key) {
-  std::unordered_map<std::string, const Row*> old;
-  old.reserve(prev.size());
-  for (const auto& r : prev) old.emplace(key(r), &r);
-  for (auto& r : *next) {
+void CarryRowVersions(const model::CowVector<Row>& prev, model::CowVector<Row>* next, KeyFn key) {
+  auto old = ByKey<Row>(prev, key);
+  std::vector<Row> rows = next->items();
+  for (auto& r : rows) {
     auto it = old.find(key(r));
-    if (it == old.end()) continue;
-    const Row& o = *it->second;
-    Row same = r;
-    same.version = o.version;
-    if (same == o) {
-      r.version = std::max(r.version, o.version);
-    } else if (r.version <= o.version) {
-      r.version = o.version + 1;  // changed outside the service without a bump
-    }
+    if (it != old.end()) r.version = CarriedVersion(r, *it->second);
   }
+  *next = std::move(rows);
 }
 
 }  // namespace
 
 void CarryVersions(const model::Tables& prev, model::Tables* next) {
-  CarryRowVersions(prev.computers, &next->computers,
-                   [](const Computer& c) { return model::Tables::SerialKey(c.serial); });
+  auto serial = [](const Computer& c) { return model::Tables::SerialKey(c.serial); };
+  auto old = ByKey<Computer>(prev.computers, serial);
+  next->computers.Transform([&](const Computer& r) -> std::optional<Computer> {
+    auto it = old.find(serial(r));
+    if (it == old.end()) return std::nullopt;
+    uint64_t v = CarriedVersion(r, *it->second);
+    if (v == r.version) return std::nullopt;
+    Computer c = r;
+    c.version = v;
+    return c;
+  });
   CarryRowVersions(prev.apps, &next->apps, [](const App& a) { return ToUpper(Trim(a.name)); });
   CarryRowVersions(prev.locales, &next->locales, [](const Locale& l) { return ToUpper(Trim(l.country)); });
   CarryRowVersions(prev.drivers, &next->drivers, [](const DriverRule& d) { return std::to_string(d.id); });
 }
 
-LoadedDir LoadDataDir(platform::Fs& fs, const std::string& dir) {
+LoadedDir LoadDataDir(platform::Fs& fs, const std::string& dir, const std::vector<PendingChange>* pending) {
   LoadedDir out;
+  bool computers_ok = true;
   for (TableId id : kAllTables) {
     std::string path = dir + "/" + std::string(FileNameOf(id));
     FileMeta& meta = out.files[id];
+    const size_t errors = out.errors.size();
     if (auto e = fs.Stat(path, &meta.stat); !e.ok()) {
       out.errors.push_back(MakeError(id, 0, 0, e.ToString()));
-      continue;
+    } else if (meta.stat.exists) {  // a missing file is an empty table
+      std::string text;
+      if (auto e = fs.ReadFile(path, &text); !e.ok()) {
+        out.errors.push_back(MakeError(id, 0, 0, e.ToString()));
+      } else if (auto e = DecodeFile(id, text, &out.tables, &meta.header)) {
+        out.errors.push_back(*e);
+      }
     }
-    if (!meta.stat.exists) continue;  // a missing file is an empty table
-    std::string text;
-    if (auto e = fs.ReadFile(path, &text); !e.ok()) {
-      out.errors.push_back(MakeError(id, 0, 0, e.ToString()));
-      continue;
+    if (id == TableId::kComputers) computers_ok = out.errors.size() == errors;
+  }
+  if (computers_ok) {
+    WalContent wal;
+    if (pending != nullptr) {
+      wal.changes = *pending;
+    } else {
+      const std::string path = dir + "/" + kComputersWalName;
+      platform::FsStat st;
+      platform::FsError e = fs.Stat(path, &st);
+      if (e.ok() && st.exists) e = fs.ReadFile(path, &out.wal_text);
+      if (!e.ok()) {
+        out.errors.push_back(MakeError(TableId::kComputers, 0, 0,
+                                       "pending changes (" + std::string(kComputersWalName) +
+                                           ") unreadable: " + e.ToString() + "; fix the file's permissions"));
+      } else {
+        out.wal_exists = st.exists;
+        wal = DecodeWal(out.wal_text);
+        out.wal_skipped = std::move(wal.skipped);
+      }
     }
-    if (auto e = DecodeFile(id, text, &out.tables, &meta.header)) out.errors.push_back(*e);
+    out.pending = ApplyPendingChanges(wal.changes, &out.tables, &out.dropped);
   }
   ComputeWarnings(&out.tables);
+  if (!out.dropped.empty()) {
+    std::vector<model::LoadWarning> w = out.tables.warnings.items();
+    w.insert(w.end(), out.dropped.begin(), out.dropped.end());
+    out.tables.warnings = std::move(w);
+  }
   return out;
 }
 

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <map>
+#include <memory>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +14,7 @@
 
 #include "model/tables.h"
 #include "platform/fs.h"
+#include "store/csv/computer_wal.h"
 #include "store/csv/csv_codec.h"
 #include "store/store.h"
 
@@ -52,6 +55,30 @@ CsvTable EncodeTable(TableId id, const model::Tables& t,
 std::string EncodeFile(TableId id, const model::Tables& t,
                        const std::vector<std::string>& keep_columns = {});
 
+// computers.csv as EncodeFile(kComputers, t, keep_columns) writes it, byte
+// for byte, but reusing the encoded text of every chunk of rows it encoded
+// before: snapshots share unchanged chunks (model/rows.h), so after a
+// one-row change only that row's chunk is encoded again (unless the header
+// changes). Holds the text of the last file encoded (about its size).
+// Not thread-safe: one caller at a time.
+class ComputersEncoder {
+ public:
+  // *header, if given, receives the header written.
+  std::string Encode(const model::Tables& t, const std::vector<std::string>& keep_columns,
+                     std::vector<std::string>* header = nullptr);
+  // Chunks encoded (not reused) by the last Encode(), for tests.
+  size_t encoded_chunks_for_testing() const { return encoded_chunks_; }
+
+ private:
+  struct Piece {
+    std::shared_ptr<const model::RowList<model::Computer>::Chunk> chunk;  // keeps the address unique
+    std::string text;
+  };
+  std::vector<std::string> header_;  // the header the pieces were encoded for
+  std::unordered_map<const void*, Piece> pieces_;
+  size_t encoded_chunks_ = 0;
+};
+
 // Recomputes t->warnings: every postype row naming an app apps.csv lacks.
 void ComputeWarnings(model::Tables* t);
 
@@ -66,13 +93,24 @@ struct FileMeta {
 };
 
 struct LoadedDir {
-  model::Tables tables;                 // indexes not built
+  model::Tables tables;                 // indexes not necessarily built
   std::map<TableId, FileMeta> files;    // every table, present or not
   std::vector<SourceError> errors;      // empty = every file valid
+  // Pending computer changes (computers.csv.wal), applied to `tables` when
+  // computers.csv loaded:
+  std::vector<PendingChange> pending;        // applied, not yet in computers.csv
+  std::vector<model::LoadWarning> dropped;   // conflicting, not applied (also in tables.warnings)
+  std::vector<std::string> wal_skipped;      // torn or damaged records, not applied
+  bool wal_exists = false;
+  std::string wal_text;                      // the log file as read
 };
 
-// Reads and decodes every file of `dir` (missing files = empty tables) and
-// computes warnings. Never fails as a whole: problems are in `errors`.
-LoadedDir LoadDataDir(platform::Fs& fs, const std::string& dir);
+// Reads and decodes every file of `dir` (missing files = empty tables),
+// applies the pending computer changes (ApplyPendingChanges): `pending`
+// when given (a store's own list), else those read from computers.csv.wal;
+// and computes warnings. Never fails as a whole: problems are in `errors`
+// (a log that cannot be read is an error of computers.csv).
+LoadedDir LoadDataDir(platform::Fs& fs, const std::string& dir,
+                      const std::vector<PendingChange>* pending = nullptr);
 
 }  // namespace provisiond::store

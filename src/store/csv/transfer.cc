@@ -224,7 +224,7 @@ Result<ImportPlan> PlanImport(platform::Fs& fs, const std::string& data_dir, con
     return Status::InvalidArgument(m + "; nothing was imported");
   }
   ComputeWarnings(&next);
-  plan.warnings = next.warnings;
+  plan.warnings = next.warnings.items();
   for (const auto& [id, text] : plan.files) plan.diffs.push_back(Diff(id, current.tables, next));
   return plan;
 }
