@@ -72,9 +72,15 @@ int Main(int argc, char** argv) {
   std::string command = args[0];
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (command == "serve") return RunServe(std::move(rest));
+  bool help = rest.empty() || rest[0] == "--help" || rest[0] == "-h";
+  if ((command == "routes" || command == "config") && !rest.empty() && help) {
+    std::cout << "usage: provisiond " << command << " [--config FILE] [--data-dir DIR] [serve flags]\n"
+              << (command == "routes" ? "Lists every route: method, path, access group, summary.\n"
+                                      : "Prints the effective configuration (file < environment < flags).\n");
+    return 0;
+  }
   if (command == "routes") return RunRoutes(std::move(rest));
   if (command == "config") return RunConfig(std::move(rest));
-  bool help = rest.empty() || rest[0] == "--help" || rest[0] == "-h";
   if (command == "keys") return help ? RunKeys(argc - 1, argv + 1) : RunWithDataDir("keys", rest, RunKeys, true);
   if (command == "export") return RunWithDataDir("export", rest, RunExport, false);
   if (command == "import") return RunWithDataDir("import", rest, RunImport, false);

@@ -79,8 +79,10 @@ Result<model::Deployment> ApplyEvent(const model::Deployment& deployment,
   if (e.step && *e.step < 0) {
     return Status::InvalidArgument("step: " + std::to_string(*e.step) + " must not be negative");
   }
+  bool ended = deployment.status != model::DeploymentStatus::kRunning;
+  // After the end the step is not applied (see below), so it cannot be "beyond".
   std::optional<int> count = e.step_count ? e.step_count : deployment.step_count;
-  if (e.step && count && *e.step > *count) {
+  if (!ended && e.step && count && *e.step > *count) {
     return Status::InvalidArgument("step: " + std::to_string(*e.step) + " is beyond step_count " +
                                    std::to_string(*count));
   }
@@ -88,7 +90,6 @@ Result<model::Deployment> ApplyEvent(const model::Deployment& deployment,
     return Status::InvalidArgument("message: " + std::to_string(e.message.size()) +
                                    " bytes, at most " + std::to_string(kMaxEventMessageBytes));
   }
-  bool ended = deployment.status != model::DeploymentStatus::kRunning;
   if (ended && e.final_status) {
     return Status::FailedPrecondition(
         "status: deployment " + deployment.id + " already ended with status " +

@@ -97,6 +97,15 @@ TEST(ApplyEvent, StepCheckedAgainstTheDeploymentsCount) {
   auto b = ApplyEvent(*a, Ev("apps", 4, {}, {}), T(2));
   ASSERT_FALSE(b.ok());
   EXPECT_NE(b.status().message().find("step_count 3"), std::string::npos);
+  // After the final status a late step is a note, not an error.
+  DeploymentEvent done = Ev("done", {}, {}, {});
+  done.final_status = DeploymentStatus::kSuccess;
+  auto c = ApplyEvent(*a, done, T(3));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  auto d = ApplyEvent(*c, Ev("apps", 9, {}, {}), T(4));
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->step, 1);
+  EXPECT_EQ(d->status, DeploymentStatus::kSuccess);
 }
 
 TEST(ApplyEvent, SequenceUpdatesStateAndCounters) {

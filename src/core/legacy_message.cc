@@ -144,6 +144,10 @@ Result<LegacyApply> ApplyLegacyMessage(const model::Deployment* latest,
   e.level = message.level;
   e.message = message.text;
   e.step = message.step;
+  // A "STEP NNN" marker is a label, not "x of y": on a deployment our own
+  // scripts started with a step_count it must not be refused as "beyond".
+  // The original accepted every well-formed message; so does this route.
+  if (e.step && current.step_count && *e.step > *current.step_count) e.step.reset();
   e.percent = ComputeLegacyProgress(attempt, now).percent;
   bool saw_error = current.error_count > 0 || message.level == model::EventLevel::kError;
   if (message.end && current.status == model::DeploymentStatus::kRunning) {

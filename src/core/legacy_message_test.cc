@@ -171,5 +171,29 @@ TEST(ApplyLegacyMessage, ErrorThenEndIsError) {
   EXPECT_EQ(end->event.final_status, DeploymentStatus::kError);
 }
 
+TEST(ApplyLegacyMessage, StepMarkerBeyondAnApiStepCountIsANoteNotAnError) {
+  model::Deployment d;
+  d.id = "d1";
+  d.serial = "5CG";
+  d.source = "api";
+  d.status = DeploymentStatus::kRunning;
+  d.step = 2;
+  d.step_count = 7;
+  auto r = ApplyLegacyMessage(&d, {}, Msg("[5CG] STEP 010 apps"), "x", "e1", T(0));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->deployment.step, 2);  // the "x of 7" progress is kept
+  EXPECT_FALSE(r->event.step.has_value());
+  EXPECT_EQ(r->event.message, "STEP 010 apps");
+
+  auto in_range = ApplyLegacyMessage(&d, {}, Msg("[5CG] STEP 005 apps"), "x", "e2", T(1));
+  ASSERT_TRUE(in_range.ok());
+  EXPECT_EQ(in_range->deployment.step, 5);
+
+  d.status = DeploymentStatus::kSuccess;  // after the end: a note
+  auto after = ApplyLegacyMessage(&d, {}, Msg("[5CG] STEP 010 late"), "x", "e3", T(2));
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_EQ(after->deployment.status, DeploymentStatus::kSuccess);
+}
+
 }  // namespace
 }  // namespace provisiond::core

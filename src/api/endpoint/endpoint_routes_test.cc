@@ -257,6 +257,12 @@ TEST(EndpointSettings, DefaultsOverriddenByConfigAndExtraKeys) {
   s = Parse(env.Get("/api/v1/endpoint/settings")).at("settings").as_object();
   EXPECT_EQ(s.at("stale_timeout_minutes").as_int64(), 10);
   EXPECT_EQ(Str(s.at("LogShare")), "\\\\srv\\logs");
+  ASSERT_TRUE(env.store->SetConfig("OptionalTLSMinAttemptCount", "5").ok());
+  auto all = Parse(env.Get("/api/v1/endpoint/settings")).as_object();
+  auto server = all.at("server_variables").as_object();
+  EXPECT_EQ(server.at("Server_OptionalTLSMinAttemptCount").as_int64(), 5);
+  EXPECT_EQ(server.at("Server_ReportingTLSMode").as_int64(), 0);
+  EXPECT_EQ(server.size(), 4u);  // only the platform's TLS names
 }
 
 TEST(EndpointLists, AppsAndDriversWithThePlanFilters) {

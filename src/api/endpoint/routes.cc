@@ -253,6 +253,16 @@ Response Settings(Service& s, Request&) {
     else w.String(x.value);
   }
   w.EndObject();
+  // The platform's names as the endpoint stores them (Server_<name>).
+  w.Key("server_variables").BeginObject();
+  for (const auto& x : settings) {
+    if (!x.server_variable) continue;
+    w.Key("Server_" + x.key);
+    auto v = core::IntOrString(x.value);
+    if (auto* n = std::get_if<int64_t>(&v)) w.Int(*n);
+    else w.String(x.value);
+  }
+  w.EndObject();
   w.Key("items").BeginArray();
   for (const auto& x : settings) {
     w.BeginObject().Key("key").String(x.key).Key("value").String(x.value).Key("source").String(x.source);

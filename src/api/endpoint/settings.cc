@@ -12,9 +12,9 @@ std::vector<Setting> EffectiveSettings(const model::Tables& tables) {
   for (const auto& s : kEndpointSettings) {
     auto v = tables.Config(s.key);
     if (v && !Trim(*v).empty()) {
-      out.push_back({s.key, std::string(Trim(*v)), "config"});
+      out.push_back({s.key, std::string(Trim(*v)), "config", s.server_variable});
     } else {
-      out.push_back({s.key, s.default_value, "default"});
+      out.push_back({s.key, s.default_value, "default", s.server_variable});
     }
   }
   std::string_view prefix = kEndpointSettingPrefix;

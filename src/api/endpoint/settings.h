@@ -18,6 +18,7 @@ struct SettingDefault {
   const char* key;
   const char* default_value;
   const char* description;
+  bool server_variable = false;  // handed to endpoints as Server_<key> too (platform names)
 };
 
 // Every built-in setting with its default ("" = not set).
@@ -25,11 +26,12 @@ inline constexpr SettingDefault kEndpointSettings[] = {
     {"stale_timeout_minutes", "30", "a running deployment without an event for this long shows as stale"},
     {"naming_template", "", "computer name suggested for an unknown device, e.g. {country}-{serial:-7}"},
     {"default_bundle_timeout", "120", "BundleTimeout handed to Tanium Provision"},
-    // TLS policy of the endpoint side (the endpoint stores them as Server_<key>).
-    {"ReportingTLSMode", "0", "0 plaintext, 1 TLS required, 2 try TLS then fall back"},
-    {"OptionalTLSMinAttemptCount", "3", "mode 2: TLS failures before falling back (1-100)"},
-    {"OptionalTLSBackoffIntervalSeconds", "1", "mode 2: first wait before retrying TLS (1-86400)"},
-    {"OptionalTLSMaxBackoffSeconds", "3600", "mode 2: longest wait between TLS retries (1-86400)"},
+    // TLS policy of the endpoint side: also answered as Server_<key>, the name the
+    // endpoint stores it under (a local value without the prefix wins there).
+    {"ReportingTLSMode", "0", "0 plaintext, 1 TLS required, 2 try TLS then fall back", true},
+    {"OptionalTLSMinAttemptCount", "3", "mode 2: TLS failures before falling back (1-100)", true},
+    {"OptionalTLSBackoffIntervalSeconds", "1", "mode 2: first wait before retrying TLS (1-86400)", true},
+    {"OptionalTLSMaxBackoffSeconds", "3600", "mode 2: longest wait between TLS retries (1-86400)", true},
 };
 
 // config.csv prefix of extra settings handed out as they are.
@@ -39,6 +41,7 @@ struct Setting {
   std::string key;
   std::string value;
   std::string source;  // "default" or "config"
+  bool server_variable = false;
 };
 
 // The built-in settings in table order (config value when set and non-blank,
