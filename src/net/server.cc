@@ -176,6 +176,9 @@ class HttpSession : public SessionBase {
                                 std::to_string(st_->options.max_header_bytes) + " bytes");
     }
     if (ec) {
+      // The peer closed cleanly (TLS: its close_notify): answer in kind, so
+      // the TLS session stays resumable.
+      if (ec == http::error::end_of_stream || ec == asio::error::eof) return derived().Close();
       if (IsBenign(ec) || ec == asio::error::not_connected) return;
       return SendError(400, "malformed request: " + ec.message());
     }
@@ -327,11 +330,10 @@ class HttpSession : public SessionBase {
     response_.reset();
     request_.reset();
     route_ = nullptr;
-    if (!keep_alive_ || close_after_response_ || st_->stopping.load()) {
-      error_code ec;
-      Lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
-      return derived().Close();
-    }
+    // TLS: Close() sends close_notify before the TCP FIN; a FIN first would
+    // make the session look truncated and OpenSSL would drop it from the
+    // resumption cache.
+    if (!keep_alive_ || close_after_response_ || st_->stopping.load()) return derived().Close();
     ReadHeader(st_->options.idle_timeout);
   }
 

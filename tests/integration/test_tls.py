@@ -195,6 +195,47 @@ class Policy(TlsServiceTest):
         self.assertIn("TLSv1.3", out)
         self.assertEqual(negotiated(out), "TLS_AES_256_GCM_SHA384")
 
+    def test_sessions_resume_and_every_close_sends_close_notify(self):
+        # Whoever closes, the server sends close_notify before its FIN (a
+        # bare FIN reads as truncation: clients and OpenSSL's cache then drop
+        # the session), so sessions resume by ticket and, without tickets,
+        # from the server's session-ID cache.
+        def request(ctx, session, server_closes):
+            with socket.create_connection(("127.0.0.1", self.svc.port), timeout=10) as raw:
+                tls = ctx.wrap_socket(raw, server_hostname="localhost", session=session,
+                                      suppress_ragged_eofs=False)
+                if server_closes:  # HTTP/1.0: the server closes after the answer
+                    tls.sendall(b"GET /healthz HTTP/1.0\r\nHost: localhost\r\n\r\n")
+                    data = b""
+                    while chunk := tls.recv(65536):  # SSLEOFError on a FIN without close_notify
+                        data += chunk
+                else:  # keep-alive: the client closes with close_notify and waits for the answer
+                    tls.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                    data = tls.recv(65536)
+                    session, reused = tls.session, tls.session_reused
+                    tls.unwrap()  # fails unless the server answers close_notify
+                    self.assertIn(b" 200 ", data.split(b"\r\n")[0])
+                    return session, reused
+                self.assertIn(b" 200 ", data.split(b"\r\n")[0])
+                return tls.session, tls.session_reused
+
+        for tickets in (True, False):
+            for version in (ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3):
+                if version == ssl.TLSVersion.TLSv1_3 and not tickets:
+                    continue  # TLS 1.3 resumes by ticket only
+                for server_closes in (True, False):
+                    with self.subTest(tickets=tickets, version=version.name, server_closes=server_closes):
+                        ctx = ssl.create_default_context(cafile=self.root)
+                        ctx.options &= ~getattr(ssl, "OP_IGNORE_UNEXPECTED_EOF", 0)
+                        ctx.minimum_version = ctx.maximum_version = version
+                        if not tickets:
+                            ctx.options |= ssl.OP_NO_TICKET
+                        session, reused = None, []
+                        for _ in range(3):
+                            session, r = request(ctx, session, server_closes)
+                            reused.append(r)
+                        self.assertEqual(reused, [False, True, True])
+
     def test_https_and_http_on_one_port(self):
         st, _, _ = https(self.svc.port, "GET", "/healthz", self.root)
         self.assertEqual(st, 200)
