@@ -1,31 +1,49 @@
 #include "api/endpoint/json_writer.h"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 
 namespace provisiond::api::endpoint {
 
+namespace {
+
+// What each byte becomes inside a JSON string: 0 copied as is (the common
+// case, so runs of such bytes are appended in one go), '"' '\\' 'n' 'r' 't'
+// a two-byte escape, 'u' \u00XX. Bytes >= 0x80 are copied: UTF-8 (valid or
+// not) passes through unchanged, as before the table.
+constexpr std::array<char, 256> kEscape = [] {
+  std::array<char, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[c] = 'u';
+  t['\n'] = 'n';
+  t['\r'] = 'r';
+  t['\t'] = 't';
+  t['"'] = '"';
+  t['\\'] = '\\';
+  return t;
+}();
+
+}  // namespace
+
 void AppendJsonEscaped(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
-  size_t run = 0;  // start of the pending run of bytes that need no escape
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        out += "\\u00";
-        out += kHex[c >> 4];
-        out += kHex[c & 15];
+  const char* p = s.data();
+  const char* end = p + s.size();
+  while (p != end) {
+    const char* run = p;
+    while (p != end && kEscape[static_cast<unsigned char>(*p)] == 0) ++p;
+    out.append(run, static_cast<size_t>(p - run));
+    if (p == end) break;
+    unsigned char c = static_cast<unsigned char>(*p++);
+    char e = kEscape[c];
+    if (e == 'u') {
+      char u[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+      out.append(u, sizeof u);
+    } else {
+      char two[2] = {'\\', e};
+      out.append(two, sizeof two);
     }
   }
-  out.append(s.data() + run, s.size() - run);
 }
 
 void JsonWriter::BeforeValue() {
@@ -34,15 +52,15 @@ void JsonWriter::BeforeValue() {
     return;
   }
   if (!first_.empty()) {
-    if (!first_.back()) out_ += ',';
-    first_.back() = false;
+    if (first_.back() == 0) out_ += ',';
+    first_.back() = 0;
   }
 }
 
 JsonWriter& JsonWriter::Open(char c) {
   BeforeValue();
   out_ += c;
-  first_.push_back(true);
+  first_.push_back(1);
   return *this;
 }
 

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace provisiond::api::endpoint {
@@ -50,11 +51,15 @@ class JsonWriter {
   void BeforeValue();
 
   std::string out_;
-  std::vector<bool> first_;  // per open container: no element written yet
+  // Per open container, 1 while no element is written yet. A string, not a
+  // vector<bool>: the usual depth (< 16) fits its inline buffer, no allocation.
+  std::string first_;
   bool after_key_ = false;
 };
 
-// Appends `s` JSON-escaped (without quotes) to `out`.
+// Appends `s` JSON-escaped (without quotes) to `out`: '"' '\\' \n \r \t as
+// two-byte escapes, other bytes below 0x20 as \u00XX, every other byte
+// (0x7f, UTF-8, invalid UTF-8 included) copied unchanged.
 void AppendJsonEscaped(std::string& out, std::string_view s);
 
 }  // namespace provisiond::api::endpoint

@@ -1,0 +1,106 @@
+#include "api/endpoint/json_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace provisiond::api::endpoint {
+namespace {
+
+std::string Escaped(std::string_view s) {
+  std::string out = "prefix:";  // appends, never replaces
+  AppendJsonEscaped(out, s);
+  return out.substr(7);
+}
+
+// The byte-at-a-time rule the table must reproduce exactly (the responses
+// stay byte-for-byte the same).
+std::string OneByteAtATime(std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (char ch : s) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c >= 0x20) {
+          out += ch;
+        } else {
+          out += "\\u00";
+          out += kHex[c >> 4];
+          out += kHex[c & 15];
+        }
+    }
+  }
+  return out;
+}
+
+TEST(AppendJsonEscaped, EscapesQuotesBackslashAndControlCharacters) {
+  struct Case {
+    const char* name;
+    std::string in;
+    std::string want;
+  } cases[] = {
+      {"empty", "", ""},
+      {"plain ascii", "https://prov.example/file/apps/VLC", "https://prov.example/file/apps/VLC"},
+      {"quote", "say \"hi\"", "say \\\"hi\\\""},
+      {"backslash path", "%DeployRoot%\\Applications\\VLC", "%DeployRoot%\\\\Applications\\\\VLC"},
+      {"short escapes", "a\nb\rc\td", "a\\nb\\rc\\td"},
+      {"backspace and form feed use \\u", "\b\f", "\\u0008\\u000c"},
+      {"nul byte", std::string("a\0b", 3), "a\\u0000b"},
+      {"unit separator", "\x1f", "\\u001f"},
+      {"DEL is copied", "\x7f", "\x7f"},
+      {"only escapes", "\"\\\"", "\\\"\\\\\\\""},
+      {"escape first and last", "\nmiddle\t", "\\nmiddle\\t"},
+      {"utf-8 two bytes", "volé", "volé"},
+      {"utf-8 three bytes", "€ 5", "€ 5"},
+      {"utf-8 four bytes", "\xF0\x9F\x98\x80", "\xF0\x9F\x98\x80"},
+      {"invalid utf-8 passes unchanged", "\xC3(\xFF\xFE", "\xC3(\xFF\xFE"},
+      {"truncated utf-8 before a quote", "\xE2\x82\"", "\xE2\x82\\\""},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    EXPECT_EQ(Escaped(c.in), c.want);
+  }
+}
+
+TEST(AppendJsonEscaped, EveryByteMatchesTheOneByteAtATimeRule) {
+  for (int b = 0; b < 256; ++b) {
+    std::string s = "x";
+    s += static_cast<char>(b);
+    s += "y";
+    SCOPED_TRACE(b);
+    EXPECT_EQ(Escaped(s), OneByteAtATime(s));
+  }
+  std::string all;
+  for (int b = 255; b >= 0; --b) all += static_cast<char>(b);
+  EXPECT_EQ(Escaped(all), OneByteAtATime(all));
+}
+
+TEST(JsonWriter, PlacesCommasAcrossNestedContainers) {
+  JsonWriter w;
+  w.BeginObject();
+  w.Key("a").BeginArray().Int(1).String("x\"y").BeginObject().EndObject().BeginArray().EndArray().EndArray();
+  w.Key("b").Null();
+  w.Key("c").BeginObject().Key("d").Bool(true).Key("e").Double(7.5).EndObject();
+  w.Key("k\n").StringOrNull("");
+  w.EndObject();
+  EXPECT_EQ(w.text(), "{\"a\":[1,\"x\\\"y\",{},[]],\"b\":null,\"c\":{\"d\":true,\"e\":7.5},\"k\\n\":null}");
+}
+
+TEST(JsonWriter, NestsDeeperThanTheInlineStack) {
+  JsonWriter w;
+  for (int i = 0; i < 40; ++i) w.BeginArray().Int(i);
+  for (int i = 0; i < 40; ++i) w.EndArray();
+  std::string want;
+  for (int i = 0; i < 40; ++i) want += (i ? ",[" : "[") + std::to_string(i);
+  want += std::string(40, ']');
+  EXPECT_EQ(w.text(), want);
+}
+
+}  // namespace
+}  // namespace provisiond::api::endpoint
