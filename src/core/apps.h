@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/explain.h"
+#include "core/plan_index.h"
 #include "core/variables.h"
 #include "model/tables.h"
 
@@ -43,6 +44,10 @@ struct AppContext {
 // blocked_countries holding it, an os_filter not matching os_name. One
 // explain entry per app of the type ("app", name, kept?, why).
 std::vector<PlannedApp> PlanApps(const model::Tables& tables, const AppContext& ctx,
+                                 Explain* explain = nullptr);
+// The same from an index of the tables (what Resolve uses: no per-call scan
+// of postype.csv or lookup of each app by name).
+std::vector<PlannedApp> PlanApps(const PlanIndex& index, const AppContext& ctx,
                                  Explain* explain = nullptr);
 
 // One row of the original's GET /getapps answer (kind is always "app").

@@ -17,9 +17,11 @@ void ResolveName(const Facts& facts, const model::Tables& tables, const ResolveO
     plan.computer_name = std::string(Trim(plan.computer->computer_name));
     plan.name_source = NameSource::kRecord;
     plan.name_violation = CheckComputerName(plan.computer_name);
-    Note(explain, "name", plan.computer_name, true,
-         plan.name_violation ? "from the computer record, but " + plan.name_violation->message
-                             : "from the computer record");
+    if (explain) {
+      Note(explain, "name", plan.computer_name, true,
+           plan.name_violation ? "from the computer record, but " + plan.name_violation->message
+                               : "from the computer record");
+    }
     return;
   }
   auto tmpl = tables.Config(kNamingTemplateKey);
@@ -88,14 +90,19 @@ Result<Plan> Resolve(const Facts& facts, const model::Tables& tables,
   ResolveName(facts, tables, options, plan, explain);
   plan.variables = DeviceVariables(facts, tables, plan.computer_name, plan.locale);
 
+  std::optional<PlanIndex> own_index;
+  const PlanIndex* index = options.index;
+  if (!index || &index->tables() != &tables) index = &own_index.emplace(tables);
+  // The variables are moved into the context and back, not copied.
   AppContext ctx{plan.locale.type.value, plan.locale.country.value, facts.model, facts.os_name,
-                 plan.variables, options.base_url};
-  plan.apps = PlanApps(tables, ctx, explain);
+                 std::move(plan.variables), options.base_url};
+  plan.apps = PlanApps(*index, ctx, explain);
   plan.drivers =
-      MatchDrivers(tables, facts.model, facts.os_name, plan.variables, options.base_url, explain);
+      MatchDrivers(*index, facts.model, facts.os_name, ctx.variables, options.base_url, explain);
+  plan.variables = std::move(ctx.variables);
   plan.bundle = ResolveBundle(tables, facts.model, explain);
   if (!plan.locale.type.value.empty()) plan.tags.push_back(plan.locale.type.value);
-  plan.hardware = CheckHardware(tables, facts.model, facts.os_name,
+  plan.hardware = CheckHardware(*index, facts.model, facts.os_name,
                                 {facts.ram_gb, facts.disk_gb, facts.cpu_count}, explain);
 
   plan.needs_confirmation = !plan.computer.has_value();

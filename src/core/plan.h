@@ -17,6 +17,7 @@
 #include "core/identity.h"
 #include "core/locale.h"
 #include "core/naming.h"
+#include "core/plan_index.h"
 #include "core/used_values.h"
 #include "core/variables.h"
 #include "model/tables.h"
@@ -27,6 +28,10 @@ struct ResolveOptions {
   std::string base_url;   // e.g. "https://prov.example:12176"; for [baseurl] and '/' urls
   RandomSource random;    // for {rand:N} in the naming template; null: {rand} is an error
   bool explain = true;    // false: Plan::explain stays empty (faster)
+  // Built from the same tables, shared across calls (the api layer keeps one
+  // per snapshot). Null, or built from other tables: Resolve builds one for
+  // the call (same plan, slower).
+  const PlanIndex* index = nullptr;
 };
 
 enum class NameSource { kRecord, kTemplate, kNone };

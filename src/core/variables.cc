@@ -23,29 +23,34 @@ bool ILess::operator()(std::string_view a, std::string_view b) const {
 
 Expansion ExpandVariables(std::string_view text, const Variables& vars) {
   Expansion out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out.text += text[i];
-      continue;
+  out.text.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t pct = text.find('%', i);
+    if (pct == std::string_view::npos) {
+      out.text.append(text.substr(i));
+      break;
     }
+    out.text.append(text.substr(i, pct - i));  // the run before '%' in one go
+    i = pct;
     size_t close = text.find('%', i + 1);
     std::string_view name =
         close == std::string_view::npos ? std::string_view() : text.substr(i + 1, close - i - 1);
     // Only %NAME% with a plausible name is a variable: "50%" or "%%" stays text.
     if (name.empty() || !std::all_of(name.begin(), name.end(), IsVarNameChar)) {
       out.text += '%';
+      ++i;
       continue;
     }
     if (auto it = vars.find(name); it != vars.end()) {
       out.text += it->second;
     } else {
       out.text.append(text.substr(i, close - i + 1));
-      std::string n(name);
       bool seen = std::any_of(out.unknown.begin(), out.unknown.end(),
-                              [&](const std::string& u) { return IEquals(u, n); });
-      if (!seen) out.unknown.push_back(std::move(n));
+                              [&](const std::string& u) { return IEquals(u, name); });
+      if (!seen) out.unknown.emplace_back(name);
     }
-    i = close;
+    i = close + 1;
   }
   return out;
 }
@@ -85,6 +90,12 @@ std::string ResolveServiceUrl(std::string_view location, std::string_view base_u
   if (!rest.starts_with("/")) out += '/';
   out += rest;
   return out;
+}
+
+Expansion ResolveLocation(std::string_view location, std::string_view base_url, const Variables& vars) {
+  std::string url = ResolveServiceUrl(location, base_url);
+  if (url.find('%') == std::string::npos) return Expansion{std::move(url), {}};
+  return ExpandVariables(url, vars);
 }
 
 }  // namespace provisiond::core

@@ -44,4 +44,8 @@ SourceKind ClassifySource(std::string_view location);
 // returned unchanged. "//server/share" is UNC, not service-relative.
 std::string ResolveServiceUrl(std::string_view location, std::string_view base_url);
 
+// ExpandVariables(ResolveServiceUrl(location, base_url), vars): the path of an
+// app or driver location. A location without '%' is not scanned again.
+Expansion ResolveLocation(std::string_view location, std::string_view base_url, const Variables& vars);
+
 }  // namespace provisiond::core
