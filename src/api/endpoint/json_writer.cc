@@ -1,8 +1,10 @@
 #include "api/endpoint/json_writer.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 namespace provisiond::api::endpoint {
 
@@ -23,10 +25,11 @@ constexpr std::array<char, 256> kEscape = [] {
   return t;
 }();
 
+constexpr char kHex[] = "0123456789abcdef";
+
 }  // namespace
 
 void AppendJsonEscaped(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
   const char* p = s.data();
   const char* end = p + s.size();
   while (p != end) {
@@ -46,79 +49,126 @@ void AppendJsonEscaped(std::string& out, std::string_view s) {
   }
 }
 
+void JsonWriter::Grow(size_t n) { out_.resize(std::max(out_.size() * 2, len_ + n)); }
+
+void JsonWriter::Put(std::string_view s) {
+  std::memcpy(Room(s.size()), s.data(), s.size());
+  len_ += s.size();
+}
+
+void JsonWriter::PutQuoted(std::string_view s) {
+  const char* src = s.data();
+  const char* end = src + s.size();
+  const char* clean_end = src;
+  while (clean_end != end && kEscape[static_cast<unsigned char>(*clean_end)] == 0) ++clean_end;
+  if (clean_end == end) {  // nothing to escape: the usual case
+    char* d = Room(s.size() + 2);
+    *d = '"';
+    std::memcpy(d + 1, src, s.size());
+    d[s.size() + 1] = '"';
+    len_ += s.size() + 2;
+    return;
+  }
+  char* const start = Room(6 * s.size() + 2);  // an escape is at most 6 bytes
+  char* d = start;
+  *d++ = '"';
+  std::memcpy(d, src, static_cast<size_t>(clean_end - src));
+  d += clean_end - src;
+  for (const char* p = clean_end; p != end; ++p) {
+    unsigned char c = static_cast<unsigned char>(*p);
+    char e = kEscape[c];
+    if (e == 0) {
+      *d++ = static_cast<char>(c);
+    } else if (e == 'u') {
+      d[0] = '\\';
+      d[1] = 'u';
+      d[2] = '0';
+      d[3] = '0';
+      d[4] = kHex[c >> 4];
+      d[5] = kHex[c & 15];
+      d += 6;
+    } else {
+      d[0] = '\\';
+      d[1] = e;
+      d += 2;
+    }
+  }
+  *d++ = '"';
+  len_ += static_cast<size_t>(d - start);
+}
+
 void JsonWriter::BeforeValue() {
   if (after_key_) {
     after_key_ = false;
     return;
   }
   if (!first_.empty()) {
-    if (first_.back() == 0) out_ += ',';
+    if (first_.back() == 0) Put(',');
     first_.back() = 0;
   }
 }
 
 JsonWriter& JsonWriter::Open(char c) {
   BeforeValue();
-  out_ += c;
+  Put(c);
   first_.push_back(1);
   return *this;
 }
 
 JsonWriter& JsonWriter::Close(char c) {
-  out_ += c;
+  Put(c);
   if (!first_.empty()) first_.pop_back();
   return *this;
 }
 
 JsonWriter& JsonWriter::Key(std::string_view key) {
   BeforeValue();
-  out_ += '"';
-  AppendJsonEscaped(out_, key);
-  out_ += "\":";
+  PutQuoted(key);
+  Put(':');
   after_key_ = true;
   return *this;
 }
 
 JsonWriter& JsonWriter::String(std::string_view s) {
   BeforeValue();
-  out_ += '"';
-  AppendJsonEscaped(out_, s);
-  out_ += '"';
+  PutQuoted(s);
   return *this;
 }
 
 JsonWriter& JsonWriter::Null() {
   BeforeValue();
-  out_ += "null";
+  Put(std::string_view("null"));
   return *this;
 }
 
 JsonWriter& JsonWriter::Bool(bool b) {
   BeforeValue();
-  out_ += b ? "true" : "false";
+  Put(b ? std::string_view("true") : std::string_view("false"));
   return *this;
 }
 
 JsonWriter& JsonWriter::Int(int64_t v) {
   BeforeValue();
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out_.append(buf, r.ptr);
+  constexpr size_t kMax = 24;  // "-9223372036854775808" is 20
+  char* d = Room(kMax);
+  auto r = std::to_chars(d, d + kMax, v);
+  len_ += static_cast<size_t>(r.ptr - d);
   return *this;
 }
 
 JsonWriter& JsonWriter::Double(double v) {
   if (!std::isfinite(v)) return Null();
   BeforeValue();
-  char buf[32];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out_.append(buf, r.ptr);
+  constexpr size_t kMax = 32;  // shortest round trip of a double is at most 24
+  char* d = Room(kMax);
+  auto r = std::to_chars(d, d + kMax, v);
+  len_ += static_cast<size_t>(r.ptr - d);
   return *this;
 }
 
 JsonWriter& JsonWriter::Raw(std::string_view json) {
   BeforeValue();
-  out_ += json;
+  Put(json);
   return *this;
 }
 

@@ -1,6 +1,8 @@
 // JsonWriter: appends JSON text straight into one string, so hot routes
 // (/getcomputer, /tanium/global, plan) answer without building a DOM.
 // Commas are placed automatically. Not thread-safe (one per response).
+// Each value costs one capacity check: the buffer is kept sized ahead of the
+// text (len_ marks its end) and written through a pointer, not by appends.
 #pragma once
 
 #include <cstdint>
@@ -14,7 +16,8 @@ namespace provisiond::api::endpoint {
 
 class JsonWriter {
  public:
-  explicit JsonWriter(size_t reserve = 256) { out_.reserve(reserve); }
+  // `reserve`: bytes made room for up front (the buffer doubles past it).
+  explicit JsonWriter(size_t reserve = 256) { out_.resize(reserve); }
 
   JsonWriter& BeginObject() { return Open('{'); }
   JsonWriter& EndObject() { return Close('}'); }
@@ -42,15 +45,32 @@ class JsonWriter {
   }
 
   // The text written so far; the writer is left empty.
-  std::string Take() { return std::move(out_); }
-  const std::string& text() const { return out_; }
+  std::string Take() {
+    out_.resize(len_);
+    len_ = 0;
+    return std::move(out_);
+  }
+  std::string_view text() const { return {out_.data(), len_}; }
 
  private:
   JsonWriter& Open(char c);
   JsonWriter& Close(char c);
   void BeforeValue();
+  // Room for `n` more bytes at the end of the text; returns where they go.
+  char* Room(size_t n) {
+    if (out_.size() - len_ < n) Grow(n);
+    return out_.data() + len_;
+  }
+  void Grow(size_t n);
+  void Put(char c) {
+    *Room(1) = c;
+    ++len_;
+  }
+  void Put(std::string_view s);
+  void PutQuoted(std::string_view s);  // '"' escaped(s) '"'
 
-  std::string out_;
+  std::string out_;  // out_[0, len_) is the text; the rest is room
+  size_t len_ = 0;
   // Per open container, 1 while no element is written yet. A string, not a
   // vector<bool>: the usual depth (< 16) fits its inline buffer, no allocation.
   std::string first_;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace provisiond::api::endpoint {
 namespace {
@@ -90,6 +91,39 @@ TEST(JsonWriter, PlacesCommasAcrossNestedContainers) {
   w.Key("k\n").StringOrNull("");
   w.EndObject();
   EXPECT_EQ(w.text(), "{\"a\":[1,\"x\\\"y\",{},[]],\"b\":null,\"c\":{\"d\":true,\"e\":7.5},\"k\\n\":null}");
+}
+
+TEST(JsonWriter, StringsAndKeysEscapeLikeAppendJsonEscaped) {
+  std::vector<std::string> inputs = {"", "plain", "a\"b", "\\x\\", "\x01\x1f\x7f", "caf\xC3\xA9", "\xFF\xC3("};
+  for (int b = 0; b < 256; ++b) inputs.push_back(std::string("ab") + static_cast<char>(b) + "cd");
+  std::string all;
+  for (int b = 0; b < 256; ++b) all += static_cast<char>(b);
+  inputs.push_back(all);
+  for (const auto& in : inputs) {
+    SCOPED_TRACE(testing::PrintToString(in));
+    std::string escaped;
+    AppendJsonEscaped(escaped, in);
+    JsonWriter w(1);  // tiny: every value grows the buffer
+    w.BeginObject().Key(in).String(in).EndObject();
+    EXPECT_EQ(w.text(), "{\"" + escaped + "\":\"" + escaped + "\"}");
+  }
+}
+
+TEST(JsonWriter, GrowsPastItsReserveAndTakeLeavesItEmpty) {
+  JsonWriter w(4);
+  w.BeginArray();
+  std::string want = "[";
+  for (int i = 0; i < 1000; ++i) {
+    w.Int(-9223372036854775807LL - 1).Double(0.1).Bool(i % 2).Null().Raw("{}");
+    want += (i ? "," : "") + std::string("-9223372036854775808,0.1,") + (i % 2 ? "true" : "false") + ",null,{}";
+  }
+  w.EndArray();
+  want += "]";
+  EXPECT_EQ(w.text(), want);
+  EXPECT_EQ(w.Take(), want);
+  EXPECT_EQ(w.text(), "");
+  w.BeginObject().EndObject();
+  EXPECT_EQ(w.Take(), "{}");
 }
 
 TEST(JsonWriter, NestsDeeperThanTheInlineStack) {
