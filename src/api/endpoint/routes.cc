@@ -34,7 +34,11 @@ bool WantsExplain(const Request& req) {
 // ---- POST plan ---------------------------------------------------------
 
 Response Plan(Service& s, Request& req) {
-  json::object body;
+  // The parsed facts live on the stack (a bigger body spills to the heap):
+  // no allocation per JSON node.
+  unsigned char parse_buf[4096];
+  json::monotonic_resource parse_mr(parse_buf, sizeof parse_buf);
+  json::object body(&parse_mr);
   if (Status st = ParseObject(req.body, &body); !st.ok()) return ErrorResponse(st);
   auto facts = FactsFromJson(body);
   if (!facts.ok()) return ErrorResponse(facts.status());
