@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 
 namespace provisiond::api::endpoint {
@@ -27,6 +28,26 @@ constexpr std::array<char, 256> kEscape = [] {
 
 constexpr char kHex[] = "0123456789abcdef";
 
+// The first byte at or after `p` that needs an escape, or `end`. Tests eight
+// bytes at a time: a word is clean when no byte is below 0x20, '"' or '\\'
+// (the classic "has a byte less than n" bit trick, exact as a yes/no; bytes
+// >= 0x80 never flag). The flagged word is then scanned byte by byte.
+const char* SkipClean(const char* p, const char* end) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  while (end - p >= 8) {
+    uint64_t x;
+    std::memcpy(&x, p, sizeof x);
+    uint64_t quote = x ^ (kOnes * '"');
+    uint64_t backslash = x ^ (kOnes * '\\');
+    uint64_t flagged = ((x - kOnes * 0x20) & ~x) | ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash);
+    if (flagged & kHigh) break;
+    p += 8;
+  }
+  while (p != end && kEscape[static_cast<unsigned char>(*p)] == 0) ++p;
+  return p;
+}
+
 }  // namespace
 
 void AppendJsonEscaped(std::string& out, std::string_view s) {
@@ -34,7 +55,7 @@ void AppendJsonEscaped(std::string& out, std::string_view s) {
   const char* end = p + s.size();
   while (p != end) {
     const char* run = p;
-    while (p != end && kEscape[static_cast<unsigned char>(*p)] == 0) ++p;
+    p = SkipClean(p, end);
     out.append(run, static_cast<size_t>(p - run));
     if (p == end) break;
     unsigned char c = static_cast<unsigned char>(*p++);
@@ -59,8 +80,7 @@ void JsonWriter::Put(std::string_view s) {
 void JsonWriter::PutQuoted(std::string_view s) {
   const char* src = s.data();
   const char* end = src + s.size();
-  const char* clean_end = src;
-  while (clean_end != end && kEscape[static_cast<unsigned char>(*clean_end)] == 0) ++clean_end;
+  const char* clean_end = SkipClean(src, end);
   if (clean_end == end) {  // nothing to escape: the usual case
     char* d = Room(s.size() + 2);
     *d = '"';

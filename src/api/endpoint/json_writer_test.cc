@@ -82,6 +82,25 @@ TEST(AppendJsonEscaped, EveryByteMatchesTheOneByteAtATimeRule) {
   EXPECT_EQ(Escaped(all), OneByteAtATime(all));
 }
 
+TEST(AppendJsonEscaped, FindsAnEscapeAtEveryOffsetOfALongString) {
+  // The scan tests eight bytes at a time: put the byte at each offset of a
+  // word and of the tail, alone and next to bytes that must not flag.
+  const int specials[] = {0x00, 0x01, 0x0a, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x5b, 0x5c, 0x5d, 0x7f, 0x80, 0xa2, 0xdc, 0xff};
+  for (int b : specials) {
+    for (size_t len : {1u, 7u, 8u, 9u, 16u, 23u, 41u}) {
+      for (size_t at = 0; at < len; ++at) {
+        std::string s(len, 'a');
+        s[at] = static_cast<char>(b);
+        SCOPED_TRACE("byte " + std::to_string(b) + " at " + std::to_string(at) + " of " + std::to_string(len));
+        EXPECT_EQ(Escaped(s), OneByteAtATime(s));
+        std::string hi(len, '\xe9');  // high bytes around it never flag
+        hi[at] = static_cast<char>(b);
+        EXPECT_EQ(Escaped(hi), OneByteAtATime(hi));
+      }
+    }
+  }
+}
+
 TEST(JsonWriter, PlacesCommasAcrossNestedContainers) {
   JsonWriter w;
   w.BeginObject();
