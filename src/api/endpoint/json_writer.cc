@@ -141,10 +141,23 @@ JsonWriter& JsonWriter::Close(char c) {
   return *this;
 }
 
-JsonWriter& JsonWriter::Key(std::string_view key) {
+JsonWriter& JsonWriter::EscapedKey(std::string_view key) {
   BeforeValue();
   PutQuoted(key);
   Put(':');
+  after_key_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::Key(JsonKeyLiteral key) {
+  BeforeValue();
+  std::string_view k = key.text();
+  char* d = Room(k.size() + 3);
+  d[0] = '"';
+  std::memcpy(d + 1, k.data(), k.size());
+  d[k.size() + 1] = '"';
+  d[k.size() + 2] = ':';
+  len_ += k.size() + 3;
   after_key_ = true;
   return *this;
 }

@@ -5,6 +5,7 @@
 // text (len_ marks its end) and written through a pointer, not by appends.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,6 +14,25 @@
 #include <vector>
 
 namespace provisiond::api::endpoint {
+
+// A key written as a string literal, checked when compiling: a byte that
+// would need escaping (below 0x20, '"', '\\') fails the build. Writing it
+// then needs no escape scan. JsonWriter::Key("name") picks it.
+class JsonKeyLiteral {
+ public:
+  template <size_t N>
+  consteval JsonKeyLiteral(const char (&s)[N]) : text_(s, N - 1) {  // NOLINT: implicit on purpose
+    for (char c : text_) {
+      if (static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\') {
+        throw "JsonKeyLiteral: this key needs escaping; pass it as a std::string_view";
+      }
+    }
+  }
+  std::string_view text() const { return text_; }
+
+ private:
+  std::string_view text_;
+};
 
 class JsonWriter {
  public:
@@ -24,7 +44,14 @@ class JsonWriter {
   JsonWriter& BeginArray() { return Open('['); }
   JsonWriter& EndArray() { return Close(']'); }
   // REQUIRES: inside an object; the next call writes its value.
-  JsonWriter& Key(std::string_view key);
+  // A literal key ("name") is checked at compile time and copied as is;
+  // any other string-like key is escaped.
+  JsonWriter& Key(JsonKeyLiteral key);
+  template <typename S>
+    requires(std::is_convertible_v<const S&, std::string_view> && !std::is_array_v<S>)
+  JsonWriter& Key(const S& key) {
+    return EscapedKey(key);
+  }
 
   JsonWriter& String(std::string_view s);
   // null for an empty string (the original's "null when empty").
@@ -56,6 +83,7 @@ class JsonWriter {
   JsonWriter& Open(char c);
   JsonWriter& Close(char c);
   void BeforeValue();
+  JsonWriter& EscapedKey(std::string_view key);
   // Room for `n` more bytes at the end of the text; returns where they go.
   char* Room(size_t n) {
     if (out_.size() - len_ < n) Grow(n);

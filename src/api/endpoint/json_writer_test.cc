@@ -107,7 +107,7 @@ TEST(JsonWriter, PlacesCommasAcrossNestedContainers) {
   w.Key("a").BeginArray().Int(1).String("x\"y").BeginObject().EndObject().BeginArray().EndArray().EndArray();
   w.Key("b").Null();
   w.Key("c").BeginObject().Key("d").Bool(true).Key("e").Double(7.5).EndObject();
-  w.Key("k\n").StringOrNull("");
+  w.Key(std::string_view("k\n")).StringOrNull("");  // a literal needing escapes does not compile
   w.EndObject();
   EXPECT_EQ(w.text(), "{\"a\":[1,\"x\\\"y\",{},[]],\"b\":null,\"c\":{\"d\":true,\"e\":7.5},\"k\\n\":null}");
 }
@@ -126,6 +126,18 @@ TEST(JsonWriter, StringsAndKeysEscapeLikeAppendJsonEscaped) {
     w.BeginObject().Key(in).String(in).EndObject();
     EXPECT_EQ(w.text(), "{\"" + escaped + "\":\"" + escaped + "\"}");
   }
+}
+
+TEST(JsonWriter, LiteralAndRuntimeKeysWriteTheSame) {
+  std::string runtime = "name";
+  const char* pointer = "k\"q";  // a char pointer is escaped like any runtime key
+  JsonWriter a;
+  a.BeginObject().Key("name").Int(1).Key("source_kind").Null().Key(pointer).Null().EndObject();
+  JsonWriter b;
+  b.BeginObject().Key(runtime).Int(1).Key(std::string_view("source_kind")).Null().Key(std::string(pointer)).Null();
+  b.EndObject();
+  EXPECT_EQ(a.text(), "{\"name\":1,\"source_kind\":null,\"k\\\"q\":null}");
+  EXPECT_EQ(a.text(), b.text());
 }
 
 TEST(JsonWriter, GrowsPastItsReserveAndTakeLeavesItEmpty) {
