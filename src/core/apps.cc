@@ -57,14 +57,14 @@ bool Excluded(const model::App& app, std::string_view country, std::string_view 
   return false;
 }
 
-std::string InstallCommand(const model::App& app) {
-  std::string cmd(Trim(app.script));
+// script + ' ' + install_args, trimmed, into *cmd (its capacity reused).
+void InstallCommandInto(const model::App& app, std::string* cmd) {
+  cmd->assign(Trim(app.script));
   std::string_view args = Trim(app.install_args);
   if (!args.empty()) {
-    if (!cmd.empty()) cmd += ' ';
-    cmd += args;
+    if (!cmd->empty()) *cmd += ' ';
+    cmd->append(args);
   }
-  return cmd;
 }
 
 }  // namespace
@@ -76,12 +76,22 @@ std::vector<PlannedApp> PlanApps(const model::Tables& tables, const AppContext& 
 
 std::vector<PlannedApp> PlanApps(const PlanIndex& index, const AppContext& ctx, Explain* explain) {
   std::vector<PlannedApp> out;
+  PlanAppsInto(index, ctx, explain, &out);
+  return out;
+}
+
+void PlanAppsInto(const PlanIndex& index, const AppContext& ctx, Explain* explain,
+                  std::vector<PlannedApp>* apps) {
+  // Elements past `kept` are left from an earlier fill; every field of a
+  // reused one is assigned below, and the tail is erased at the end.
+  std::vector<PlannedApp>& out = *apps;
+  size_t kept = 0;
   if (Trim(ctx.type).empty()) {
     Note(explain, "app", "", false, "no type: no applications");
-    return out;
+    out.clear();
+    return;
   }
   const auto& listed = index.AppsOfType(ctx.type);
-  out.reserve(listed.size());
   const std::string country = ToUpper(Trim(ctx.country));
   std::string why;
   std::string* want_why = explain ? &why : nullptr;
@@ -98,21 +108,20 @@ std::vector<PlannedApp> PlanApps(const PlanIndex& index, const AppContext& ctx, 
       if (explain) Note(explain, "app", app->name, false, std::move(why));
       continue;
     }
-    PlannedApp& p = out.emplace_back();
-    p.name = app->name;
-    p.order = static_cast<int>(out.size());
-    p.url = app->url;
-    Expansion e = ResolveLocation(app->url, ctx.base_url, ctx.variables);
-    p.path = std::move(e.text);
-    p.unknown_variables = std::move(e.unknown);
+    if (kept == out.size()) out.emplace_back();
+    PlannedApp& p = out[kept++];
+    p.name.assign(app->name);
+    p.order = static_cast<int>(kept);
+    p.url.assign(app->url);
+    ResolveLocationInto(app->url, ctx.base_url, ctx.variables, &p.path, &p.unknown_variables);
     // Classify the written form: "[baseurl]/x" stays service-relative even
     // though its resolved path is an https URL.
     SourceKind written = ClassifySource(app->url);
     p.source_kind = written == SourceKind::kServiceRelative ? written : ClassifySource(p.path);
-    p.script = app->script;
-    p.install_args = app->install_args;
-    p.install_command = InstallCommand(*app);
-    p.success_codes = app->success_codes;
+    p.script.assign(app->script);
+    p.install_args.assign(app->install_args);
+    InstallCommandInto(*app, &p.install_command);
+    p.success_codes.assign(app->success_codes.begin(), app->success_codes.end());
     p.reboot = app->reboot;
     if (explain) {
       why = "kept at position " + std::to_string(p.order);
@@ -122,7 +131,7 @@ std::vector<PlannedApp> PlanApps(const PlanIndex& index, const AppContext& ctx, 
       Note(explain, "app", app->name, true, std::move(why));
     }
   }
-  return out;
+  out.erase(out.begin() + static_cast<std::ptrdiff_t>(kept), out.end());
 }
 
 std::vector<LegacyApp> LegacyGetApps(const model::Tables& tables, std::string_view type,

@@ -49,6 +49,11 @@ std::vector<PlannedApp> PlanApps(const model::Tables& tables, const AppContext& 
 // of postype.csv or lookup of each app by name).
 std::vector<PlannedApp> PlanApps(const PlanIndex& index, const AppContext& ctx,
                                  Explain* explain = nullptr);
+// The same written into *out (replacing its contents; its elements' strings
+// and vectors are reused, so a plan refilled per request does not allocate
+// them again).
+void PlanAppsInto(const PlanIndex& index, const AppContext& ctx, Explain* explain,
+                  std::vector<PlannedApp>* out);
 
 // One row of the original's GET /getapps answer (kind is always "app").
 struct LegacyApp {

@@ -77,8 +77,19 @@ Variables DeviceVariables(const Facts& facts, const model::Tables& tables,
 
 Result<Plan> Resolve(const Facts& facts, const model::Tables& tables,
                      const ResolveOptions& options) {
-  PV_RETURN_IF_ERROR(ValidateFacts(facts));
   Plan plan;
+  PV_RETURN_IF_ERROR(ResolveInto(facts, tables, options, &plan));
+  return plan;
+}
+
+Status ResolveInto(const Facts& facts, const model::Tables& tables, const ResolveOptions& options,
+                   Plan* out) {
+  // Only the app list is carried over (for its capacity); every other field
+  // starts from a fresh Plan, so nothing of the previous plan can leak.
+  std::vector<PlannedApp> apps = std::move(out->apps);
+  *out = Plan{};
+  PV_RETURN_IF_ERROR(ValidateFacts(facts));
+  Plan& plan = *out;
   Explain* explain = options.explain ? &plan.explain : nullptr;
 
   IdentityMatch id = MatchIdentity(facts, tables, explain);
@@ -96,7 +107,8 @@ Result<Plan> Resolve(const Facts& facts, const model::Tables& tables,
   // The variables are moved into the context and back, not copied.
   AppContext ctx{plan.locale.type.value, plan.locale.country.value, facts.model, facts.os_name,
                  std::move(plan.variables), options.base_url};
-  plan.apps = PlanApps(*index, ctx, explain);
+  PlanAppsInto(*index, ctx, explain, &apps);
+  plan.apps = std::move(apps);
   plan.drivers =
       MatchDrivers(*index, facts.model, facts.os_name, ctx.variables, options.base_url, explain);
   plan.variables = std::move(ctx.variables);
@@ -115,7 +127,7 @@ Result<Plan> Resolve(const Facts& facts, const model::Tables& tables,
     Note(explain, "confirmation", std::string(Trim(facts.serial)), true,
          "unknown device: a person confirms the name and the type");
   }
-  return plan;
+  return Status::Ok();
 }
 
 VariableNames VariableNamesFromConfig(const model::Tables& tables) {

@@ -81,6 +81,12 @@ Variables DeviceVariables(const Facts& facts, const model::Tables& tables,
 // REQUIRES: tables.BuildIndexes() called.
 Result<Plan> Resolve(const Facts& facts, const model::Tables& tables,
                      const ResolveOptions& options);
+// The same written into *plan, for a caller that refills one Plan per request
+// (e.g. one per server thread): every field is replaced, none is left from
+// the previous plan; the app list's strings are reused, not allocated again.
+// On error *plan is reset to an empty Plan.
+Status ResolveInto(const Facts& facts, const model::Tables& tables, const ResolveOptions& options,
+                   Plan* plan);
 
 // Tanium Provision variables.
 inline constexpr const char* kVarBundleId = "BundleID";
