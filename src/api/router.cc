@@ -29,8 +29,33 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
   return out;
 }
 
+namespace {
+
+// The next non-empty '/'-separated segment of `s` from *pos (empty at the end).
+std::string_view NextSegment(std::string_view s, size_t* pos) {
+  while (*pos < s.size() && s[*pos] == '/') ++*pos;
+  size_t start = *pos;
+  while (*pos < s.size() && s[*pos] != '/') ++*pos;
+  return s.substr(start, *pos - start);
+}
+
+// SplitPath(a) == SplitPath(b) without building either: every request tries
+// several literal routes, and splitting allocated two vectors per try.
+bool SameSegments(std::string_view a, std::string_view b) {
+  size_t i = 0;
+  size_t j = 0;
+  for (;;) {
+    std::string_view x = NextSegment(a, &i);
+    if (x != NextSegment(b, &j)) return false;
+    if (x.empty()) return true;  // both ended
+  }
+}
+
+}  // namespace
+
 bool MatchPattern(std::string_view pattern, std::string_view path,
                   std::map<std::string, std::string, std::less<>>* params) {
+  if (pattern.find('{') == std::string_view::npos) return SameSegments(pattern, path);
   auto ps = SplitPath(pattern);
   auto xs = SplitPath(path);
   // A trailing slash is significant only for the root.

@@ -45,6 +45,19 @@ TEST(Router, MatchesLiteralsParamsAndRest) {
   }
 }
 
+TEST(MatchPattern, LiteralPatternsCompareSegmentsLikeSplitPath) {
+  const char* paths[] = {"/", "", "//", "/a", "a", "/a/", "//a//", "/a/b", "/a//b/", "/ab", "/a/bc", "/a/b/c", "/b/a"};
+  for (const char* pattern : {"/", "/a", "/a/b", "/a/b/"}) {
+    for (const char* path : paths) {
+      SCOPED_TRACE(std::string(pattern) + " vs " + path);
+      EXPECT_EQ(MatchPattern(pattern, path, nullptr), SplitPath(pattern) == SplitPath(path));
+    }
+  }
+  EXPECT_TRUE(MatchPattern("/api/v1/endpoint/plan", "/api/v1/endpoint/plan", nullptr));
+  EXPECT_FALSE(MatchPattern("/api/v1/endpoint/plan", "/api/v1/endpoint/plans", nullptr));
+  EXPECT_FALSE(MatchPattern("/api/v1/endpoint/plan", "/api/v1/endpoint", nullptr));
+}
+
 TEST(Router, UnknownMethodIs405WithAllow) {
   Router router;
   router.Add("GET", "/things", Echo);

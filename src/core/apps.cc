@@ -12,89 +12,126 @@ bool Contains(const std::vector<std::string>& list, std::string_view upper) {
                      [&](const std::string& v) { return IEquals(v, upper); });
 }
 
-// Why `app` is left out for (country, model, os), or nullopt when kept.
-// `os_name` nullopt: the OS filter is not applied.
-std::optional<std::string> Exclusion(const model::App& app, std::string_view country,
-                                     std::string_view model, std::optional<std::string_view> os) {
-  if (!app.enabled) return "disabled in apps.csv";
+// True when `app` is left out for (country, model, os); then `*why` (when
+// not null) says why. `country` trimmed and upper-cased by the caller (once
+// per request, not per app). `os` nullopt: the OS filter is not applied.
+// The reasons are only built when asked for: a plan without explain builds
+// no text for the apps it leaves out.
+bool Excluded(const model::App& app, std::string_view country, std::string_view model,
+              std::optional<std::string_view> os, std::string* why) {
+  if (!app.enabled) {
+    if (why) *why = "disabled in apps.csv";
+    return true;
+  }
   if (!app.allowed_models.empty()) {
-    if (Trim(model).empty()) return "allowed_models is set and the model is unknown";
+    if (Trim(model).empty()) {
+      if (why) *why = "allowed_models is set and the model is unknown";
+      return true;
+    }
     bool any = std::any_of(app.allowed_models.begin(), app.allowed_models.end(),
                            [&](const Pattern& p) { return p.Matches(model); });
     if (!any) {
-      std::vector<std::string> srcs;
-      for (const auto& p : app.allowed_models) srcs.push_back(p.source());
-      return "model '" + std::string(model) + "' matches none of allowed_models (" +
-             Join(srcs, ";") + ")";
+      if (why) {
+        std::vector<std::string> srcs;
+        for (const auto& p : app.allowed_models) srcs.push_back(p.source());
+        *why = "model '" + std::string(model) + "' matches none of allowed_models (" + Join(srcs, ";") + ")";
+      }
+      return true;
     }
   }
-  std::string c = ToUpper(Trim(country));
-  if (!app.allowed_countries.empty() && !Contains(app.allowed_countries, c)) {
-    return "country '" + c + "' not in allowed_countries (" + Join(app.allowed_countries, ";") + ")";
+  if (!app.allowed_countries.empty() && !Contains(app.allowed_countries, country)) {
+    if (why) {
+      *why = "country '" + std::string(country) + "' not in allowed_countries (" +
+             Join(app.allowed_countries, ";") + ")";
+    }
+    return true;
   }
-  if (!c.empty() && Contains(app.blocked_countries, c)) {
-    return "country '" + c + "' is in blocked_countries";
+  if (!country.empty() && Contains(app.blocked_countries, country)) {
+    if (why) *why = "country '" + std::string(country) + "' is in blocked_countries";
+    return true;
   }
   if (os && !os->empty() && !app.os_filter.empty() && !app.os_filter.Matches(*os)) {
-    return "os '" + std::string(*os) + "' does not match os_filter " + app.os_filter.source();
+    if (why) *why = "os '" + std::string(*os) + "' does not match os_filter " + app.os_filter.source();
+    return true;
   }
-  return std::nullopt;
+  return false;
 }
 
-std::string InstallCommand(const model::App& app) {
-  std::string cmd(Trim(app.script));
+// script + ' ' + install_args, trimmed, into *cmd (its capacity reused).
+void InstallCommandInto(const model::App& app, std::string* cmd) {
+  cmd->assign(Trim(app.script));
   std::string_view args = Trim(app.install_args);
   if (!args.empty()) {
-    if (!cmd.empty()) cmd += ' ';
-    cmd += args;
+    if (!cmd->empty()) *cmd += ' ';
+    cmd->append(args);
   }
-  return cmd;
 }
 
 }  // namespace
 
 std::vector<PlannedApp> PlanApps(const model::Tables& tables, const AppContext& ctx,
                                  Explain* explain) {
+  return PlanApps(PlanIndex(tables), ctx, explain);
+}
+
+std::vector<PlannedApp> PlanApps(const PlanIndex& index, const AppContext& ctx, Explain* explain) {
   std::vector<PlannedApp> out;
+  PlanAppsInto(index, ctx, explain, &out);
+  return out;
+}
+
+void PlanAppsInto(const PlanIndex& index, const AppContext& ctx, Explain* explain,
+                  std::vector<PlannedApp>* apps) {
+  // Elements past `kept` are left from an earlier fill; every field of a
+  // reused one is assigned below, and the tail is erased at the end.
+  std::vector<PlannedApp>& out = *apps;
+  size_t kept = 0;
   if (Trim(ctx.type).empty()) {
     Note(explain, "app", "", false, "no type: no applications");
-    return out;
+    out.clear();
+    return;
   }
-  for (const std::string& name : tables.AppsOfType(ctx.type)) {
-    const model::App* app = tables.FindApp(name);
+  const auto& listed = index.AppsOfType(ctx.type);
+  const std::string country = ToUpper(Trim(ctx.country));
+  std::string why;
+  std::string* want_why = explain ? &why : nullptr;
+  for (const auto& [name, app] : listed) {
     if (!app) {
-      Note(explain, "app", name, false,
-           "type " + ctx.type + " lists '" + name + "' but apps.csv has no such app (dangling; skipped)");
+      if (explain) {
+        Note(explain, "app", std::string(name), false,
+             "type " + ctx.type + " lists '" + std::string(name) +
+                 "' but apps.csv has no such app (dangling; skipped)");
+      }
       continue;
     }
-    if (auto why = Exclusion(*app, ctx.country, ctx.model, std::string_view(ctx.os_name))) {
-      Note(explain, "app", app->name, false, *why);
+    if (Excluded(*app, country, ctx.model, std::string_view(ctx.os_name), want_why)) {
+      if (explain) Note(explain, "app", app->name, false, std::move(why));
       continue;
     }
-    PlannedApp p;
-    p.name = app->name;
-    p.order = static_cast<int>(out.size()) + 1;
-    p.url = app->url;
-    Expansion e = ExpandVariables(ResolveServiceUrl(app->url, ctx.base_url), ctx.variables);
-    p.path = std::move(e.text);
-    p.unknown_variables = std::move(e.unknown);
+    if (kept == out.size()) out.emplace_back();
+    PlannedApp& p = out[kept++];
+    p.name.assign(app->name);
+    p.order = static_cast<int>(kept);
+    p.url.assign(app->url);
+    ResolveLocationInto(app->url, ctx.base_url, ctx.variables, &p.path, &p.unknown_variables);
     // Classify the written form: "[baseurl]/x" stays service-relative even
     // though its resolved path is an https URL.
     SourceKind written = ClassifySource(app->url);
     p.source_kind = written == SourceKind::kServiceRelative ? written : ClassifySource(p.path);
-    p.script = app->script;
-    p.install_args = app->install_args;
-    p.install_command = InstallCommand(*app);
-    p.success_codes = app->success_codes;
+    p.script.assign(app->script);
+    p.install_args.assign(app->install_args);
+    InstallCommandInto(*app, &p.install_command);
+    p.success_codes.assign(app->success_codes.begin(), app->success_codes.end());
     p.reboot = app->reboot;
-    std::string why = "kept at position " + std::to_string(p.order);
-    if (!p.unknown_variables.empty()) {
-      why += "; unknown variables left in path: %" + Join(p.unknown_variables, "%, %") + "%";
+    if (explain) {
+      why = "kept at position " + std::to_string(p.order);
+      if (!p.unknown_variables.empty()) {
+        why += "; unknown variables left in path: %" + Join(p.unknown_variables, "%, %") + "%";
+      }
+      Note(explain, "app", app->name, true, std::move(why));
     }
-    Note(explain, "app", app->name, true, why);
-    out.push_back(std::move(p));
   }
-  return out;
+  out.erase(out.begin() + static_cast<std::ptrdiff_t>(kept), out.end());
 }
 
 std::vector<LegacyApp> LegacyGetApps(const model::Tables& tables, std::string_view type,
@@ -102,9 +139,10 @@ std::vector<LegacyApp> LegacyGetApps(const model::Tables& tables, std::string_vi
                                      std::string_view base_url) {
   std::vector<LegacyApp> out;
   if (Trim(type).empty()) return out;
+  const std::string upper_country = ToUpper(Trim(country));
   for (const std::string& name : tables.AppsOfType(type)) {
     const model::App* app = tables.FindApp(name);
-    if (!app || Exclusion(*app, country, model, std::nullopt)) continue;
+    if (!app || Excluded(*app, upper_country, model, std::nullopt, nullptr)) continue;
     LegacyApp a;
     a.name = app->name;
     a.url = ResolveServiceUrl(app->url, base_url);

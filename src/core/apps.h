@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/explain.h"
+#include "core/plan_index.h"
 #include "core/variables.h"
 #include "model/tables.h"
 
@@ -44,6 +45,15 @@ struct AppContext {
 // explain entry per app of the type ("app", name, kept?, why).
 std::vector<PlannedApp> PlanApps(const model::Tables& tables, const AppContext& ctx,
                                  Explain* explain = nullptr);
+// The same from an index of the tables (what Resolve uses: no per-call scan
+// of postype.csv or lookup of each app by name).
+std::vector<PlannedApp> PlanApps(const PlanIndex& index, const AppContext& ctx,
+                                 Explain* explain = nullptr);
+// The same written into *out (replacing its contents; its elements' strings
+// and vectors are reused, so a plan refilled per request does not allocate
+// them again).
+void PlanAppsInto(const PlanIndex& index, const AppContext& ctx, Explain* explain,
+                  std::vector<PlannedApp>* out);
 
 // One row of the original's GET /getapps answer (kind is always "app").
 struct LegacyApp {

@@ -38,36 +38,48 @@ bool AllDigits(std::string_view s) {
 std::vector<PlannedDriver> MatchDrivers(const model::Tables& tables, std::string_view model,
                                         std::string_view os_name, const Variables& vars,
                                         std::string_view base_url, Explain* explain) {
+  return MatchDrivers(PlanIndex(tables), model, os_name, vars, base_url, explain);
+}
+
+// Explain texts are built only when asked for: most plans are asked without.
+std::vector<PlannedDriver> MatchDrivers(const PlanIndex& index, std::string_view model,
+                                        std::string_view os_name, const Variables& vars,
+                                        std::string_view base_url, Explain* explain) {
   std::vector<PlannedDriver> out;
-  for (const model::DriverRule* r : Ordered(tables)) {
+  for (const model::DriverRule* r : index.OrderedDrivers()) {
     if (!r->enabled) {
-      Note(explain, "driver", RowName(*r), false, "disabled");
+      if (explain) Note(explain, "driver", RowName(*r), false, "disabled");
       continue;
     }
     if (!r->model_regex.Matches(model)) {
-      Note(explain, "driver", RowName(*r), false,
-           "model '" + std::string(model) + "' does not match " + r->model_regex.source());
+      if (explain) {
+        Note(explain, "driver", RowName(*r), false,
+             "model '" + std::string(model) + "' does not match " + r->model_regex.source());
+      }
       continue;
     }
     if (!r->os_regex.Matches(os_name)) {
-      Note(explain, "driver", RowName(*r), false,
-           "os '" + std::string(os_name) + "' does not match " + r->os_regex.source());
+      if (explain) {
+        Note(explain, "driver", RowName(*r), false,
+             "os '" + std::string(os_name) + "' does not match " + r->os_regex.source());
+      }
       continue;
     }
-    PlannedDriver d;
+    PlannedDriver& d = out.emplace_back();
     d.rule_id = r->id;
     d.priority = r->priority;
     d.url = r->url;
-    Expansion e = ExpandVariables(ResolveServiceUrl(r->url, base_url), vars);
+    Expansion e = ResolveLocation(r->url, base_url, vars);
     d.path = std::move(e.text);
     d.unknown_variables = std::move(e.unknown);
     SourceKind written = ClassifySource(r->url);
     d.source_kind = written == SourceKind::kServiceRelative ? written : ClassifySource(d.path);
     d.bundle_id = NonBlank(r->bundle_id);
-    Note(explain, "driver", RowName(*r), true,
-         "model and os match (priority " + std::to_string(r->priority) + ")" +
-             (r->url.empty() ? "; no url: bundle/hardware data only" : ""));
-    out.push_back(std::move(d));
+    if (explain) {
+      Note(explain, "driver", RowName(*r), true,
+           "model and os match (priority " + std::to_string(r->priority) + ")" +
+               (r->url.empty() ? "; no url: bundle/hardware data only" : ""));
+    }
   }
   return out;
 }
@@ -105,7 +117,7 @@ int BundleTimeoutSeconds(const model::Tables& tables) {
 BundleChoice ResolveBundle(const model::Tables& tables, std::string_view model, Explain* explain) {
   BundleChoice out;
   out.timeout_seconds = BundleTimeoutSeconds(tables);
-  if (auto v = tables.Config(model::kDefaultBundleTimeout);
+  if (auto v = explain ? tables.Config(model::kDefaultBundleTimeout) : std::nullopt;
       v && !Trim(*v).empty() && std::to_string(out.timeout_seconds) != Trim(*v)) {
     Note(explain, "bundle.timeout", *v, false,
          "config default_bundle_timeout '" + *v + "' is not a positive integer; using 120");
@@ -116,7 +128,7 @@ BundleChoice ResolveBundle(const model::Tables& tables, std::string_view model, 
       if (!r.model_regex.Matches(model)) continue;
       auto id = NonBlank(r.bundle_id);
       if (!id) {
-        Note(explain, "bundle", RowName(r), false, "model matches but bundle_id is empty");
+        if (explain) Note(explain, "bundle", RowName(r), false, "model matches but bundle_id is empty");
         continue;
       }
       out.bundle_id = id;
@@ -124,7 +136,7 @@ BundleChoice ResolveBundle(const model::Tables& tables, std::string_view model, 
       out.rule_id = r.id;
       out.reason = "model '" + std::string(model) + "' matches " + RowName(r) + " (" +
                    r.model_regex.source() + ")";
-      Note(explain, "bundle", RowName(r), true, out.reason);
+      if (explain) Note(explain, "bundle", RowName(r), true, out.reason);
       return out;
     }
   }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/explain.h"
+#include "core/plan_index.h"
 #include "core/variables.h"
 #include "model/tables.h"
 
@@ -34,6 +35,10 @@ struct PlannedDriver {
 // included (they carry bundle/hardware data; callers skip empty paths for
 // downloads). One explain entry per rule ("driver", "drivers.csv row N").
 std::vector<PlannedDriver> MatchDrivers(const model::Tables& tables, std::string_view model,
+                                        std::string_view os_name, const Variables& vars,
+                                        std::string_view base_url, Explain* explain = nullptr);
+// The same with the rules already ordered by `index`.
+std::vector<PlannedDriver> MatchDrivers(const PlanIndex& index, std::string_view model,
                                         std::string_view os_name, const Variables& vars,
                                         std::string_view base_url, Explain* explain = nullptr);
 

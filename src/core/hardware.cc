@@ -20,14 +20,14 @@ std::string Num(double v) {
 HardwareCheck CheckHardware(const model::Tables& tables, std::string_view model,
                             std::string_view os_name, const HardwareReport& report,
                             Explain* explain) {
+  return CheckHardware(PlanIndex(tables), model, os_name, report, explain);
+}
+
+HardwareCheck CheckHardware(const PlanIndex& index, std::string_view model, std::string_view os_name,
+                            const HardwareReport& report, Explain* explain) {
   HardwareCheck out;
-  std::vector<const model::DriverRule*> rules;
-  for (const auto& r : tables.drivers) rules.push_back(&r);
-  std::stable_sort(rules.begin(), rules.end(), [](const auto* a, const auto* b) {
-    return a->priority != b->priority ? a->priority < b->priority : a->id < b->id;
-  });
   const model::DriverRule* rule = nullptr;
-  for (const auto* r : rules) {
+  for (const auto* r : index.OrderedDrivers()) {
     if (!r->enabled || !r->model_regex.Matches(model)) continue;
     if (!Trim(os_name).empty() && !r->os_regex.Matches(os_name)) continue;
     rule = r;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/explain.h"
+#include "core/plan_index.h"
 #include "model/tables.h"
 
 namespace provisiond::core {
@@ -48,5 +49,8 @@ struct HardwareCheck {
 HardwareCheck CheckHardware(const model::Tables& tables, std::string_view model,
                             std::string_view os_name, const HardwareReport& report,
                             Explain* explain = nullptr);
+// The same with the rules already ordered by `index`.
+HardwareCheck CheckHardware(const PlanIndex& index, std::string_view model, std::string_view os_name,
+                            const HardwareReport& report, Explain* explain = nullptr);
 
 }  // namespace provisiond::core

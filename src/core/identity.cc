@@ -61,7 +61,7 @@ IdentityMatch MatchIdentity(const Facts& facts, const model::Tables& tables, Exp
       out.computer = records[0];
       out.key = MatchKey::kSerial;
       out.reason = "serial " + serial + " matches one record";
-      Note(explain, "identity.serial", serial, true, out.reason);
+      if (explain) Note(explain, "identity.serial", serial, true, out.reason);
       return out;
     }
     why = records.empty() ? "serial " + serial + " matches no record"

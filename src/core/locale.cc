@@ -16,9 +16,10 @@ std::optional<std::string> Global(const model::Tables& tables, const char* key) 
   return v ? NonBlank(*v) : std::nullopt;
 }
 
-void Record(Explain* explain, std::string_view what, const SourcedValue& v, std::string why) {
+void Record(Explain* explain, std::string_view what, const SourcedValue& v, std::string_view why) {
+  if (!explain) return;  // no text built for a plan asked without explain
   Note(explain, "locale." + std::string(what), v.value, v.source != ValueSource::kNone,
-       std::move(why));
+       std::string(why));
 }
 
 // record > country row (via `country_field`) > global > none.

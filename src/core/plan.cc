@@ -17,9 +17,11 @@ void ResolveName(const Facts& facts, const model::Tables& tables, const ResolveO
     plan.computer_name = std::string(Trim(plan.computer->computer_name));
     plan.name_source = NameSource::kRecord;
     plan.name_violation = CheckComputerName(plan.computer_name);
-    Note(explain, "name", plan.computer_name, true,
-         plan.name_violation ? "from the computer record, but " + plan.name_violation->message
-                             : "from the computer record");
+    if (explain) {
+      Note(explain, "name", plan.computer_name, true,
+           plan.name_violation ? "from the computer record, but " + plan.name_violation->message
+                               : "from the computer record");
+    }
     return;
   }
   auto tmpl = tables.Config(kNamingTemplateKey);
@@ -75,8 +77,19 @@ Variables DeviceVariables(const Facts& facts, const model::Tables& tables,
 
 Result<Plan> Resolve(const Facts& facts, const model::Tables& tables,
                      const ResolveOptions& options) {
-  PV_RETURN_IF_ERROR(ValidateFacts(facts));
   Plan plan;
+  PV_RETURN_IF_ERROR(ResolveInto(facts, tables, options, &plan));
+  return plan;
+}
+
+Status ResolveInto(const Facts& facts, const model::Tables& tables, const ResolveOptions& options,
+                   Plan* out) {
+  // Only the app list is carried over (for its capacity); every other field
+  // starts from a fresh Plan, so nothing of the previous plan can leak.
+  std::vector<PlannedApp> apps = std::move(out->apps);
+  *out = Plan{};
+  PV_RETURN_IF_ERROR(ValidateFacts(facts));
+  Plan& plan = *out;
   Explain* explain = options.explain ? &plan.explain : nullptr;
 
   IdentityMatch id = MatchIdentity(facts, tables, explain);
@@ -88,14 +101,20 @@ Result<Plan> Resolve(const Facts& facts, const model::Tables& tables,
   ResolveName(facts, tables, options, plan, explain);
   plan.variables = DeviceVariables(facts, tables, plan.computer_name, plan.locale);
 
+  std::optional<PlanIndex> own_index;
+  const PlanIndex* index = options.index;
+  if (!index || &index->tables() != &tables) index = &own_index.emplace(tables);
+  // The variables are moved into the context and back, not copied.
   AppContext ctx{plan.locale.type.value, plan.locale.country.value, facts.model, facts.os_name,
-                 plan.variables, options.base_url};
-  plan.apps = PlanApps(tables, ctx, explain);
+                 std::move(plan.variables), options.base_url};
+  PlanAppsInto(*index, ctx, explain, &apps);
+  plan.apps = std::move(apps);
   plan.drivers =
-      MatchDrivers(tables, facts.model, facts.os_name, plan.variables, options.base_url, explain);
+      MatchDrivers(*index, facts.model, facts.os_name, ctx.variables, options.base_url, explain);
+  plan.variables = std::move(ctx.variables);
   plan.bundle = ResolveBundle(tables, facts.model, explain);
   if (!plan.locale.type.value.empty()) plan.tags.push_back(plan.locale.type.value);
-  plan.hardware = CheckHardware(tables, facts.model, facts.os_name,
+  plan.hardware = CheckHardware(*index, facts.model, facts.os_name,
                                 {facts.ram_gb, facts.disk_gb, facts.cpu_count}, explain);
 
   plan.needs_confirmation = !plan.computer.has_value();
@@ -108,7 +127,7 @@ Result<Plan> Resolve(const Facts& facts, const model::Tables& tables,
     Note(explain, "confirmation", std::string(Trim(facts.serial)), true,
          "unknown device: a person confirms the name and the type");
   }
-  return plan;
+  return Status::Ok();
 }
 
 VariableNames VariableNamesFromConfig(const model::Tables& tables) {

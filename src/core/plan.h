@@ -17,6 +17,7 @@
 #include "core/identity.h"
 #include "core/locale.h"
 #include "core/naming.h"
+#include "core/plan_index.h"
 #include "core/used_values.h"
 #include "core/variables.h"
 #include "model/tables.h"
@@ -27,6 +28,10 @@ struct ResolveOptions {
   std::string base_url;   // e.g. "https://prov.example:12176"; for [baseurl] and '/' urls
   RandomSource random;    // for {rand:N} in the naming template; null: {rand} is an error
   bool explain = true;    // false: Plan::explain stays empty (faster)
+  // Built from the same tables, shared across calls (the api layer keeps one
+  // per snapshot). Null, or built from other tables: Resolve builds one for
+  // the call (same plan, slower).
+  const PlanIndex* index = nullptr;
 };
 
 enum class NameSource { kRecord, kTemplate, kNone };
@@ -76,6 +81,12 @@ Variables DeviceVariables(const Facts& facts, const model::Tables& tables,
 // REQUIRES: tables.BuildIndexes() called.
 Result<Plan> Resolve(const Facts& facts, const model::Tables& tables,
                      const ResolveOptions& options);
+// The same written into *plan, for a caller that refills one Plan per request
+// (e.g. one per server thread): every field is replaced, none is left from
+// the previous plan; the app list's strings are reused, not allocated again.
+// On error *plan is reset to an empty Plan.
+Status ResolveInto(const Facts& facts, const model::Tables& tables, const ResolveOptions& options,
+                   Plan* plan);
 
 // Tanium Provision variables.
 inline constexpr const char* kVarBundleId = "BundleID";

@@ -203,3 +203,47 @@ TEST(TaniumVariables, NoBundleNoTimeoutAndStringBundle) {
 
 }  // namespace
 }  // namespace provisiond::core
+
+namespace provisiond::core {
+namespace {
+
+TEST(ResolveInto, RefillingOnePlanGivesWhatAFreshResolveGives) {
+  model::Tables t = PlanTables();
+  t.apps.push_back(testing::MakeApp("Share", R"(%DeployRoot%\Apps\%Site%\x)", "install.cmd"));
+  t.apps.back().install_args = "/quiet";
+  t.apps.push_back(testing::MakeApp("Kiosk", "/file/apps/Kiosk", "run.ps1", true));
+  t.type_apps.push_back({"Accueil", "Share", {}});
+  t.type_apps.push_back({"Accueil", "Kiosk", {}});
+  t.BuildIndexes();
+  PlanIndex index(t);
+  // Many apps, then none, then an error, then apps again: nothing of an
+  // earlier plan may show in a later one.
+  const Facts sequence[] = {
+      {.serial = "5CG6050PH9", .model = "HP EliteBook 840 G2", .os_name = kLtscCaption, .ram_gb = 64},
+      {.serial = "NEWDEVICE1", .model = "VMware Virtual Platform", .os_name = kLtscCaption},
+      {.serial = std::string(300, 'x')},  // refused by ValidateFacts
+      {.serial = "5cg6050ph9", .model = "Unknown model"},
+      {.serial = "5CG6050PH9", .model = "HP EliteBook 840 G2", .os_name = kLtscCaption, .ram_gb = 64},
+  };
+  Plan reused;
+  for (bool explain : {false, true}) {
+    for (const auto& f : sequence) {
+      SCOPED_TRACE(f.serial.substr(0, 12) + (explain ? " explain" : ""));
+      ResolveOptions o = Options();
+      o.explain = explain;
+      o.index = &index;
+      auto fresh = Resolve(f, t, o);
+      Status st = ResolveInto(f, t, o, &reused);
+      ASSERT_EQ(st.ok(), fresh.ok());
+      if (!fresh.ok()) {
+        EXPECT_EQ(st.ToString(), fresh.status().ToString());
+        EXPECT_EQ(reused, Plan{});
+        continue;
+      }
+      EXPECT_EQ(reused, *fresh);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace provisiond::core

@@ -21,32 +21,49 @@ bool ILess::operator()(std::string_view a, std::string_view b) const {
                                       [](char x, char y) { return Lower(x) < Lower(y); });
 }
 
-Expansion ExpandVariables(std::string_view text, const Variables& vars) {
-  Expansion out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out.text += text[i];
-      continue;
+namespace {
+
+// ExpandVariables into *text / *unknown, which it clears first.
+void ExpandInto(std::string_view text, const Variables& vars, std::string* out,
+                std::vector<std::string>* unknown) {
+  out->clear();
+  unknown->clear();
+  out->reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t pct = text.find('%', i);
+    if (pct == std::string_view::npos) {
+      out->append(text.substr(i));
+      break;
     }
+    out->append(text.substr(i, pct - i));  // the run before '%' in one go
+    i = pct;
     size_t close = text.find('%', i + 1);
     std::string_view name =
         close == std::string_view::npos ? std::string_view() : text.substr(i + 1, close - i - 1);
     // Only %NAME% with a plausible name is a variable: "50%" or "%%" stays text.
     if (name.empty() || !std::all_of(name.begin(), name.end(), IsVarNameChar)) {
-      out.text += '%';
+      *out += '%';
+      ++i;
       continue;
     }
     if (auto it = vars.find(name); it != vars.end()) {
-      out.text += it->second;
+      *out += it->second;
     } else {
-      out.text.append(text.substr(i, close - i + 1));
-      std::string n(name);
-      bool seen = std::any_of(out.unknown.begin(), out.unknown.end(),
-                              [&](const std::string& u) { return IEquals(u, n); });
-      if (!seen) out.unknown.push_back(std::move(n));
+      out->append(text.substr(i, close - i + 1));
+      bool seen = std::any_of(unknown->begin(), unknown->end(),
+                              [&](const std::string& u) { return IEquals(u, name); });
+      if (!seen) unknown->emplace_back(name);
     }
-    i = close;
+    i = close + 1;
   }
+}
+
+}  // namespace
+
+Expansion ExpandVariables(std::string_view text, const Variables& vars) {
+  Expansion out;
+  ExpandInto(text, vars, &out.text, &out.unknown);
   return out;
 }
 
@@ -85,6 +102,27 @@ std::string ResolveServiceUrl(std::string_view location, std::string_view base_u
   if (!rest.starts_with("/")) out += '/';
   out += rest;
   return out;
+}
+
+Expansion ResolveLocation(std::string_view location, std::string_view base_url, const Variables& vars) {
+  Expansion out;
+  ResolveLocationInto(location, base_url, vars, &out.text, &out.unknown);
+  return out;
+}
+
+void ResolveLocationInto(std::string_view location, std::string_view base_url, const Variables& vars,
+                         std::string* text, std::vector<std::string>* unknown) {
+  std::string_view s = Trim(location);
+  bool service_relative = StartsWithI(s, "[baseurl]") || (s.starts_with("/") && !s.starts_with("//"));
+  if (service_relative) {
+    std::string url = ResolveServiceUrl(location, base_url);  // rarer: a temporary is fine
+    ExpandInto(url, vars, text, unknown);
+  } else if (location.find('%') == std::string_view::npos) {
+    text->assign(location);
+    unknown->clear();
+  } else {
+    ExpandInto(location, vars, text, unknown);
+  }
 }
 
 }  // namespace provisiond::core

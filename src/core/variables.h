@@ -44,4 +44,12 @@ SourceKind ClassifySource(std::string_view location);
 // returned unchanged. "//server/share" is UNC, not service-relative.
 std::string ResolveServiceUrl(std::string_view location, std::string_view base_url);
 
+// ExpandVariables(ResolveServiceUrl(location, base_url), vars): the path of an
+// app or driver location. A location without '%' is not scanned again.
+Expansion ResolveLocation(std::string_view location, std::string_view base_url, const Variables& vars);
+// The same written into *text and *unknown (replacing what they held, reusing
+// their capacity: a plan refilled per request allocates nothing here).
+void ResolveLocationInto(std::string_view location, std::string_view base_url, const Variables& vars,
+                         std::string* text, std::vector<std::string>* unknown);
+
 }  // namespace provisiond::core

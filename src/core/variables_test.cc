@@ -20,10 +20,35 @@ TEST(ExpandVariables, KnownReplacedUnknownKeptAndListed) {
       {"%Empty%x", "x", {}},
       {"%has space%", "%has space%", {}},
       {"", "", {}},
+      {"no variables at all", "no variables at all", {}},
+      {"trailing %", "trailing %", {}},
+      {"%SERIAL%", "5CG", {}},
+      {"%SERIAL%%", "5CG%", {}},
+      {"%x y%SERIAL%", "%x y5CG", {}},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.in);
     Expansion e = ExpandVariables(c.in, vars);
+    EXPECT_EQ(e.text, c.want);
+    EXPECT_EQ(e.unknown, c.unknown);
+  }
+}
+
+TEST(ResolveLocation, ServiceUrlThenVariables) {
+  Variables vars{{"DeployRoot", R"(\\srv\deploy$)"}, {"SERIAL", "5CG"}};
+  struct Case { const char* in; const char* want; std::vector<std::string> unknown; };
+  const Case cases[] = {
+      {"https://x/file/a", "https://x/file/a", {}},
+      {"[baseurl]/file/%SERIAL%", "https://prov:1/file/5CG", {}},
+      {"/file/%Site%", "https://prov:1/file/%Site%", {"Site"}},
+      {R"(%DeployRoot%\a)", R"(\\srv\deploy$\a)", {}},
+      {"  C:\\x  ", "  C:\\x  ", {}},  // not service-relative: returned as written
+      {"", "", {}},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.in);
+    Expansion e = ResolveLocation(c.in, "https://prov:1/", vars);
+    EXPECT_EQ(e, ExpandVariables(ResolveServiceUrl(c.in, "https://prov:1/"), vars));
     EXPECT_EQ(e.text, c.want);
     EXPECT_EQ(e.unknown, c.unknown);
   }

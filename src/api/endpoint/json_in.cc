@@ -55,7 +55,8 @@ Status ParseObject(std::string_view body, json::object* out) {
   boost::system::error_code ec;
   json::parse_options opts;
   opts.max_depth = 16;
-  json::value v = json::parse(body, ec, {}, opts);
+  // Same resource as *out: the move below is then a pointer swap, not a copy.
+  json::value v = json::parse(body, ec, out->storage(), opts);
   if (ec) return BadField("body", "malformed JSON: " + ec.message());
   if (!v.is_object()) return BadField("body", "must be a JSON object, got " + std::string(KindOf(v)));
   *out = std::move(v.as_object());

@@ -25,6 +25,8 @@ Status BadField(std::string_view field, std::string_view why);
 
 // Parses `body` as one JSON object. InvalidArgument "body: ..." for empty
 // input, malformed JSON (with the byte offset) or another JSON type.
+// Parses into out's memory resource (a hot route may give a stack-backed
+// monotonic one; a default-constructed object uses the heap as before).
 Status ParseObject(std::string_view body, boost::json::object* out);
 
 // Each reader leaves *out nullopt when the field is absent or null; returns

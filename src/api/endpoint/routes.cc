@@ -2,11 +2,13 @@
 // one), hand the work to core / the Service, render with JsonWriter.
 #include "api/endpoint/routes.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "api/endpoint/json_in.h"
 #include "api/endpoint/render.h"
 #include "api/endpoint/settings.h"
+#include "api/endpoint/snapshot_cache.h"
 #include "api/problem.h"
 #include "base/strings.h"
 #include "core/deployment_rules.h"
@@ -32,16 +34,29 @@ bool WantsExplain(const Request& req) {
 // ---- POST plan ---------------------------------------------------------
 
 Response Plan(Service& s, Request& req) {
-  json::object body;
+  // The parsed facts live on the stack (a bigger body spills to the heap):
+  // no allocation per JSON node.
+  unsigned char parse_buf[4096];
+  json::monotonic_resource parse_mr(parse_buf, sizeof parse_buf);
+  json::object body(&parse_mr);
   if (Status st = ParseObject(req.body, &body); !st.ok()) return ErrorResponse(st);
   auto facts = FactsFromJson(body);
   if (!facts.ok()) return ErrorResponse(facts.status());
   bool explain = WantsExplain(req);
   auto tables = s.Snapshot();
-  auto plan = core::Resolve(*facts, *tables, s.ResolveOptionsFor(req, explain));
-  if (!plan.ok()) return ErrorResponse(plan.status());
-  JsonWriter w(2048);
-  WritePlan(w, *plan, explain, core::VariableNamesFromConfig(*tables));
+  SnapshotDerived derived = DerivedFor(tables);
+  core::ResolveOptions options = s.ResolveOptionsFor(req, explain);
+  options.index = derived.index;
+  // One plan per server thread, refilled: its app list keeps its strings'
+  // capacity from request to request (ResolveInto replaces every field).
+  thread_local core::Plan plan;
+  if (Status st = core::ResolveInto(*facts, *tables, options, &plan); !st.ok()) return ErrorResponse(st);
+  // Reserve what this thread's last plan took: one allocation, no regrowth
+  // copies of a 6 kB body.
+  thread_local size_t last_size = 4096;
+  JsonWriter w(last_size + 256);
+  WritePlan(w, plan, explain, *derived.names);
+  last_size = std::min<size_t>(w.text().size(), 1 << 20);
   return JsonResponse(200, w.Take());
 }
 

@@ -1,0 +1,32 @@
+#include "core/plan_index.h"
+
+#include <algorithm>
+
+#include "base/strings.h"
+
+namespace provisiond::core {
+
+PlanIndex::PlanIndex(const model::Tables& tables) : tables_(&tables) {
+  for (const auto& ta : tables.type_apps) {
+    std::string_view type = Trim(ta.type);
+    auto it = std::find_if(types_.begin(), types_.end(), [&](const auto& t) { return IEquals(t.first, type); });
+    if (it == types_.end()) it = types_.insert(types_.end(), {std::string(type), {}});
+    it->second.push_back({ta.application, tables.FindApp(ta.application)});
+  }
+  drivers_.reserve(tables.drivers.size());
+  for (const auto& r : tables.drivers) drivers_.push_back(&r);
+  std::stable_sort(drivers_.begin(), drivers_.end(), [](const auto* a, const auto* b) {
+    return a->priority != b->priority ? a->priority < b->priority : a->id < b->id;
+  });
+}
+
+const std::vector<PlanIndex::TypeApp>& PlanIndex::AppsOfType(std::string_view type) const {
+  static const std::vector<TypeApp> kNone;
+  type = Trim(type);
+  for (const auto& [name, apps] : types_) {
+    if (IEquals(name, type)) return apps;
+  }
+  return kNone;
+}
+
+}  // namespace provisiond::core
