@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Content hub throughput next to nginx, same machine, same run (not a test).
-#   bench/content_bench.sh [provisiond-binary]   (default build/provisiond)
+#   bench/content_bench.sh [provisiond-binary]   (default: a Release build in build-release/)
 # Env: BIG_MIB (1024), MID_MIB (100), CONC (64), RUNS (3), KEEP_DATA=1 keeps files.
 # Measures, for provisiond's /file/raw/ and for nginx serving the same folder
 # (sendfile on, as Debian ships it):
@@ -10,13 +10,18 @@
 # loopback, so client CPU is shared with the servers equally for both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=${1:-build/provisiond}
+if [ -z "${1:-}" ]; then
+  tools/deps.sh
+  cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DPROVISIOND_TESTS=OFF >/dev/null
+  ninja -C build-release provisiond >/dev/null
+fi
+BIN=${1:-build-release/provisiond}
 BIG_MIB=${BIG_MIB:-1024}
 MID_MIB=${MID_MIB:-100}
 CONC=${CONC:-64}
 RUNS=${RUNS:-3}
 NGINX=${NGINX_BIN:-/usr/sbin/nginx}
-[ -x "$BIN" ] || { echo "no binary at $BIN: build it first (ninja -C build provisiond)" >&2; exit 2; }
+[ -x "$BIN" ] || { echo "no binary at $BIN" >&2; exit 2; }
 
 WORK=$(mktemp -d /tmp/pv-content-bench.XXXXXX)
 PV_PID=""; NG_PID=""
