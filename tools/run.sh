@@ -7,6 +7,6 @@ cd "$(dirname "$0")/.."
 tools/deps.sh
 cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DPROVISIOND_TESTS=OFF >/dev/null
 ninja -C build-release provisiond
-mkdir -p var
+mkdir -p var/file  # the /file/ content hub (empty until you add scripts and payloads)
 # First start creates var/data_csv from the sample data built into the binary.
 exec build-release/provisiond serve --data-dir var/data_csv --content-root var/file "$@"
