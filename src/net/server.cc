@@ -36,7 +36,10 @@ using error_code = beast::error_code;
 
 namespace {
 
-constexpr size_t kFileChunk = 256 * 1024;  // fairness between concurrent downloads
+constexpr size_t kFileChunk = 256 * 1024;  // copy path (TLS): one read + write
+// Zero-copy path: bytes one connection may send before letting the others on
+// its thread run. Larger: fewer wakeups; smaller: fairer under many downloads.
+constexpr uint64_t kSendTurnBytes = 8 * 1024 * 1024;
 
 // Errors that only mean "the peer went away": not worth a warning.
 bool IsBenign(const error_code& ec) {
@@ -389,31 +392,54 @@ class PlainSession : public HttpSession<PlainSession>, public std::enable_shared
   beast::tcp_stream& stream() { return stream_; }
   void Close() { CloseNow(); }
 
-  // Zero-copy: the kernel moves file pages to the socket.
+  // Zero-copy: the kernel moves file pages to the socket. Sends until the
+  // socket buffer is full (then waits for writability) or until a turn's
+  // byte budget is spent (then posts itself, so other connections on this
+  // thread get their turn); a yield after every chunk cost ~20% throughput.
   void SendFileBody() {
     auto& sock = stream_.socket();
     error_code ec;
     sock.non_blocking(true, ec);
+    uint64_t budget = kSendTurnBytes;
     while (file_remaining_ > 0) {
+      if (budget == 0) {
+        return asio::post(stream_.get_executor(), [self = shared_from_this()] { self->SendFileBody(); });
+      }
       auto r = platform::SendFile(sock.native_handle(), response_->file->fd, file_offset_,
-                                  std::min<uint64_t>(file_remaining_, 4 * kFileChunk));
+                                  std::min(file_remaining_, budget));
       if (r.error) return Fail(error_code(r.error, boost::system::system_category()), "sendfile");
       file_offset_ += r.sent;
       file_remaining_ -= r.sent;
       bytes_sent_ += r.sent;
-      if (r.would_block || r.sent > 0) {
-        // Yield after each chunk so other connections on this thread progress.
-        stream_.expires_after(st_->options.write_timeout);
-        return stream_.socket().async_wait(tcp::socket::wait_write, [self = shared_from_this()](error_code e) {
-          if (e) return self->Fail(e, "sendfile wait");
-          self->SendFileBody();
-        });
-      }
+      budget -= r.sent;
+      if (r.would_block) return WaitWritable();
     }
     Finish();
   }
 
  private:
+  // Resumes SendFileBody() once the socket takes more. The stream's expiry
+  // covers only its own read/write operations, not a bare async_wait, so the
+  // write timeout is a timer of our own: a client that stops reading is
+  // closed instead of holding the connection forever.
+  void WaitWritable() {
+    timer_->expires_after(st_->options.write_timeout);
+    timer_->async_wait([weak = weak_from_this()](error_code ec) {
+      if (ec) return;
+      auto self = weak.lock();
+      // A stale expiry (the wait finished and a new one was armed) is not a timeout.
+      if (self && self->timer_->expiry() <= std::chrono::steady_clock::now()) {
+        error_code ignored;
+        self->stream_.socket().cancel(ignored);
+      }
+    });
+    stream_.socket().async_wait(tcp::socket::wait_write, [self = shared_from_this()](error_code e) {
+      self->timer_->cancel();
+      if (e) return self->Fail(e, "sendfile wait");
+      self->SendFileBody();
+    });
+  }
+
   beast::tcp_stream stream_;
 };
 
