@@ -46,6 +46,17 @@ Result<std::string> RequestPath(const Request& req, std::string_view prefix) {
   return CheckContentPath(RestAfter(req.path, prefix), req.target);
 }
 
+// The entry a request names after `prefix`, checked and opened inside the root.
+struct Requested {
+  std::string rel;
+  OpenedEntry entry;
+};
+Result<Requested> OpenRequested(const Service& s, const Request& req, std::string_view prefix) {
+  PV_ASSIGN_OR_RETURN(std::string rel, RequestPath(req, prefix));
+  PV_ASSIGN_OR_RETURN(OpenedEntry entry, s.root.Open(rel));
+  return Requested{std::move(rel), std::move(entry)};
+}
+
 // "?token=..." when the caller authenticated by query, so links and
 // redirects keep working for a script that only knows that form.
 std::string TokenQuery(const Request& req) {
@@ -152,15 +163,14 @@ Response Listing(Service& s, const Request& req, const std::string& rel, const O
 }
 
 Response Browse(Service& s, Request& req) {
-  auto rel = RequestPath(req, kFilePrefix);
-  if (!rel.ok()) return ToProblem(rel.status());
-  auto opened = s.root.Open(*rel);
-  if (!opened.ok()) return ToProblem(opened.status());
-  if (opened->stat.kind == platform::FileKind::kDirectory) {
+  auto found = OpenRequested(s, req, kFilePrefix);
+  if (!found.ok()) return ToProblem(found.status());
+  const std::string& rel = found->rel;
+  if (found->entry.stat.kind == platform::FileKind::kDirectory) {
     auto format = req.Query("format");
-    return Listing(s, req, *rel, *opened, format && *format == "json");
+    return Listing(s, req, rel, found->entry, format && *format == "json");
   }
-  Response r = Response::Redirect(302, req.origin.Url(std::string(kRawPrefix) + PercentEncodePath(*rel)) + TokenQuery(req));
+  Response r = Response::Redirect(302, req.origin.Url(std::string(kRawPrefix) + PercentEncodePath(rel)) + TokenQuery(req));
   r.headers.Set("Cache-Control", "no-cache");
   return r;
 }
@@ -168,22 +178,22 @@ Response Browse(Service& s, Request& req) {
 // --- raw download ----------------------------------------------------------
 
 Response Raw(Service& s, Request& req) {
-  auto rel = RequestPath(req, kRawPrefix);
-  if (!rel.ok()) return ToProblem(rel.status());
-  auto opened = s.root.Open(*rel);
-  if (!opened.ok()) return ToProblem(opened.status());
-  if (opened->stat.kind == platform::FileKind::kDirectory) {
+  auto found = OpenRequested(s, req, kRawPrefix);
+  if (!found.ok()) return ToProblem(found.status());
+  const std::string& rel = found->rel;
+  OpenedEntry& opened = found->entry;
+  if (opened.stat.kind == platform::FileKind::kDirectory) {
     // A folder has no raw form: send the caller to its listing.
-    return Response::Redirect(302, req.origin.Url(std::string(kFilePrefix) + PercentEncodePath(*rel) +
-                                                  (rel->empty() ? "" : "/")) + TokenQuery(req));
+    return Response::Redirect(302, req.origin.Url(std::string(kFilePrefix) + PercentEncodePath(rel) +
+                                                  (rel.empty() ? "" : "/")) + TokenQuery(req));
   }
-  const platform::FileStat& st = opened->stat;
+  const platform::FileStat& st = opened.stat;
   Representation rep;
   rep.mtime_seconds = Seconds(st.mtime_ns);
   std::optional<Rendered> rendered;
   std::optional<std::string> digest;
-  if (Templated(s, *rel, st)) {
-    auto r = Render(req, *opened);
+  if (Templated(s, rel, st)) {
+    auto r = Render(req, opened);
     if (!r.ok()) return ToProblem(r.status());
     rendered = std::move(*r);
     rep.size = rendered->body.size();
@@ -198,7 +208,7 @@ Response Raw(Service& s, Request& req) {
   Response r;
   if (d.status == 412) r = Problem(412, "the file changed: its validators no longer match the request's If-Match / If-Unmodified-Since");
   if (d.status == 416)
-    r = Problem(416, "range not satisfiable: '" + std::string(BaseName(*rel)) + "' has " + std::to_string(rep.size) + " bytes");
+    r = Problem(416, "range not satisfiable: '" + std::string(BaseName(rel)) + "' has " + std::to_string(rep.size) + " bytes");
   r.status = d.status;
   SetValidatorHeaders(rep, d, &r);
   r.headers.Set("Cache-Control", "no-cache");
@@ -211,38 +221,38 @@ Response Raw(Service& s, Request& req) {
     r.headers.Set("Digest", "sha-256=" + pki::ToBase64(raw));
   }
   if (d.status != 200 && d.status != 206) return r;
-  r.headers.Set("Content-Type", std::string(ContentTypeFor(BaseName(*rel))));
+  r.headers.Set("Content-Type", std::string(ContentTypeFor(BaseName(rel))));
   if (rendered) {
     r.body = rendered->body.substr(d.offset, d.length);
     return r;
   }
-  auto owner = std::make_shared<platform::Fd>(std::move(opened->fd));
+  auto owner = std::make_shared<platform::Fd>(std::move(opened.fd));
   int fd = owner->get();
-  r.file = FileBody{opened->real_path, d.offset, d.length, std::move(owner), fd};
+  r.file = FileBody{opened.real_path, d.offset, d.length, std::move(owner), fd};
   return r;
 }
 
 // --- SHA-256 ---------------------------------------------------------------
 
 Response Sum(Service& s, Request& req) {
-  auto rel = RequestPath(req, kSumPrefix);
-  if (!rel.ok()) return ToProblem(rel.status());
-  auto opened = s.root.Open(*rel);
-  if (!opened.ok()) return ToProblem(opened.status());
-  if (opened->stat.kind != platform::FileKind::kRegular)
-    return Problem(400, "'/" + *rel + "' is a folder; ask for the SHA-256 of a file");
+  auto found = OpenRequested(s, req, kSumPrefix);
+  if (!found.ok()) return ToProblem(found.status());
+  const std::string& rel = found->rel;
+  const OpenedEntry& opened = found->entry;
+  if (opened.stat.kind != platform::FileKind::kRegular)
+    return Problem(400, "'/" + rel + "' is a folder; ask for the SHA-256 of a file");
   std::string hex;
-  if (Templated(s, *rel, opened->stat)) {
-    auto r = Render(req, *opened);
+  if (Templated(s, rel, opened.stat)) {
+    auto r = Render(req, opened);
     if (!r.ok()) return ToProblem(r.status());
     hex = r->sha256;
   } else {
-    auto h = s.cache.Compute(opened->fd.get(), FileIdentity::Of(opened->stat));
+    auto h = s.cache.Compute(opened.fd.get(), FileIdentity::Of(opened.stat));
     if (!h.ok()) return ToProblem(h.status());
     hex = *h;
   }
   // The sha256sum(1) line format: a script can check it with one split.
-  Response r = Response::Text(200, hex + "  " + std::string(BaseName(*rel)) + "\n");
+  Response r = Response::Text(200, hex + "  " + std::string(BaseName(rel)) + "\n");
   r.headers.Set("X-Checksum-SHA256", hex);
   r.headers.Set("Cache-Control", "no-cache");
   return r;
@@ -251,20 +261,20 @@ Response Sum(Service& s, Request& req) {
 // --- admin -----------------------------------------------------------------
 
 Response AdminList(Service& s, Request& req) {
-  auto rel = RequestPath(req, kAdminPrefix);
-  if (!rel.ok()) return ToProblem(rel.status());
-  auto opened = s.root.Open(*rel);
-  if (!opened.ok()) return ToProblem(opened.status());
-  if (opened->stat.kind == platform::FileKind::kDirectory) return Listing(s, req, *rel, *opened, true);
-  const auto& st = opened->stat;
+  auto found = OpenRequested(s, req, kAdminPrefix);
+  if (!found.ok()) return ToProblem(found.status());
+  const std::string& rel = found->rel;
+  const OpenedEntry& opened = found->entry;
+  if (opened.stat.kind == platform::FileKind::kDirectory) return Listing(s, req, rel, opened, true);
+  const auto& st = opened.stat;
   boost::json::object o;
-  o["name"] = std::string(BaseName(*rel));
+  o["name"] = std::string(BaseName(rel));
   o["type"] = "file";
   o["size"] = st.size;
   o["mtime"] = FormatHttpDate(Seconds(st.mtime_ns));
   if (auto h = s.cache.Find(FileIdentity::Of(st))) o["sha256"] = *h;
   else o["sha256"] = nullptr;
-  o["href"] = FileHref(req, *rel, false);
+  o["href"] = FileHref(req, rel, false);
   return Response::Json(200, boost::json::serialize(o));
 }
 
