@@ -273,3 +273,22 @@ http {{
             return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
         finally:
             c.close()
+
+
+class NginxServiceTest(ServiceTest):
+    """ServiceTest with a real nginx in front of the service at /provision
+    (cls.nginx), started and stopped with the class."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        try:
+            cls.nginx = Nginx(cls.svc.port).start()
+        except Exception:
+            cls.svc.cleanup()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.nginx.stop()
+        super().tearDownClass()

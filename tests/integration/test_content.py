@@ -13,7 +13,7 @@ import tempfile
 import time
 import unittest
 
-from harness import Nginx, ServiceTest
+from harness import NginxServiceTest, ServiceTest
 
 CURL = shutil.which("curl")
 # The regex of the deployed scripts (PowerShell: case-insensitive, Singleline).
@@ -192,18 +192,8 @@ class TokenRequired(ServiceTest):
         self.assertEqual((r.returncode, r.stdout), (0, b"hello\n"), r.stderr)
 
 
-class BehindNginx(ContentMixin, ServiceTest):
+class BehindNginx(ContentMixin, NginxServiceTest):
     FILES = FILES
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.nginx = Nginx(cls.svc.port).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.nginx.stop()
-        super().tearDownClass()
 
     def base(self):
         return "http://127.0.0.1:%d/provision" % self.nginx.port

@@ -3,20 +3,10 @@ original's IIS ARR rule (without its outbound rewrite rule)."""
 import json
 import unittest
 
-from harness import Nginx, ServiceTest
+from harness import NginxServiceTest
 
 
-class BehindNginx(ServiceTest):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.nginx = Nginx(cls.svc.port).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.nginx.stop()
-        super().tearDownClass()
-
+class BehindNginx(NginxServiceTest):
     def test_redirect_carries_prefix_and_external_host_and_port(self):
         status, headers, _ = self.nginx.request("GET", "/provision/", host="deploy.example.com:%d" % self.nginx.port)
         self.assertEqual(status, 302)
