@@ -257,9 +257,6 @@ Status ApplyEnvironment(Config* c, const std::map<std::string, std::string>& env
 }
 
 Status ValidateConfig(const Config& c) {
-  if (c.port == 0 && c.extra_listeners.empty()) {
-    // Port 0 is allowed: tests ask for an ephemeral port.
-  }
   if (auto l = CidrList::Parse(c.trusted_proxies); !l.ok()) {
     return Status::InvalidArgument("server.trusted_proxies: " + l.status().message());
   }

@@ -53,21 +53,26 @@ std::string ServeHelp() {
          CommonFlagsHelp() +
          "  --bind ADDR         listen address (server.bind, env WS_BIND / WS_BIND_HOST; 0.0.0.0)\n"
          "  --port N            listen port (server.port, env WS_PORT; 12176; 0 = any free port)\n"
-         "  --threads N         I/O threads (server.threads; 0 = one per core)\n"
+         "  --threads N         I/O threads (server.threads, env PROVISIOND_THREADS; 0 = one per core)\n"
          "  --log-format F      text | json (log.format, env PROVISIOND_LOG_FORMAT)\n"
-         "  --log-level L       debug | info | warning | error (log.level)\n"
-         "  --content-root DIR  /file/ content root (content.root; default <data-dir>/../file)\n"
-         "  --tls-mode M        0 plaintext, 1 TLS only, 2 both on one port (tls.mode, ReportingTLSMode)\n"
+         "  --log-level L       debug | info | warning | error (log.level, env PROVISIOND_LOG_LEVEL)\n"
+         "  --content-root DIR  /file/ content root (content.root, env PROVISIOND_CONTENT_ROOT;\n"
+         "                      default <data-dir>/../file)\n"
+         "  --tls-mode M        0 plaintext, 1 TLS only, 2 both on one port (tls.mode, ReportingTLSMode,\n"
+         "                      env PROVISIOND_TLS_MODE)\n"
          "  --tls-cert PATH     certificate chain (PEM); repeat for an ECDSA + RSA pair\n"
          "  --tls-key PATH      private key (PEM), same order as --tls-cert\n"
          "  --require-incoming-encryption\n"
-         "                      refuse plaintext requests (RequireIncomingEncryption=1)\n"
+         "                      refuse plaintext requests (RequireIncomingEncryption=1,\n"
+         "                      env PROVISIOND_REQUIRE_INCOMING_ENCRYPTION)\n"
          "  --print-port-file F write the bound port(s) to F once listening (tests)\n\n"
          "Limits and timeouts are config-file settings (see doc/configuration.md):\n"
          "  server.max_header_bytes (16384, over: 431), server.max_body_bytes (8 MiB, over: 413),\n"
          "  server.header_timeout_ms (10000, over: 408), server.idle_timeout_ms (30000),\n"
-         "  server.max_connections (10000, over: 503), server.shutdown_grace_ms (10000),\n"
-         "  server.trusted_proxies ([\"127.0.0.0/8\", \"::1/128\"]: X-Forwarded-* honoured only from these).\n";
+         "  server.body_timeout_ms (300000, over: closed), server.max_connections (10000, over: 503),\n"
+         "  server.shutdown_grace_ms (10000),\n"
+         "  server.trusted_proxies ([\"127.0.0.0/8\", \"::1/128\"]: X-Forwarded-* honoured only from these;\n"
+         "  env PROVISIOND_TRUSTED_PROXIES, comma-separated).\n";
 }
 
 Status LoadEffectiveConfig(std::vector<std::string>* argsp, bool serve_flags, Config* config) {
