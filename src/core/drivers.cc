@@ -11,17 +11,6 @@ namespace {
 
 std::string RowName(const model::DriverRule& r) { return "drivers.csv row " + std::to_string(r.id); }
 
-// Enabled rules in (priority, id) order.
-std::vector<const model::DriverRule*> Ordered(const model::Tables& tables) {
-  std::vector<const model::DriverRule*> rules;
-  rules.reserve(tables.drivers.size());
-  for (const auto& r : tables.drivers) rules.push_back(&r);
-  std::stable_sort(rules.begin(), rules.end(), [](const auto* a, const auto* b) {
-    return a->priority != b->priority ? a->priority < b->priority : a->id < b->id;
-  });
-  return rules;
-}
-
 std::optional<std::string> NonBlank(const std::optional<std::string>& v) {
   if (!v) return std::nullopt;
   std::string_view t = Trim(*v);
@@ -31,6 +20,15 @@ std::optional<std::string> NonBlank(const std::optional<std::string>& v) {
 
 bool AllDigits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// A positive int, blanks around it allowed; else nullopt.
+std::optional<int> PositiveInt(std::string_view text) {
+  std::string_view t = Trim(text);
+  int n = 0;
+  auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
+  if (t.empty() || ec != std::errc() || p != t.data() + t.size() || n <= 0) return std::nullopt;
+  return n;
 }
 
 }  // namespace
@@ -86,7 +84,7 @@ std::vector<PlannedDriver> MatchDrivers(const PlanIndex& index, std::string_view
 
 std::optional<LegacyDriver> LegacyGetDrivers(const model::Tables& tables, std::string_view model,
                                              std::string_view os_name) {
-  for (const model::DriverRule* r : Ordered(tables)) {
+  for (const model::DriverRule* r : DriversByPriority(tables)) {
     if (!r->enabled || !r->model_regex.Matches(model) || !r->os_regex.Matches(os_name)) continue;
     return LegacyDriver{r->url, NonBlank(r->bundle_id), r->id};
   }
@@ -104,23 +102,19 @@ std::string_view BundleSourceName(BundleSource source) {
 
 int BundleTimeoutSeconds(const model::Tables& tables) {
   auto v = tables.Config(model::kDefaultBundleTimeout);
-  if (!v) return kDefaultBundleTimeoutSeconds;
-  std::string_view t = Trim(*v);
-  int n = 0;
-  auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
-  if (t.empty() || ec != std::errc() || p != t.data() + t.size() || n <= 0) {
-    return kDefaultBundleTimeoutSeconds;
-  }
-  return n;
+  return (v ? PositiveInt(*v) : std::nullopt).value_or(kDefaultBundleTimeoutSeconds);
 }
 
 BundleChoice ResolveBundle(const model::Tables& tables, std::string_view model, Explain* explain) {
   BundleChoice out;
-  out.timeout_seconds = BundleTimeoutSeconds(tables);
-  if (auto v = explain ? tables.Config(model::kDefaultBundleTimeout) : std::nullopt;
-      v && !Trim(*v).empty() && std::to_string(out.timeout_seconds) != Trim(*v)) {
-    Note(explain, "bundle.timeout", *v, false,
-         "config default_bundle_timeout '" + *v + "' is not a positive integer; using 120");
+  // One config lookup serves the value and the explain note.
+  auto timeout = tables.Config(model::kDefaultBundleTimeout);
+  std::optional<int> seconds = timeout ? PositiveInt(*timeout) : std::nullopt;
+  out.timeout_seconds = seconds.value_or(kDefaultBundleTimeoutSeconds);
+  if (explain && timeout && !seconds && !Trim(*timeout).empty()) {
+    Note(explain, "bundle.timeout", *timeout, false,
+         "config default_bundle_timeout '" + *timeout + "' is not a positive integer; using " +
+             std::to_string(kDefaultBundleTimeoutSeconds));
   }
   if (!Trim(model).empty()) {
     // File order, as the original: priority orders driver packages, not this.

@@ -1,5 +1,7 @@
 #include "core/drivers.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "core/test_tables.h"
@@ -151,6 +153,21 @@ TEST(BundleTimeoutSeconds, IntegerOr120) {
     model::Tables t;
     if (c.value) t.config = {{"default_bundle_timeout", c.value}};
     EXPECT_EQ(BundleTimeoutSeconds(t), c.want);
+  }
+}
+
+TEST(ResolveBundle, ExplainNotesATimeoutOnlyWhenItIsNotAPositiveInteger) {
+  struct Case { const char* value; bool noted; };
+  const Case cases[] = {{"abc", true}, {"0", true}, {"0300", false}, {" 300 ", false}, {"", false}};
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.value);
+    model::Tables t;
+    t.config = {{"default_bundle_timeout", c.value}};
+    Explain explain;
+    (void)ResolveBundle(t, "Latitude", &explain);
+    bool noted = std::any_of(explain.begin(), explain.end(),
+                             [](const ExplainEntry& e) { return e.rule == "bundle.timeout"; });
+    EXPECT_EQ(noted, c.noted);
   }
 }
 

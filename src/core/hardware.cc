@@ -15,19 +15,12 @@ std::string Num(double v) {
   return s.str();
 }
 
-}  // namespace
-
-HardwareCheck CheckHardware(const model::Tables& tables, std::string_view model,
-                            std::string_view os_name, const HardwareReport& report,
-                            Explain* explain) {
-  return CheckHardware(PlanIndex(tables), model, os_name, report, explain);
-}
-
-HardwareCheck CheckHardware(const PlanIndex& index, std::string_view model, std::string_view os_name,
-                            const HardwareReport& report, Explain* explain) {
+// REQUIRES: `drivers` in DriversByPriority order.
+HardwareCheck Check(const std::vector<const model::DriverRule*>& drivers, std::string_view model,
+                    std::string_view os_name, const HardwareReport& report, Explain* explain) {
   HardwareCheck out;
   const model::DriverRule* rule = nullptr;
-  for (const auto* r : index.OrderedDrivers()) {
+  for (const auto* r : drivers) {
     if (!r->enabled || !r->model_regex.Matches(model)) continue;
     if (!Trim(os_name).empty() && !r->os_regex.Matches(os_name)) continue;
     rule = r;
@@ -79,6 +72,20 @@ HardwareCheck CheckHardware(const PlanIndex& index, std::string_view model, std:
   }
   Note(explain, "hardware", row, out.allowed, out.reason);
   return out;
+}
+
+}  // namespace
+
+// Sorts the driver rules only: a whole PlanIndex would also index every type's apps.
+HardwareCheck CheckHardware(const model::Tables& tables, std::string_view model,
+                            std::string_view os_name, const HardwareReport& report,
+                            Explain* explain) {
+  return Check(DriversByPriority(tables), model, os_name, report, explain);
+}
+
+HardwareCheck CheckHardware(const PlanIndex& index, std::string_view model, std::string_view os_name,
+                            const HardwareReport& report, Explain* explain) {
+  return Check(index.OrderedDrivers(), model, os_name, report, explain);
 }
 
 }  // namespace provisiond::core

@@ -23,6 +23,27 @@ std::string Join(const std::vector<const model::Computer*>& records) {
   return out;
 }
 
+// One fallback key (uuid or mac) looked up as `value`: true, *out decided,
+// when exactly one record holds it; else false with the miss text in *miss.
+// Both outcomes are noted in explain.
+bool DecidesByKey(MatchKey key, const std::string& value,
+                  const std::vector<const model::Computer*>& records, const std::string& why,
+                  IdentityMatch* out, std::string* miss, Explain* explain) {
+  const std::string name(MatchKeyName(key));
+  if (records.size() == 1) {
+    out->computer = records[0];
+    out->key = key;
+    out->reason = why + "; " + name + " " + value + " matches one record";
+    Note(explain, "identity." + name, value, true, name + " matches one record");
+    return true;
+  }
+  *miss = records.empty() ? name + " matches no record"
+                          : name + " matches " + std::to_string(records.size()) + " records (" +
+                                Join(records) + ")";
+  Note(explain, "identity." + name, value, false, *miss);
+  return false;
+}
+
 }  // namespace
 
 std::optional<std::string> PlaceholderSerialReason(std::string_view serial) {
@@ -77,39 +98,24 @@ IdentityMatch MatchIdentity(const Facts& facts, const model::Tables& tables, Exp
     }
   }
 
+  std::string miss;
   std::string uuid(Trim(facts.uuid));
   if (!uuid.empty()) {
-    auto records = tables.FindComputersByUuid(uuid);
-    if (records.size() == 1) {
-      out.computer = records[0];
-      out.key = MatchKey::kUuid;
-      out.reason = why + "; uuid " + uuid + " matches one record";
-      Note(explain, "identity.uuid", uuid, true, "uuid matches one record");
+    if (DecidesByKey(MatchKey::kUuid, uuid, tables.FindComputersByUuid(uuid), why, &out, &miss,
+                     explain)) {
       return out;
     }
-    std::string r = records.empty() ? "uuid matches no record"
-                                    : "uuid matches " + std::to_string(records.size()) +
-                                          " records (" + Join(records) + ")";
-    Note(explain, "identity.uuid", uuid, false, r);
-    why += "; " + r;
+    why += "; " + miss;
   } else {
     Note(explain, "identity.uuid", "", false, "no uuid reported");
   }
 
   for (const auto& mac : facts.macs) {
     if (model::Tables::MacKey(mac).empty()) continue;
-    auto records = tables.FindComputersByMac(mac);
-    if (records.size() == 1) {
-      out.computer = records[0];
-      out.key = MatchKey::kMac;
-      out.reason = why + "; mac " + mac + " matches one record";
-      Note(explain, "identity.mac", mac, true, "mac matches one record");
+    if (DecidesByKey(MatchKey::kMac, mac, tables.FindComputersByMac(mac), why, &out, &miss,
+                     explain)) {
       return out;
     }
-    std::string r = records.empty() ? "mac matches no record"
-                                    : "mac matches " + std::to_string(records.size()) +
-                                          " records (" + Join(records) + ")";
-    Note(explain, "identity.mac", mac, false, r);
   }
   if (facts.macs.empty()) Note(explain, "identity.mac", "", false, "no mac reported");
   out.reason = why + "; no uuid or mac identifies one record: unknown device";

@@ -50,11 +50,6 @@ std::optional<NameViolation> CheckComputerName(std::string_view name) {
   return std::nullopt;
 }
 
-Status ValidateComputerName(std::string_view name) {
-  if (auto v = CheckComputerName(name)) return Status::InvalidArgument(v->message);
-  return Status::Ok();
-}
-
 std::string SanitizeComputerName(std::string_view name) {
   std::string out;
   for (char c : name) {

@@ -29,8 +29,6 @@ struct NameViolation {
 // 1..15 characters, only ASCII letters, digits and '-', not only digits,
 // no leading or trailing '-'.
 std::optional<NameViolation> CheckComputerName(std::string_view name);
-// Same as a Status: Ok or InvalidArgument with the violation's message.
-Status ValidateComputerName(std::string_view name);
 
 // Tanium's cleaning of ComputerName: keeps [-a-zA-Z0-9], then cuts to 15.
 // May return a name that still fails CheckComputerName (e.g. all digits).

@@ -6,18 +6,24 @@
 
 namespace provisiond::core {
 
-PlanIndex::PlanIndex(const model::Tables& tables) : tables_(&tables) {
+std::vector<const model::DriverRule*> DriversByPriority(const model::Tables& tables) {
+  std::vector<const model::DriverRule*> rules;
+  rules.reserve(tables.drivers.size());
+  for (const auto& r : tables.drivers) rules.push_back(&r);
+  std::stable_sort(rules.begin(), rules.end(), [](const auto* a, const auto* b) {
+    return a->priority != b->priority ? a->priority < b->priority : a->id < b->id;
+  });
+  return rules;
+}
+
+PlanIndex::PlanIndex(const model::Tables& tables)
+    : tables_(&tables), drivers_(DriversByPriority(tables)) {
   for (const auto& ta : tables.type_apps) {
     std::string_view type = Trim(ta.type);
     auto it = std::find_if(types_.begin(), types_.end(), [&](const auto& t) { return IEquals(t.first, type); });
     if (it == types_.end()) it = types_.insert(types_.end(), {std::string(type), {}});
     it->second.push_back({ta.application, tables.FindApp(ta.application)});
   }
-  drivers_.reserve(tables.drivers.size());
-  for (const auto& r : tables.drivers) drivers_.push_back(&r);
-  std::stable_sort(drivers_.begin(), drivers_.end(), [](const auto* a, const auto* b) {
-    return a->priority != b->priority ? a->priority < b->priority : a->id < b->id;
-  });
 }
 
 const std::vector<PlanIndex::TypeApp>& PlanIndex::AppsOfType(std::string_view type) const {

@@ -17,6 +17,10 @@
 
 namespace provisiond::core {
 
+// Every driver rule of `tables`, disabled ones included, by priority (lower
+// first) then id: the order driver matching and the hardware check use.
+std::vector<const model::DriverRule*> DriversByPriority(const model::Tables& tables);
+
 class PlanIndex {
  public:
   struct TypeApp {
@@ -34,7 +38,7 @@ class PlanIndex {
   // as Tables::AppsOfType + FindApp; empty for an unknown type.
   const std::vector<TypeApp>& AppsOfType(std::string_view type) const;
 
-  // Every driver rule, disabled ones included, by priority (lower first) then id.
+  // DriversByPriority(tables), computed once.
   const std::vector<const model::DriverRule*>& OrderedDrivers() const { return drivers_; }
 
  private:
