@@ -266,4 +266,13 @@ void WriteHealth(JsonWriter& w, const store::StoreHealth& h) {
   w.EndObject();
 }
 
+void WriteSettingItems(JsonWriter& w, const std::vector<Setting>& settings) {
+  w.BeginArray();
+  for (const auto& x : settings) {
+    w.BeginObject().Key("key").String(x.key).Key("value").String(x.value).Key("source").String(x.source);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
 }  // namespace provisiond::api::endpoint
