@@ -1,7 +1,5 @@
 #include "api/problem.h"
 
-#include <cstdio>
-
 namespace provisiond::api {
 
 std::string_view ReasonPhrase(int status) {
@@ -40,36 +38,11 @@ std::string_view ReasonPhrase(int status) {
   }
 }
 
-std::string JsonEscape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 2);
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out;
-}
-
 Response Problem(int status, std::string_view detail, std::string_view extra) {
   std::string body = "{\"type\":\"about:blank\",\"title\":\"";
-  body += JsonEscape(ReasonPhrase(status));
+  AppendJsonEscaped(body, ReasonPhrase(status));
   body += "\",\"status\":" + std::to_string(status) + ",\"detail\":\"";
-  body += JsonEscape(detail);
+  AppendJsonEscaped(body, detail);
   body += "\"";
   if (!extra.empty()) {
     body += ",";

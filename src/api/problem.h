@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "api/http.h"
+#include "base/json_escape.h"  // JsonEscape, for `extra`
 #include "base/status.h"
 
 namespace provisiond::api {
@@ -18,7 +19,5 @@ Response Problem(int status, std::string_view detail, std::string_view extra = {
 int HttpStatusFor(const Status& status);
 Response ToProblem(const Status& status);
 std::string_view ReasonPhrase(int status);
-// Escapes a string for inclusion in JSON text (without quotes).
-std::string JsonEscape(std::string_view s);
 
 }  // namespace provisiond::api

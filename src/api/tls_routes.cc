@@ -45,12 +45,6 @@ std::string ExpiryWarning(int days) {
   return "";
 }
 
-void WriteStrings(JsonWriter& w, const std::vector<std::string>& v) {
-  w.BeginArray();
-  for (const auto& s : v) w.String(s);
-  w.EndArray();
-}
-
 void WriteRoots(JsonWriter& w, const TrustRoots& t) {
   w.Key("file").String(std::filesystem::path(t.path).filename().string());
   w.Key("sha256").String(t.roots.front().sha256);
@@ -71,36 +65,14 @@ void WriteRoots(JsonWriter& w, const TrustRoots& t) {
   w.EndArray();
 }
 
-std::string Html(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-std::string Join(const std::vector<std::string>& v, std::string_view sep) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : std::string(sep)) + s;
-  return out;
-}
-
 std::string Row(std::string_view name, std::string_view value_html) {
-  return "<tr><th>" + Html(name) + "</th><td>" + std::string(value_html) + "</td></tr>\n";
+  return "<tr><th>" + HtmlEscape(name) + "</th><td>" + std::string(value_html) + "</td></tr>\n";
 }
 
 std::string DaysCell(int days) {
   std::string w = ExpiryWarning(days);
   if (w.empty()) return std::to_string(days);
-  return "<span class=warn>" + std::to_string(days) + " (" + Html(w) + ")</span>";
+  return "<span class=warn>" + std::to_string(days) + " (" + HtmlEscape(w) + ")</span>";
 }
 
 }  // namespace
@@ -159,16 +131,12 @@ std::string TlsInfoJson(const TlsInfo& info, const Result<TrustRoots>& roots) {
   w.Key("tls").BeginObject();
   w.Key("loaded").Bool(info.loaded);
   if (info.loaded) {
-    w.Key("versions");
-    WriteStrings(w, TlsVersionsBetween(info.min_version, info.max_version));
+    w.Key("versions").Strings(TlsVersionsBetween(info.min_version, info.max_version));
     w.Key("min_version").String(info.min_version);
     w.Key("max_version").String(info.max_version);
-    w.Key("tls12_suites");
-    WriteStrings(w, info.tls12_suites);
-    w.Key("tls12_usable_suites");
-    WriteStrings(w, info.tls12_usable_suites);
-    w.Key("tls13_suites");
-    WriteStrings(w, info.tls13_suites);
+    w.Key("tls12_suites").Strings(info.tls12_suites);
+    w.Key("tls12_usable_suites").Strings(info.tls12_usable_suites);
+    w.Key("tls13_suites").Strings(info.tls13_suites);
     w.Key("groups").String(info.groups);
     w.Key("session_resumption").Bool(info.session_resumption);
     w.Key("loaded_at").String(FormatIso8601(info.loaded_at));
@@ -184,8 +152,7 @@ std::string TlsInfoJson(const TlsInfo& info, const Result<TrustRoots>& roots) {
     w.Key("key_type").String(c.key_type);
     w.Key("subject").String(c.subject);
     w.Key("issuer").String(c.issuer);
-    w.Key("sans");
-    WriteStrings(w, c.sans);
+    w.Key("sans").Strings(c.sans);
     w.Key("not_after").String(FormatIso8601(c.not_after));
     w.Key("days_to_expiry").Int(c.days_to_expiry);
     w.Key("warning").StringOrNull(warn);
@@ -204,8 +171,7 @@ std::string TlsInfoJson(const TlsInfo& info, const Result<TrustRoots>& roots) {
     w.Key("error").String(roots.status().message());
   }
   w.EndObject();
-  w.Key("warnings");
-  WriteStrings(w, warnings);
+  w.Key("warnings").Strings(warnings);
   w.EndObject();
   return w.Take();
 }
@@ -222,7 +188,7 @@ std::string TlsInfoHtml(const TlsInfo& info, const Result<TrustRoots>& roots) {
       "(<a href=\"../api/v1/tls/root\">fingerprints</a>).</p>\n<h2>Listeners</h2>\n"
       "<table><tr><th>bind</th><th>port</th><th>mode</th></tr>\n";
   for (const auto& l : info.listeners) {
-    h += "<tr><td>" + Html(l.bind) + "</td><td>" + std::to_string(l.port) + "</td><td>" + std::to_string(l.mode) +
+    h += "<tr><td>" + HtmlEscape(l.bind) + "</td><td>" + std::to_string(l.port) + "</td><td>" + std::to_string(l.mode) +
          " (" + ModeName(l.mode) + ")</td></tr>\n";
   }
   h += "</table>\n<p>RequireIncomingEncryption: ";
@@ -232,45 +198,45 @@ std::string TlsInfoHtml(const TlsInfo& info, const Result<TrustRoots>& roots) {
     h += "<p>No TLS context loaded (no listener uses TLS).</p>\n";
   } else {
     h += "<table>\n";
-    h += Row("versions", Html(Join(TlsVersionsBetween(info.min_version, info.max_version), ", ")));
+    h += Row("versions", HtmlEscape(Join(TlsVersionsBetween(info.min_version, info.max_version), ", ")));
     std::string suites;
     for (size_t i = 0; i < info.tls12_suites.size(); ++i)
-      suites += std::to_string(i + 1) + ". <code>" + Html(info.tls12_suites[i]) + "</code><br>";
+      suites += std::to_string(i + 1) + ". <code>" + HtmlEscape(info.tls12_suites[i]) + "</code><br>";
     h += Row("TLS 1.2 suites (server order)", suites);
-    h += Row("usable with the loaded keys", "<code>" + Html(Join(info.tls12_usable_suites, " ")) + "</code>");
-    h += Row("TLS 1.3 suites", "<code>" + Html(Join(info.tls13_suites, " ")) + "</code>");
-    h += Row("groups", Html(info.groups));
+    h += Row("usable with the loaded keys", "<code>" + HtmlEscape(Join(info.tls12_usable_suites, " ")) + "</code>");
+    h += Row("TLS 1.3 suites", "<code>" + HtmlEscape(Join(info.tls13_suites, " ")) + "</code>");
+    h += Row("groups", HtmlEscape(info.groups));
     h += Row("session resumption", info.session_resumption ? "on" : "off");
-    h += Row("loaded at", Html(FormatIso8601(info.loaded_at)));
+    h += Row("loaded at", HtmlEscape(FormatIso8601(info.loaded_at)));
     h += "</table>\n";
   }
   h += "<h2>Certificates</h2>\n";
   for (const auto& c : info.certificates) {
     h += "<table>\n";
-    h += Row("file", "<code>" + Html(c.cert_path) + "</code>");
-    h += Row("key", "<code>" + Html(c.key_path) + "</code> (" + Html(c.key_type) + ")");
-    h += Row("subject", Html(c.subject));
-    h += Row("issuer", Html(c.issuer));
-    h += Row("names", Html(Join(c.sans, ", ")));
-    h += Row("expires", Html(FormatIso8601(c.not_after)));
+    h += Row("file", "<code>" + HtmlEscape(c.cert_path) + "</code>");
+    h += Row("key", "<code>" + HtmlEscape(c.key_path) + "</code> (" + HtmlEscape(c.key_type) + ")");
+    h += Row("subject", HtmlEscape(c.subject));
+    h += Row("issuer", HtmlEscape(c.issuer));
+    h += Row("names", HtmlEscape(Join(c.sans, ", ")));
+    h += Row("expires", HtmlEscape(FormatIso8601(c.not_after)));
     h += Row("days to expiry", DaysCell(c.days_to_expiry));
-    h += Row("SHA-256", "<code>" + Html(c.sha256) + "</code>");
+    h += Row("SHA-256", "<code>" + HtmlEscape(c.sha256) + "</code>");
     h += "</table>\n";
   }
   if (info.certificates.empty()) h += "<p>None loaded.</p>\n";
   h += "<h2>Root (trusted by endpoints)</h2>\n";
   if (!roots.ok()) {
-    h += "<p class=warn>" + Html(roots.status().message()) + "</p>\n";
+    h += "<p class=warn>" + HtmlEscape(roots.status().message()) + "</p>\n";
   } else {
     if (roots->grace_until) {
-      h += "<p>Rotation grace period until " + Html(FormatIso8601(*roots->grace_until)) +
+      h += "<p>Rotation grace period until " + HtmlEscape(FormatIso8601(*roots->grace_until)) +
            ": the bundle holds the new and the previous root.</p>\n";
     }
     for (const auto& r : roots->roots) {
       h += "<table>\n";
-      h += Row("subject", Html(r.subject));
-      h += Row("SHA-256", "<code>" + Html(r.sha256) + "</code>");
-      h += Row("expires", Html(FormatIso8601(r.not_after)));
+      h += Row("subject", HtmlEscape(r.subject));
+      h += Row("SHA-256", "<code>" + HtmlEscape(r.sha256) + "</code>");
+      h += Row("expires", HtmlEscape(FormatIso8601(r.not_after)));
       h += Row("days to expiry", DaysCell(r.days_to_expiry));
       h += "</table>\n";
     }

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <mutex>
 
+#include "base/json_escape.h"
 #include "base/time.h"
 
 namespace provisiond {
@@ -24,18 +25,7 @@ std::string_view LevelName(LogLevel l) {
 
 void AppendJsonString(std::string& out, std::string_view s) {
   out += '"';
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
+  AppendJsonEscaped(out, s);
   out += '"';
 }
 

@@ -160,12 +160,9 @@ Response StatusRoute(Service& s, Request&) {
   w.Key("locales").Int(static_cast<int64_t>(tables->locales.size()));
   w.Key("networks").Int(static_cast<int64_t>(tables->networks.size()));
   w.EndObject();
-  w.Key("settings").BeginArray();
-  for (const auto& x : endpoint::EffectiveSettings(*tables)) {
-    w.BeginObject().Key("key").String(x.key).Key("value").String(x.value).Key("source").String(x.source);
-    w.EndObject();
-  }
-  w.EndArray().EndObject();
+  w.Key("settings");
+  endpoint::WriteSettingItems(w, endpoint::EffectiveSettings(*tables));
+  w.EndObject();
   return JsonResponse(200, w.Take());
 }
 

@@ -1,74 +1,13 @@
 #include "api/endpoint/json_writer.h"
 
 #include <algorithm>
-#include <array>
 #include <charconv>
 #include <cmath>
-#include <cstdint>
 #include <cstring>
 
+#include "base/json_escape.h"
+
 namespace provisiond::api::endpoint {
-
-namespace {
-
-// What each byte becomes inside a JSON string: 0 copied as is (the common
-// case, so runs of such bytes are appended in one go), '"' '\\' 'n' 'r' 't'
-// a two-byte escape, 'u' \u00XX. Bytes >= 0x80 are copied: UTF-8 (valid or
-// not) passes through unchanged, as before the table.
-constexpr std::array<char, 256> kEscape = [] {
-  std::array<char, 256> t{};
-  for (int c = 0; c < 0x20; ++c) t[c] = 'u';
-  t['\n'] = 'n';
-  t['\r'] = 'r';
-  t['\t'] = 't';
-  t['"'] = '"';
-  t['\\'] = '\\';
-  return t;
-}();
-
-constexpr char kHex[] = "0123456789abcdef";
-
-// The first byte at or after `p` that needs an escape, or `end`. Tests eight
-// bytes at a time: a word is clean when no byte is below 0x20, '"' or '\\'
-// (the classic "has a byte less than n" bit trick, exact as a yes/no; bytes
-// >= 0x80 never flag). The flagged word is then scanned byte by byte.
-const char* SkipClean(const char* p, const char* end) {
-  constexpr uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr uint64_t kHigh = 0x8080808080808080ULL;
-  while (end - p >= 8) {
-    uint64_t x;
-    std::memcpy(&x, p, sizeof x);
-    uint64_t quote = x ^ (kOnes * '"');
-    uint64_t backslash = x ^ (kOnes * '\\');
-    uint64_t flagged = ((x - kOnes * 0x20) & ~x) | ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash);
-    if (flagged & kHigh) break;
-    p += 8;
-  }
-  while (p != end && kEscape[static_cast<unsigned char>(*p)] == 0) ++p;
-  return p;
-}
-
-}  // namespace
-
-void AppendJsonEscaped(std::string& out, std::string_view s) {
-  const char* p = s.data();
-  const char* end = p + s.size();
-  while (p != end) {
-    const char* run = p;
-    p = SkipClean(p, end);
-    out.append(run, static_cast<size_t>(p - run));
-    if (p == end) break;
-    unsigned char c = static_cast<unsigned char>(*p++);
-    char e = kEscape[c];
-    if (e == 'u') {
-      char u[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
-      out.append(u, sizeof u);
-    } else {
-      char two[2] = {'\\', e};
-      out.append(two, sizeof two);
-    }
-  }
-}
 
 void JsonWriter::Grow(size_t n) { out_.resize(std::max(out_.size() * 2, len_ + n)); }
 
@@ -78,13 +17,11 @@ void JsonWriter::Put(std::string_view s) {
 }
 
 void JsonWriter::PutQuoted(std::string_view s) {
-  const char* src = s.data();
-  const char* end = src + s.size();
-  const char* clean_end = SkipClean(src, end);
-  if (clean_end == end) {  // nothing to escape: the usual case
+  size_t clean = JsonCleanPrefixLength(s);
+  if (clean == s.size()) {  // nothing to escape: the usual case
     char* d = Room(s.size() + 2);
     *d = '"';
-    std::memcpy(d + 1, src, s.size());
+    std::memcpy(d + 1, s.data(), s.size());
     d[s.size() + 1] = '"';
     len_ += s.size() + 2;
     return;
@@ -92,27 +29,8 @@ void JsonWriter::PutQuoted(std::string_view s) {
   char* const start = Room(6 * s.size() + 2);  // an escape is at most 6 bytes
   char* d = start;
   *d++ = '"';
-  std::memcpy(d, src, static_cast<size_t>(clean_end - src));
-  d += clean_end - src;
-  for (const char* p = clean_end; p != end; ++p) {
-    unsigned char c = static_cast<unsigned char>(*p);
-    char e = kEscape[c];
-    if (e == 0) {
-      *d++ = static_cast<char>(c);
-    } else if (e == 'u') {
-      d[0] = '\\';
-      d[1] = 'u';
-      d[2] = '0';
-      d[3] = '0';
-      d[4] = kHex[c >> 4];
-      d[5] = kHex[c & 15];
-      d += 6;
-    } else {
-      d[0] = '\\';
-      d[1] = e;
-      d += 2;
-    }
-  }
+  std::memcpy(d, s.data(), clean);
+  d = WriteJsonEscaped(d + clean, s.substr(clean));
   *d++ = '"';
   len_ += static_cast<size_t>(d - start);
 }
@@ -197,6 +115,12 @@ JsonWriter& JsonWriter::Double(double v) {
   auto r = std::to_chars(d, d + kMax, v);
   len_ += static_cast<size_t>(r.ptr - d);
   return *this;
+}
+
+JsonWriter& JsonWriter::Strings(const std::vector<std::string>& items) {
+  BeginArray();
+  for (const auto& s : items) String(s);
+  return EndArray();
 }
 
 JsonWriter& JsonWriter::Raw(std::string_view json) {

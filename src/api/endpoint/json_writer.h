@@ -61,6 +61,8 @@ class JsonWriter {
   JsonWriter& Int(int64_t v);
   // Shortest round-trip form ("8", "7.5"); non-finite values become null.
   JsonWriter& Double(double v);
+  // An array of strings.
+  JsonWriter& Strings(const std::vector<std::string>& items);
   // Already-serialised JSON (a nested document), copied as is.
   JsonWriter& Raw(std::string_view json);
 
@@ -104,10 +106,5 @@ class JsonWriter {
   std::string first_;
   bool after_key_ = false;
 };
-
-// Appends `s` JSON-escaped (without quotes) to `out`: '"' '\\' \n \r \t as
-// two-byte escapes, other bytes below 0x20 as \u00XX, every other byte
-// (0x7f, UTF-8, invalid UTF-8 included) copied unchanged.
-void AppendJsonEscaped(std::string& out, std::string_view s);
 
 }  // namespace provisiond::api::endpoint

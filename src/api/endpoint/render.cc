@@ -12,12 +12,6 @@ void WriteSourced(JsonWriter& w, std::string_view key, const core::SourcedValue&
   w.EndObject();
 }
 
-void WriteStrings(JsonWriter& w, const std::vector<std::string>& items) {
-  w.BeginArray();
-  for (const auto& s : items) w.String(s);
-  w.EndArray();
-}
-
 void WriteHardware(JsonWriter& w, const core::HardwareCheck& h) {
   w.BeginObject();
   w.Key("allowed").Bool(h.allowed);
@@ -36,8 +30,7 @@ void WriteHardware(JsonWriter& w, const core::HardwareCheck& h) {
     w.EndObject();
   }
   w.EndArray();
-  w.Key("not_checked");
-  WriteStrings(w, h.not_checked);
+  w.Key("not_checked").Strings(h.not_checked);
   w.EndObject();
 }
 
@@ -50,8 +43,7 @@ void WritePlannedApp(JsonWriter& w, const core::PlannedApp& a) {
   w.Key("source_kind").String(core::SourceKindName(a.source_kind));
   w.Key("url").String(a.url);
   w.Key("path").String(a.path);
-  w.Key("unknown_variables");
-  WriteStrings(w, a.unknown_variables);
+  w.Key("unknown_variables").Strings(a.unknown_variables);
   w.Key("script").String(a.script);
   w.Key("install_args").String(a.install_args);
   w.Key("install_command").String(a.install_command);
@@ -69,8 +61,7 @@ void WritePlannedDriver(JsonWriter& w, const core::PlannedDriver& d) {
   w.Key("source_kind").String(core::SourceKindName(d.source_kind));
   w.Key("url").String(d.url);
   w.Key("path").String(d.path);
-  w.Key("unknown_variables");
-  WriteStrings(w, d.unknown_variables);
+  w.Key("unknown_variables").Strings(d.unknown_variables);
   w.Key("bundle_id");
   if (d.bundle_id) w.String(*d.bundle_id);
   else w.Null();
@@ -153,8 +144,7 @@ void WritePlan(JsonWriter& w, const core::Plan& p, bool with_explain, const core
   w.Key("timeout").Int(p.bundle.timeout_seconds);
   w.Key("reason").String(p.bundle.reason);
   w.EndObject();
-  w.Key("tags");
-  WriteStrings(w, p.tags);
+  w.Key("tags").Strings(p.tags);
   w.Key("hardware");
   WriteHardware(w, p.hardware);
   w.Key("needs_confirmation").Bool(p.needs_confirmation);
@@ -165,14 +155,12 @@ void WritePlan(JsonWriter& w, const core::Plan& p, bool with_explain, const core
     for (const auto& t : p.choices.types) {
       w.BeginObject();
       w.Key("name").String(t.name);
-      w.Key("apps");
-      WriteStrings(w, t.apps);
+      w.Key("apps").Strings(t.apps);
       w.EndObject();
     }
     w.EndArray();
     w.Key("suggested_name").StringOrNull(p.choices.suggested_name);
-    w.Key("countries");
-    WriteStrings(w, p.choices.countries);
+    w.Key("countries").Strings(p.choices.countries);
     w.EndObject();
   } else {
     w.Null();
@@ -276,6 +264,15 @@ void WriteHealth(JsonWriter& w, const store::StoreHealth& h) {
   }
   w.EndArray();
   w.EndObject();
+}
+
+void WriteSettingItems(JsonWriter& w, const std::vector<Setting>& settings) {
+  w.BeginArray();
+  for (const auto& x : settings) {
+    w.BeginObject().Key("key").String(x.key).Key("value").String(x.value).Key("source").String(x.source);
+    w.EndObject();
+  }
+  w.EndArray();
 }
 
 }  // namespace provisiond::api::endpoint

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "api/endpoint/json_writer.h"
+#include "api/endpoint/settings.h"
 #include "core/plan.h"
 #include "model/deployment.h"
 #include "model/tables.h"
@@ -29,5 +30,7 @@ void WriteDeployment(JsonWriter& w, const model::Deployment& d, Timestamp now,
                      std::chrono::milliseconds stale_timeout);
 void WriteEvent(JsonWriter& w, const model::DeploymentEvent& e);
 void WriteHealth(JsonWriter& w, const store::StoreHealth& h);
+// [{"key","value","source"}, ...] with every value a string.
+void WriteSettingItems(JsonWriter& w, const std::vector<Setting>& settings);
 
 }  // namespace provisiond::api::endpoint

@@ -260,12 +260,16 @@ Response Settings(Service& s, Request&) {
   auto tables = s.Snapshot();
   auto settings = EffectiveSettings(*tables);
   JsonWriter w(1024);
+  // A value that reads as an integer is answered as a JSON number.
+  auto write_value = [&w](const std::string& value) {
+    auto v = core::IntOrString(value);
+    if (auto* n = std::get_if<int64_t>(&v)) w.Int(*n);
+    else w.String(value);
+  };
   w.BeginObject().Key("settings").BeginObject();
   for (const auto& x : settings) {
     w.Key(x.key);
-    auto v = core::IntOrString(x.value);
-    if (auto* n = std::get_if<int64_t>(&v)) w.Int(*n);
-    else w.String(x.value);
+    write_value(x.value);
   }
   w.EndObject();
   // The platform's names as the endpoint stores them (Server_<name>).
@@ -273,17 +277,12 @@ Response Settings(Service& s, Request&) {
   for (const auto& x : settings) {
     if (!x.server_variable) continue;
     w.Key("Server_" + x.key);
-    auto v = core::IntOrString(x.value);
-    if (auto* n = std::get_if<int64_t>(&v)) w.Int(*n);
-    else w.String(x.value);
+    write_value(x.value);
   }
   w.EndObject();
-  w.Key("items").BeginArray();
-  for (const auto& x : settings) {
-    w.BeginObject().Key("key").String(x.key).Key("value").String(x.value).Key("source").String(x.source);
-    w.EndObject();
-  }
-  w.EndArray().EndObject();
+  w.Key("items");
+  WriteSettingItems(w, settings);
+  w.EndObject();
   return JsonResponse(200, w.Take());
 }
 

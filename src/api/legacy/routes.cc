@@ -83,16 +83,20 @@ class PlaceholderRows {
   std::shared_ptr<State> state_ = std::make_shared<State>();
 };
 
+// The original's computer fields, each null when empty.
+void WriteLegacyComputerFields(JsonWriter& w, const model::Computer& c) {
+  w.Key("computerName").StringOrNull(c.computer_name);
+  w.Key("type").StringOrNull(c.type);
+  w.Key("country").StringOrNull(c.country);
+  w.Key("language").StringOrNull(c.language);
+  w.Key("timezone").StringOrNull(c.timezone);
+  w.Key("keyboard").StringOrNull(c.keyboard);
+}
+
 void WriteLegacyComputer(JsonWriter& w, const model::Computer* c) {
   static const model::Computer kEmpty;
-  if (!c) c = &kEmpty;
   w.BeginObject();
-  w.Key("computerName").StringOrNull(c->computer_name);
-  w.Key("type").StringOrNull(c->type);
-  w.Key("country").StringOrNull(c->country);
-  w.Key("language").StringOrNull(c->language);
-  w.Key("timezone").StringOrNull(c->timezone);
-  w.Key("keyboard").StringOrNull(c->keyboard);
+  WriteLegacyComputerFields(w, c ? *c : kEmpty);
   w.EndObject();
 }
 
@@ -163,12 +167,7 @@ Response SetComputer(Service& s, Request& req) {
       w.Key("status").String("ok");
       w.Key("serial").String(stored->serial);
       w.Key("created").Bool(old == nullptr);
-      w.Key("computerName").StringOrNull(stored->computer_name);
-      w.Key("type").StringOrNull(stored->type);
-      w.Key("country").StringOrNull(stored->country);
-      w.Key("language").StringOrNull(stored->language);
-      w.Key("timezone").StringOrNull(stored->timezone);
-      w.Key("keyboard").StringOrNull(stored->keyboard);
+      WriteLegacyComputerFields(w, *stored);
       w.EndObject();
       return Json(w.Take());
     }
