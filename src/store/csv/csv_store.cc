@@ -39,13 +39,6 @@ std::optional<uint64_t> VersionOf(const Row* row) {
   return row->version;
 }
 
-Status CheckPattern(const Pattern& p, std::string_view field) {
-  if (p.empty()) return Status::Ok();
-  auto c = Pattern::Compile(p.source());
-  if (!c.ok()) return Status::InvalidArgument(std::string(field) + ": " + c.status().message());
-  return Status::Ok();
-}
-
 bool IsTempName(const std::string& name) {
   return name.find(".csv.tmp.") != std::string::npos || name.find(".csv.wal.tmp.") != std::string::npos;
 }
@@ -501,13 +494,13 @@ Status CsvStore::DeleteComputer(std::string_view serial, uint64_t expected_versi
 Result<App> CsvStore::PutApp(App app, std::optional<uint64_t> expected_version) {
   app.name = std::string(Trim(app.name));
   if (app.name.empty()) return Status::InvalidArgument("name: empty; give the application a name");
+  // Patterns are compiled by construction (Pattern::Compile); only the list
+  // separator needs checking here.
   for (const auto& p : app.allowed_models) {
-    PV_RETURN_IF_ERROR(CheckPattern(p, "allowed_models"));
     if (p.source().find(';') != std::string::npos)
       return Status::InvalidArgument("allowed_models: '" + p.source() +
                                      "' contains ';', the list separator; split it into several regexes");
   }
-  PV_RETURN_IF_ERROR(CheckPattern(app.os_filter, "os_filter"));
   std::lock_guard lock(write_mu_);
   PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kApps));
   auto cur = Snapshot();
@@ -625,8 +618,6 @@ Status CsvStore::DeleteType(std::string_view type_in, uint64_t expected_version)
 // ---- drivers --------------------------------------------------------------
 
 Result<DriverRule> CsvStore::PutDriverRule(DriverRule rule, std::optional<uint64_t> expected_version) {
-  PV_RETURN_IF_ERROR(CheckPattern(rule.model_regex, "model_regex"));
-  PV_RETURN_IF_ERROR(CheckPattern(rule.os_regex, "os_regex"));
   if (rule.bundle_id && Trim(*rule.bundle_id).empty()) rule.bundle_id.reset();
   std::lock_guard lock(write_mu_);
   PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kDrivers));
