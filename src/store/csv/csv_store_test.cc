@@ -167,8 +167,8 @@ struct BadFile {
 TEST(CsvStore, EveryMalformedFileKindIsRefusedPrecisely) {
   const std::string hdr = "serial,computername,postype,setkeyboard,country,language,timezone\n";
   std::vector<BadFile> cases = {
-      {"bad quoting", "computers.csv", hdr + "S2,\"pc2,ACCUEIL,,,,\n", 0, ""},
-      {"text after quote", "computers.csv", hdr + "S2,\"pc\"x,ACCUEIL,,,,\n", 2, ""},
+      {"bad quoting", "computers.csv", hdr + "S2,\"pc2,ACCUEIL,,,,\n", 0, "never closed"},
+      {"text after quote", "computers.csv", hdr + "S2,\"pc\"x,ACCUEIL,,,,\n", 2, "after a closing quote"},
       {"wrong column count", "computers.csv", hdr + "S2,pc2,ACCUEIL\n", 2, "field"},
       {"missing required column", "computers.csv", "serial,computername\nS2,pc2\n", 1, "postype"},
       {"duplicate key", "computers.csv", hdr + "S2,a,,,,,\n s2 ,b,,,,,\n", 3, "duplicate"},
@@ -184,9 +184,9 @@ TEST(CsvStore, EveryMalformedFileKindIsRefusedPrecisely) {
        "name,url,script,reboot,allowed_countries,blocked_countries,allowed_models,success_codes\n"
        "X,u,s,0,,,,0;ok\n",
        2, "exit codes"},
-      {"invalid utf-8", "computers.csv", hdr + "S2,caf\xC3\x28,,,,,\n", 2, ""},
-      {"empty file", "computers.csv", "", 0, ""},
-      {"binary garbage", "computers.csv", std::string("\x00\x01\x02\xff\xfe PK\x03\x04", 10), 0, ""},
+      {"invalid utf-8", "computers.csv", hdr + "S2,caf\xC3\x28,,,,,\n", 2, "invalid UTF-8"},
+      {"empty file", "computers.csv", "", 0, "empty"},
+      {"binary garbage", "computers.csv", std::string("\x00\x01\x02\xff\xfe PK\x03\x04", 10), 0, "binary"},
       {"duplicate locale", "locales.csv", "country,language,keyboard,timezone\nFR,a,b,c\nfr,d,e,f\n", 3,
        "duplicate"},
   };
