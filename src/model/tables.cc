@@ -64,6 +64,13 @@ class KeyIndex {
     const Shard& s = *shards_[ShardOf(key)];
     return s.equal_range(key);
   }
+  // The rows indexed under `key`, in no particular order.
+  std::vector<const Computer*> Rows(const std::string& key) const {
+    std::vector<const Computer*> out;
+    auto [a, b] = Range(key);
+    for (auto it = a; it != b; ++it) out.push_back(it->second.row);
+    return out;
+  }
 
  private:
   static size_t ShardOf(const std::string& key) { return std::hash<std::string>{}(key) % kShards; }
@@ -191,26 +198,17 @@ const Computer* Tables::FindComputerBySerial(std::string_view serial) const {
 
 std::vector<const Computer*> Tables::FindComputersBySerial(std::string_view serial) const {
   if (computer_index_ == nullptr) return {};
-  std::vector<const Computer*> out;
-  auto [a, b] = computer_index_->serial.Range(SerialKey(serial));
-  for (auto it = a; it != b; ++it) out.push_back(it->second.row);
-  return InFileOrder(std::move(out));
+  return InFileOrder(computer_index_->serial.Rows(SerialKey(serial)));
 }
 
 std::vector<const Computer*> Tables::FindComputersByUuid(std::string_view uuid) const {
   if (computer_index_ == nullptr) return {};
-  std::vector<const Computer*> out;
-  auto [a, b] = computer_index_->uuid.Range(ToUpper(Trim(uuid)));
-  for (auto it = a; it != b; ++it) out.push_back(it->second.row);
-  return InFileOrder(std::move(out));
+  return InFileOrder(computer_index_->uuid.Rows(ToUpper(Trim(uuid))));
 }
 
 std::vector<const Computer*> Tables::FindComputersByMac(std::string_view mac) const {
   if (computer_index_ == nullptr) return {};
-  std::vector<const Computer*> out;
-  auto [a, b] = computer_index_->mac.Range(MacKey(mac));
-  for (auto it = a; it != b; ++it) out.push_back(it->second.row);
-  return InFileOrder(std::move(out));
+  return InFileOrder(computer_index_->mac.Rows(MacKey(mac)));
 }
 
 const App* Tables::FindApp(std::string_view name) const {

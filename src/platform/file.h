@@ -51,8 +51,6 @@ int RealPath(const std::string& path, std::string* out);
 // caller), never following a symlink in the last component (ELOOP).
 // `directory`: fails with ENOTDIR unless it is a directory.
 int OpenNoFollow(const std::string& path, bool directory, Fd* out);
-// Same, relative to the directory `dir_fd`; `name` is one path component.
-int OpenAtNoFollow(int dir_fd, const std::string& name, bool directory, Fd* out);
 // The path the kernel holds for an open descriptor (/proc/self/fd); ENOSYS
 // where the system cannot tell.
 int DescriptorPath(int fd, std::string* out);

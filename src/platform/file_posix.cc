@@ -66,13 +66,6 @@ int OpenNoFollow(const std::string& path, bool directory, Fd* out) {
   return 0;
 }
 
-int OpenAtNoFollow(int dir_fd, const std::string& name, bool directory, Fd* out) {
-  int fd = ::openat(dir_fd, name.c_str(), OpenFlags(directory));
-  if (fd < 0) return errno;
-  *out = Fd(fd);
-  return 0;
-}
-
 int DescriptorPath(int fd, std::string* out) {
   char link[64];
   std::snprintf(link, sizeof link, "/proc/self/fd/%d", fd);

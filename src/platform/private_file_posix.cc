@@ -7,15 +7,10 @@
 #include <cerrno>
 #include <random>
 
+#include "platform/fs.h"
+
 namespace provisiond::platform {
 namespace {
-
-std::string DirOf(const std::string& path) {
-  auto slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
 
 WriteFileError Fail(std::string step, const std::string& path) {
   return {errno, std::move(step), path};
@@ -66,7 +61,7 @@ WriteFileError WriteFileAtomic(const std::string& path, std::string_view data, u
     ::unlink(tmp.c_str());
     return e;
   }
-  std::string dir = DirOf(path);
+  std::string dir = DirName(path);
   int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0) return Fail("open dir", dir);
   int rc = ::fsync(dfd);

@@ -16,8 +16,6 @@ struct SendResult {
 // socket `socket_fd` without copying through user space. Returns what
 // happened; never blocks.
 SendResult SendFile(int socket_fd, int fd, uint64_t offset, uint64_t count);
-// True if SendFile is a real zero-copy path on this platform.
-bool HasSendFile();
 // pread(): up to `count` bytes at `offset`. Returns bytes read, or -1.
 long ReadAt(int fd, void* buf, size_t count, uint64_t offset);
 

@@ -27,7 +27,6 @@ SendResult SendFile(int socket_fd, int fd, uint64_t offset, uint64_t count) {
   }
 }
 
-bool HasSendFile() { return true; }
 
 long ReadAt(int fd, void* buf, size_t count, uint64_t offset) {
   for (;;) {

@@ -20,11 +20,23 @@ Status StaleVersion(std::string_view what, std::string_view key, uint64_t stored
                           " (someone changed it meanwhile); re-read it and apply your change again");
 }
 
-Status CheckPattern(const Pattern& p, std::string_view field) {
-  if (p.empty()) return Status::Ok();
-  auto c = Pattern::Compile(p.source());
-  if (!c.ok()) return Status::InvalidArgument(std::string(field) + ": " + c.status().message());
+// The rule every Put* shares: no expected version creates (kConflict if the
+// row exists), one updates (kNotFound if it is missing, kConflict if stale).
+// `stored` is the row's version, nullopt when there is none.
+Status CheckPutVersion(std::string_view what, const std::string& key, std::optional<uint64_t> stored,
+                       std::optional<uint64_t> expected, const std::string& not_found) {
+  if (!expected && stored)
+    return Status::Conflict(std::string(what) + " '" + key + "' exists (version " + std::to_string(*stored) +
+                            "); update it with its version instead");
+  if (expected && !stored) return Status::NotFound(not_found);
+  if (expected && *stored != *expected) return StaleVersion(what, key, *stored, *expected);
   return Status::Ok();
+}
+
+template <typename Row>
+std::optional<uint64_t> VersionOf(const Row* row) {
+  if (row == nullptr) return std::nullopt;
+  return row->version;
 }
 
 bool IsTempName(const std::string& name) {
@@ -441,12 +453,8 @@ Result<Computer> CsvStore::PutComputer(Computer c, std::optional<uint64_t> expec
     return Status::InvalidArgument("type: '" + c.type + "' does not exist; create the type first or use one of: " +
                                    Join(cur->TypeNames(), ", "));
   const Computer* old = cur->FindComputerBySerial(c.serial);
-  if (!expected_version && old != nullptr)
-    return Status::Conflict("computer '" + c.serial + "' exists (version " + std::to_string(old->version) +
-                            "); update it with its version instead");
-  if (expected_version && old == nullptr) return Status::NotFound("no computer with serial '" + c.serial + "'");
-  if (expected_version && old->version != *expected_version)
-    return StaleVersion("computer", c.serial, old->version, *expected_version);
+  PV_RETURN_IF_ERROR(CheckPutVersion("computer", c.serial, VersionOf(old), expected_version,
+                                     "no computer with serial '" + c.serial + "'"));
   auto next = CopyLocked();
   PendingChange change;
   if (old != nullptr) {
@@ -486,23 +494,19 @@ Status CsvStore::DeleteComputer(std::string_view serial, uint64_t expected_versi
 Result<App> CsvStore::PutApp(App app, std::optional<uint64_t> expected_version) {
   app.name = std::string(Trim(app.name));
   if (app.name.empty()) return Status::InvalidArgument("name: empty; give the application a name");
+  // Patterns are compiled by construction (Pattern::Compile); only the list
+  // separator needs checking here.
   for (const auto& p : app.allowed_models) {
-    PV_RETURN_IF_ERROR(CheckPattern(p, "allowed_models"));
     if (p.source().find(';') != std::string::npos)
       return Status::InvalidArgument("allowed_models: '" + p.source() +
                                      "' contains ';', the list separator; split it into several regexes");
   }
-  PV_RETURN_IF_ERROR(CheckPattern(app.os_filter, "os_filter"));
   std::lock_guard lock(write_mu_);
   PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kApps));
   auto cur = Snapshot();
   const App* old = cur->FindApp(app.name);
-  if (!expected_version && old != nullptr)
-    return Status::Conflict("application '" + app.name + "' exists (version " + std::to_string(old->version) +
-                            "); update it with its version instead");
-  if (expected_version && old == nullptr) return Status::NotFound("no application '" + app.name + "'");
-  if (expected_version && old->version != *expected_version)
-    return StaleVersion("application", app.name, old->version, *expected_version);
+  PV_RETURN_IF_ERROR(CheckPutVersion("application", app.name, VersionOf(old), expected_version,
+                                     "no application '" + app.name + "'"));
   auto next = CopyLocked();
   if (old != nullptr) {
     if (app.extra.empty()) app.extra = old->extra;
@@ -556,12 +560,9 @@ Result<uint64_t> CsvStore::SetTypeApps(std::string_view type_in, std::vector<std
       if (IEquals(s, a)) return Status::InvalidArgument("applications: '" + a + "' is listed twice; keep one");
     seen.push_back(a);
   }
-  uint64_t stored = TypeVersion(*cur, type);
-  if (!expected_version && stored != 0)
-    return Status::Conflict("type '" + type + "' exists (version " + std::to_string(stored) +
-                            "); update it with its version instead");
-  if (expected_version && stored == 0) return Status::NotFound("no type '" + type + "'");
-  if (expected_version && stored != *expected_version) return StaleVersion("type", type, stored, *expected_version);
+  const uint64_t stored = TypeVersion(*cur, type);  // 0: no such type
+  PV_RETURN_IF_ERROR(CheckPutVersion("type", type, stored == 0 ? std::nullopt : std::optional(stored),
+                                     expected_version, "no type '" + type + "'"));
   auto next = CopyLocked();
   const std::string key = ToUpper(type);
   // New rows go where the type's first row was, so the file stays grouped.
@@ -617,8 +618,6 @@ Status CsvStore::DeleteType(std::string_view type_in, uint64_t expected_version)
 // ---- drivers --------------------------------------------------------------
 
 Result<DriverRule> CsvStore::PutDriverRule(DriverRule rule, std::optional<uint64_t> expected_version) {
-  PV_RETURN_IF_ERROR(CheckPattern(rule.model_regex, "model_regex"));
-  PV_RETURN_IF_ERROR(CheckPattern(rule.os_regex, "os_regex"));
   if (rule.bundle_id && Trim(*rule.bundle_id).empty()) rule.bundle_id.reset();
   std::lock_guard lock(write_mu_);
   PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kDrivers));
@@ -686,12 +685,8 @@ Result<Locale> CsvStore::PutLocale(Locale locale, std::optional<uint64_t> expect
   PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kLocales));
   auto cur = Snapshot();
   const Locale* old = cur->FindLocale(locale.country);
-  if (!expected_version && old != nullptr)
-    return Status::Conflict("locale '" + locale.country + "' exists (version " + std::to_string(old->version) +
-                            "); update it with its version instead");
-  if (expected_version && old == nullptr) return Status::NotFound("no locale for country '" + locale.country + "'");
-  if (expected_version && old->version != *expected_version)
-    return StaleVersion("locale", locale.country, old->version, *expected_version);
+  PV_RETURN_IF_ERROR(CheckPutVersion("locale", locale.country, VersionOf(old), expected_version,
+                                     "no locale for country '" + locale.country + "'"));
   auto next = CopyLocked();
   if (old != nullptr) {
     if (locale.extra.empty()) locale.extra = old->extra;

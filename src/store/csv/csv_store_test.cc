@@ -167,8 +167,8 @@ struct BadFile {
 TEST(CsvStore, EveryMalformedFileKindIsRefusedPrecisely) {
   const std::string hdr = "serial,computername,postype,setkeyboard,country,language,timezone\n";
   std::vector<BadFile> cases = {
-      {"bad quoting", "computers.csv", hdr + "S2,\"pc2,ACCUEIL,,,,\n", 0, ""},
-      {"text after quote", "computers.csv", hdr + "S2,\"pc\"x,ACCUEIL,,,,\n", 2, ""},
+      {"bad quoting", "computers.csv", hdr + "S2,\"pc2,ACCUEIL,,,,\n", 0, "never closed"},
+      {"text after quote", "computers.csv", hdr + "S2,\"pc\"x,ACCUEIL,,,,\n", 2, "after a closing quote"},
       {"wrong column count", "computers.csv", hdr + "S2,pc2,ACCUEIL\n", 2, "field"},
       {"missing required column", "computers.csv", "serial,computername\nS2,pc2\n", 1, "postype"},
       {"duplicate key", "computers.csv", hdr + "S2,a,,,,,\n s2 ,b,,,,,\n", 3, "duplicate"},
@@ -184,9 +184,9 @@ TEST(CsvStore, EveryMalformedFileKindIsRefusedPrecisely) {
        "name,url,script,reboot,allowed_countries,blocked_countries,allowed_models,success_codes\n"
        "X,u,s,0,,,,0;ok\n",
        2, "exit codes"},
-      {"invalid utf-8", "computers.csv", hdr + "S2,caf\xC3\x28,,,,,\n", 2, ""},
-      {"empty file", "computers.csv", "", 0, ""},
-      {"binary garbage", "computers.csv", std::string("\x00\x01\x02\xff\xfe PK\x03\x04", 10), 0, ""},
+      {"invalid utf-8", "computers.csv", hdr + "S2,caf\xC3\x28,,,,,\n", 2, "invalid UTF-8"},
+      {"empty file", "computers.csv", "", 0, "empty"},
+      {"binary garbage", "computers.csv", std::string("\x00\x01\x02\xff\xfe PK\x03\x04", 10), 0, "binary"},
       {"duplicate locale", "locales.csv", "country,language,keyboard,timezone\nFR,a,b,c\nfr,d,e,f\n", 3,
        "duplicate"},
   };
@@ -303,6 +303,13 @@ std::shared_ptr<const model::Tables> AfterCrash(const TempDir& d) {
   return s.ok() ? (*s)->Snapshot() : nullptr;
 }
 
+// Renames computer `serial` through the store, at its current version.
+Result<model::Computer> Rename(CsvStore& s, std::string_view serial, const std::string& name) {
+  model::Computer c = *s.Snapshot()->FindComputerBySerial(serial);
+  c.computer_name = name;
+  return s.PutComputer(c, c.version);
+}
+
 std::string NameOf(const std::shared_ptr<const model::Tables>& t, std::string_view serial) {
   if (t == nullptr) return "<no store>";
   const model::Computer* c = t->FindComputerBySerial(serial);
@@ -314,9 +321,7 @@ TEST(CsvStoreLog, WriteIsDurableInTheLogBeforeTheFileAndReplayedAfterACrash) {
   WriteSmallSet(d);
   auto s = OpenOrDie(Logged(d.path()));
   ASSERT_NE(s, nullptr);
-  auto c = *s->Snapshot()->FindComputerBySerial("S1");
-  c.computer_name = "logged";
-  ASSERT_TRUE(s->PutComputer(c, 1).ok());
+  ASSERT_TRUE(Rename(*s, "S1", "logged").ok());
   model::Computer n;
   n.serial = "S9";
   n.computer_name = "created";
@@ -362,9 +367,7 @@ TEST(CsvStoreLog, CleanCloseLeavesTheCompleteFileAndNoLog) {
   {
     auto s = OpenOrDie(Logged(d.path()));
     ASSERT_NE(s, nullptr);
-    auto c = *s->Snapshot()->FindComputerBySerial("S1");
-    c.computer_name = "closed";
-    ASSERT_TRUE(s->PutComputer(c, 1).ok());
+    ASSERT_TRUE(Rename(*s, "S1", "closed").ok());
   }
   EXPECT_FALSE(Exists(d / "computers.csv.wal"));
   EXPECT_NE(ReadText(d / "computers.csv").find("S1,closed,"), std::string::npos);
@@ -377,9 +380,7 @@ TEST(CsvStoreLog, BackgroundFlushWritesTheFileAndClearsTheLog) {
   o.computers_flush_delay = std::chrono::milliseconds(1);
   auto s = OpenOrDie(o);
   ASSERT_NE(s, nullptr);
-  auto c = *s->Snapshot()->FindComputerBySerial("S1");
-  c.computer_name = "background";
-  ASSERT_TRUE(s->PutComputer(c, 1).ok());
+  ASSERT_TRUE(Rename(*s, "S1", "background").ok());
   // No timed assertion: wait (bounded) for the flusher, then check what it did.
   for (int i = 0; i < 1000 && s->PendingComputerChangesForTesting() != 0; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -438,9 +439,7 @@ TEST(CsvStoreLog, FaultAtEveryStepOfAFlushLosesNothing) {
   o.fs = &fs;
   auto s = OpenOrDie(o);
   ASSERT_NE(s, nullptr);
-  auto c = *s->Snapshot()->FindComputerBySerial("S1");
-  c.computer_name = "flushed";
-  ASSERT_TRUE(s->PutComputer(c, 1).ok());
+  ASSERT_TRUE(Rename(*s, "S1", "flushed").ok());
   const std::string old_file = ReadText(d / "computers.csv");
   for (uint64_t n = 0;; ++n) {
     SCOPED_TRACE("failing step " + std::to_string(n));
@@ -469,9 +468,7 @@ TEST(CsvStoreLog, ExternalEditOfAnotherRowKeepsThePendingChange) {
   WriteSmallSet(d);
   auto s = OpenOrDie(Logged(d.path()));
   ASSERT_NE(s, nullptr);
-  auto c = *s->Snapshot()->FindComputerBySerial("S1");
-  c.computer_name = "pending";
-  ASSERT_TRUE(s->PutComputer(c, 1).ok());
+  ASSERT_TRUE(Rename(*s, "S1", "pending").ok());
   WriteText(d / "computers.csv", std::string(kComputers) + "S2,pc2,ACCUEIL,,DE,,\n");  // S1 untouched
   s->ReloadNowForTesting();
   auto t = s->Snapshot();
@@ -526,9 +523,7 @@ TEST(CsvStoreLog, EditWhileStoppedConflictsOnReplay) {
   WriteSmallSet(d);
   auto s = OpenOrDie(Logged(d.path()));
   ASSERT_NE(s, nullptr);
-  auto c = *s->Snapshot()->FindComputerBySerial("S1");
-  c.computer_name = "pending";
-  ASSERT_TRUE(s->PutComputer(c, 1).ok());
+  ASSERT_TRUE(Rename(*s, "S1", "pending").ok());
   // Crash, then an edit of the same row (version column kept) before restart.
   TempDir copy;
   CopyDir(d.path(), copy.path());
@@ -548,9 +543,7 @@ TEST(CsvStoreLog, RefusedEditKeepsChangesPendingUntilFixed) {
   WriteSmallSet(d);
   auto s = OpenOrDie(Logged(d.path()));
   ASSERT_NE(s, nullptr);
-  auto c = *s->Snapshot()->FindComputerBySerial("S1");
-  c.computer_name = "pending";
-  ASSERT_TRUE(s->PutComputer(c, 1).ok());
+  ASSERT_TRUE(Rename(*s, "S1", "pending").ok());
   const std::string bad = std::string(kComputers) + "S2,\"broken\n";
   WriteText(d / "computers.csv", bad);
   Status f = s->Flush();
@@ -573,9 +566,7 @@ TEST(CsvStoreLog, TornLastRecordIsIgnoredAndTheLogRepairedBeforeAppending) {
   {
     auto s = OpenOrDie(Logged(d.path()));
     ASSERT_NE(s, nullptr);
-    auto c = *s->Snapshot()->FindComputerBySerial("S1");
-    c.computer_name = "acked";
-    ASSERT_TRUE(s->PutComputer(c, 1).ok());
+    ASSERT_TRUE(Rename(*s, "S1", "acked").ok());
     log = ReadText(d / "computers.csv.wal");  // as a crash now would leave it
   }
   ASSERT_FALSE(log.empty());

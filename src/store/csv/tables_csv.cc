@@ -19,6 +19,12 @@ using model::Network;
 using model::TypeApp;
 using model::User;
 
+// Row keys in normal form: what a duplicate check and version carrying compare.
+std::string ComputerKey(const Computer& c) { return model::Tables::SerialKey(c.serial); }
+std::string AppKey(const App& a) { return ToUpper(Trim(a.name)); }
+std::string LocaleKey(const Locale& l) { return ToUpper(Trim(l.country)); }
+std::string UserKey(const User& u) { return std::string(Trim(u.username)); }
+
 // One column of a table: how a cell becomes a field and back. `set`
 // returns the reason a cell is refused (empty = accepted).
 template <class Row>
@@ -387,6 +393,11 @@ std::optional<SourceError> MapHeader(TableId id, const CsvTable& csv, const std:
   return std::nullopt;
 }
 
+// The file line of data row `r` (the header is line 1).
+int LineOf(const CsvTable& csv, size_t r) {
+  return r < csv.row_lines.size() ? csv.row_lines[r] : static_cast<int>(r) + 2;
+}
+
 template <class Row>
 std::optional<SourceError> DecodeRows(TableId id, const CsvTable& csv, const std::vector<Field<Row>>& fields,
                                       std::vector<Row>* out) {
@@ -404,19 +415,13 @@ std::optional<SourceError> DecodeRows(TableId id, const CsvTable& csv, const std
         continue;
       }
       std::string reason = fields[static_cast<size_t>(f)].set(row, cells[c]);
-      if (!reason.empty()) {
-        int line = r < csv.row_lines.size() ? csv.row_lines[r] : static_cast<int>(r) + 2;
-        return MakeError(id, line, static_cast<int>(c) + 1, "(" + csv.header[c] + ") " + reason);
-      }
+      if (!reason.empty())
+        return MakeError(id, LineOf(csv, r), static_cast<int>(c) + 1, "(" + csv.header[c] + ") " + reason);
     }
     rows.push_back(std::move(row));
   }
   *out = std::move(rows);
   return std::nullopt;
-}
-
-int LineOf(const CsvTable& csv, size_t r) {
-  return r < csv.row_lines.size() ? csv.row_lines[r] : static_cast<int>(r) + 2;
 }
 
 int ColumnOf(const CsvTable& csv, std::string_view name) {
@@ -443,6 +448,17 @@ std::optional<SourceError> CheckKeys(TableId id, const CsvTable& csv, const std:
                        "(" + std::string(column) + ") duplicate '" + k + "', first on line " +
                            std::to_string(LineOf(csv, it->second)) + "; keep one of the rows");
   }
+  return std::nullopt;
+}
+
+// DecodeRows, then CheckKeys on `column`; *out is set only on success.
+template <class Row, class Rows>
+std::optional<SourceError> DecodeKeyedRows(TableId id, const CsvTable& csv, const std::vector<Field<Row>>& fields,
+                                           std::string_view column, std::string (*key)(const Row&), Rows* out) {
+  std::vector<Row> rows;
+  if (auto e = DecodeRows(id, csv, fields, &rows)) return e;
+  if (auto e = CheckKeys(id, csv, rows, column, key)) return e;
+  *out = std::move(rows);
   return std::nullopt;
 }
 
@@ -554,9 +570,6 @@ std::optional<TableId> TableOfFile(std::string_view file_name) {
   return std::nullopt;
 }
 
-const std::vector<std::string>& OriginalColumns(TableId id) { return Info(id).original; }
-const std::vector<std::string>& OptionalColumns(TableId id) { return Info(id).optional; }
-
 std::string FormatSourceError(const SourceError& e) {
   std::string out = e.source;
   if (e.line > 0) out += ": line " + std::to_string(e.line);
@@ -572,15 +585,8 @@ std::optional<SourceError> DecodeFile(TableId id, std::string_view text, model::
   const CsvTable& csv = *parsed;
   if (header != nullptr) *header = csv.header;
   switch (id) {
-    case TableId::kComputers: {
-      std::vector<Computer> rows;
-      if (auto e = DecodeRows(id, csv, ComputerFields(), &rows)) return e;
-      if (auto e = CheckKeys(id, csv, rows, "serial",
-                             [](const Computer& c) { return model::Tables::SerialKey(c.serial); }))
-        return e;
-      out->computers = std::move(rows);
-      return std::nullopt;
-    }
+    case TableId::kComputers:
+      return DecodeKeyedRows(id, csv, ComputerFields(), "serial", ComputerKey, &out->computers);
     case TableId::kTypeApps: {
       // Rows repeat the type (one per app): no key to check.
       std::vector<TypeApp> rows;
@@ -588,13 +594,8 @@ std::optional<SourceError> DecodeFile(TableId id, std::string_view text, model::
       out->type_apps = std::move(rows);
       return std::nullopt;
     }
-    case TableId::kApps: {
-      std::vector<App> rows;
-      if (auto e = DecodeRows(id, csv, AppFields(), &rows)) return e;
-      if (auto e = CheckKeys(id, csv, rows, "name", [](const App& a) { return ToUpper(Trim(a.name)); })) return e;
-      out->apps = std::move(rows);
-      return std::nullopt;
-    }
+    case TableId::kApps:
+      return DecodeKeyedRows(id, csv, AppFields(), "name", AppKey, &out->apps);
     case TableId::kDrivers: {
       std::vector<DriverRule> rows;
       if (auto e = DecodeRows(id, csv, DriverFields(), &rows)) return e;
@@ -604,28 +605,16 @@ std::optional<SourceError> DecodeFile(TableId id, std::string_view text, model::
     }
     case TableId::kConfig:
       return DecodeConfig(csv, out);
-    case TableId::kLocales: {
-      std::vector<Locale> rows;
-      if (auto e = DecodeRows(id, csv, LocaleFields(), &rows)) return e;
-      if (auto e = CheckKeys(id, csv, rows, "country", [](const Locale& l) { return ToUpper(Trim(l.country)); }))
-        return e;
-      out->locales = std::move(rows);
-      return std::nullopt;
-    }
+    case TableId::kLocales:
+      return DecodeKeyedRows(id, csv, LocaleFields(), "country", LocaleKey, &out->locales);
     case TableId::kNetworks: {
       std::vector<Network> rows;
       if (auto e = DecodeRows(id, csv, NetworkFields(), &rows)) return e;
       out->networks = std::move(rows);
       return std::nullopt;
     }
-    case TableId::kUsers: {
-      std::vector<User> rows;
-      if (auto e = DecodeRows(id, csv, UserFields(), &rows)) return e;
-      if (auto e = CheckKeys(id, csv, rows, "username", [](const User& u) { return std::string(Trim(u.username)); }))
-        return e;
-      out->users = std::move(rows);
-      return std::nullopt;
-    }
+    case TableId::kUsers:
+      return DecodeKeyedRows(id, csv, UserFields(), "username", UserKey, &out->users);
   }
   return std::nullopt;
 }
@@ -762,7 +751,7 @@ std::string ComputersEncoder::Encode(const model::Tables& t, const std::vector<s
 void ComputeWarnings(model::Tables* t) {
   std::vector<model::LoadWarning> warnings;
   std::unordered_map<std::string, bool> apps;
-  for (const auto& a : t->apps) apps.emplace(ToUpper(Trim(a.name)), true);
+  for (const auto& a : t->apps) apps.emplace(AppKey(a), true);
   for (size_t i = 0; i < t->type_apps.size(); ++i) {
     const auto& ta = t->type_apps[i];
     if (apps.contains(ToUpper(Trim(ta.application)))) continue;
@@ -810,10 +799,9 @@ void CarryRowVersions(const model::CowVector<Row>& prev, model::CowVector<Row>* 
 }  // namespace
 
 void CarryVersions(const model::Tables& prev, model::Tables* next) {
-  auto serial = [](const Computer& c) { return model::Tables::SerialKey(c.serial); };
-  auto old = ByKey<Computer>(prev.computers, serial);
+  auto old = ByKey<Computer>(prev.computers, ComputerKey);
   next->computers.Transform([&](const Computer& r) -> std::optional<Computer> {
-    auto it = old.find(serial(r));
+    auto it = old.find(ComputerKey(r));
     if (it == old.end()) return std::nullopt;
     uint64_t v = CarriedVersion(r, *it->second);
     if (v == r.version) return std::nullopt;
@@ -821,8 +809,8 @@ void CarryVersions(const model::Tables& prev, model::Tables* next) {
     c.version = v;
     return c;
   });
-  CarryRowVersions(prev.apps, &next->apps, [](const App& a) { return ToUpper(Trim(a.name)); });
-  CarryRowVersions(prev.locales, &next->locales, [](const Locale& l) { return ToUpper(Trim(l.country)); });
+  CarryRowVersions(prev.apps, &next->apps, AppKey);
+  CarryRowVersions(prev.locales, &next->locales, LocaleKey);
   CarryRowVersions(prev.drivers, &next->drivers, [](const DriverRule& d) { return std::to_string(d.id); });
 }
 
