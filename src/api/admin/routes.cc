@@ -24,7 +24,7 @@ Response Preview(Service& s, Request& req) {
   auto facts = endpoint::FactsFromQuery(req);
   if (!facts.ok()) return ErrorResponse(facts.status());
   auto tables = s.Snapshot();
-  auto plan = core::Resolve(*facts, *tables, s.ResolveOptionsFor(req, true));
+  auto plan = core::Resolve(*facts, *tables, s.ResolveOptionsFor(req, true, tables));
   if (!plan.ok()) return ErrorResponse(plan.status());
   JsonWriter w(4096);
   w.BeginObject();

@@ -45,8 +45,7 @@ Response Plan(Service& s, Request& req) {
   bool explain = WantsExplain(req);
   auto tables = s.Snapshot();
   SnapshotDerived derived = DerivedFor(tables);
-  core::ResolveOptions options = s.ResolveOptionsFor(req, explain);
-  options.index = derived.index;
+  core::ResolveOptions options = s.ResolveOptionsFor(req, explain, tables);
   // One plan per server thread, refilled: its app list keeps its strings'
   // capacity from request to request (ResolveInto replaces every field).
   thread_local core::Plan plan;
@@ -156,7 +155,7 @@ Response StartDeployment(Service& s, Request& req) {
     return ErrorResponse(BadField("facts.serial", "required (or uuid / macs when the serial is unusable)"));
   }
   auto tables = s.Snapshot();
-  auto plan = core::Resolve(*facts, *tables, s.ResolveOptionsFor(req, false));
+  auto plan = core::Resolve(*facts, *tables, s.ResolveOptionsFor(req, false, tables));
   if (!plan.ok()) return ErrorResponse(plan.status());
   auto d = s.StartDeployment(*facts, *plan, req);
   if (!d.ok()) return ErrorResponse(d.status());
@@ -292,7 +291,7 @@ Response Apps(Service& s, Request& req) {
   auto facts = FactsFromQuery(req);
   if (!facts.ok()) return ErrorResponse(facts.status());
   auto tables = s.Snapshot();
-  auto options = s.ResolveOptionsFor(req, false);
+  auto options = s.ResolveOptionsFor(req, false, tables);
   auto plan = core::Resolve(*facts, *tables, options);
   if (!plan.ok()) return ErrorResponse(plan.status());
   core::AppContext ctx{plan->locale.type.value, plan->locale.country.value, facts->model, facts->os_name,
@@ -301,7 +300,7 @@ Response Apps(Service& s, Request& req) {
   // for a type chosen on the confirmation screen.
   if (auto t = req.Query("type"); t && !Trim(*t).empty()) ctx.type = std::string(Trim(*t));
   if (auto c = req.Query("country"); c && !Trim(*c).empty()) ctx.country = ToUpper(Trim(*c));
-  auto apps = core::PlanApps(*tables, ctx);
+  auto apps = core::PlanApps(*options.index, ctx);
   JsonWriter w(2048);
   w.BeginObject();
   w.Key("type").StringOrNull(ctx.type);
@@ -317,7 +316,7 @@ Response Drivers(Service& s, Request& req) {
   auto facts = FactsFromQuery(req);
   if (!facts.ok()) return ErrorResponse(facts.status());
   auto tables = s.Snapshot();
-  auto plan = core::Resolve(*facts, *tables, s.ResolveOptionsFor(req, false));
+  auto plan = core::Resolve(*facts, *tables, s.ResolveOptionsFor(req, false, tables));
   if (!plan.ok()) return ErrorResponse(plan.status());
   JsonWriter w(2048);
   w.BeginObject();
@@ -343,7 +342,7 @@ Result<VariablesResult> ResolveVariables(Service& s, const Request& req) {
     return BadField("serial", "give serial and/or model (e.g. ?serial=5CG6050PH9&model=HP+EliteBook+840+G2)");
   }
   auto tables = s.Snapshot();
-  PV_ASSIGN_OR_RETURN(core::Plan plan, core::Resolve(facts, *tables, s.ResolveOptionsFor(req, false)));
+  PV_ASSIGN_OR_RETURN(core::Plan plan, core::Resolve(facts, *tables, s.ResolveOptionsFor(req, false, tables)));
   VariablesResult r;
   r.names = core::VariableNamesFromConfig(*tables);
   r.values = core::TaniumVariables(plan, r.names);

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <random>
 
+#include "api/endpoint/snapshot_cache.h"
 #include "base/strings.h"
 #include "core/deployment_rules.h"
 #include "core/identity.h"
@@ -69,8 +70,10 @@ void Service::WorkerLoop() {
   }
 }
 
-core::ResolveOptions Service::ResolveOptionsFor(const Request& req, bool explain) const {
+core::ResolveOptions Service::ResolveOptionsFor(const Request& req, bool explain,
+                                                const std::shared_ptr<const model::Tables>& tables) const {
   core::ResolveOptions o;
+  o.index = DerivedFor(tables).index;
   o.base_url = req.origin.host.empty() ? std::string() : req.origin.BaseUrl();
   o.random = deps_.random;
   o.explain = explain;

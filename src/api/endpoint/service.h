@@ -41,8 +41,11 @@ class Service {
   std::string NewId() const { return deps_.new_id(); }
   void RunLater(std::function<void()> work) { deps_.run_later(std::move(work)); }
 
-  // Resolve options for a request: base URL from its external origin.
-  core::ResolveOptions ResolveOptionsFor(const Request& req, bool explain) const;
+  // Resolve options for a request on `tables`: base URL from its external
+  // origin, and this thread's PlanIndex of `tables` (built once per
+  // snapshot). REQUIRES: the caller holds `tables` while using the options.
+  core::ResolveOptions ResolveOptionsFor(const Request& req, bool explain,
+                                         const std::shared_ptr<const model::Tables>& tables) const;
 
   // ---- Deployment records ---------------------------------------------
 
