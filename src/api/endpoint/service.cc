@@ -11,23 +11,20 @@
 namespace provisiond::api::endpoint {
 namespace {
 
-// 128 random bits as hex: unguessable ids, so a client cannot post events
-// to another machine's deployment by counting.
-std::string RandomHexId() {
-  thread_local std::mt19937_64 gen([] {
-    std::random_device rd;
-    std::seed_seq seq{rd(), rd(), rd(), rd(), rd(), rd()};
-    return std::mt19937_64(seq);
-  }());
-  char buf[33];
-  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(gen()),
-                static_cast<unsigned long long>(gen()));
-  return buf;
+// 64 bits from the OS generator (getrandom): not a seeded PRNG whose
+// state a client could reconstruct from ids it has seen. Not on a hot path.
+uint64_t RandomU64() {
+  thread_local std::random_device rd;
+  return (static_cast<uint64_t>(rd()) << 32) | rd();
 }
 
-uint64_t RandomU64() {
-  thread_local std::mt19937_64 gen{std::random_device{}()};
-  return gen();
+// 128 random bits as hex: unguessable ids, so a client cannot post events
+// to another machine's deployment by counting or predicting.
+std::string RandomHexId() {
+  char buf[33];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(RandomU64()),
+                static_cast<unsigned long long>(RandomU64()));
+  return buf;
 }
 
 }  // namespace
