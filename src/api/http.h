@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "base/status.h"
+
 namespace provisiond::api {
 
 // Header list with case-insensitive lookup; keeps order and duplicates.
@@ -55,13 +57,25 @@ struct ExternalOrigin {
   std::string Path(std::string_view path) const { return prefix + std::string(path); }
 };
 
+// Takes a request body piece by piece as it arrives, so an upload larger
+// than memory never sits in a string. A route opts in with
+// RouteOptions::open_body_sink; net/ then feeds the sink instead of
+// Request::body. A non-ok Append stops the read and is the answer
+// (TooLarge: 413). Called off the I/O threads, one chunk at a time.
+class BodySink {
+ public:
+  virtual ~BodySink() = default;
+  virtual Status Append(std::string_view chunk) = 0;
+};
+
 struct Request {
   std::string method;   // upper-case token as sent
   std::string target;   // raw request-target
   std::string path;     // percent-decoded path, no query
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   Headers headers;
-  std::string body;
+  std::string body;  // empty when body_sink took the body
+  std::shared_ptr<BodySink> body_sink;  // set by Router::Admit for streaming routes
   ConnectionInfo connection;
   ExternalOrigin origin;
   std::string request_id;

@@ -63,6 +63,7 @@ int HttpStatusFor(const Status& status) {
     case StatusCode::kPermissionDenied: return 403;
     case StatusCode::kFailedPrecondition: return 412;
     case StatusCode::kInternal: return 500;
+    case StatusCode::kTooLarge: return 413;
   }
   return 500;
 }

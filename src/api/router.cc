@@ -133,11 +133,30 @@ Response Router::Dispatch(Request& request) const {
     r.headers.Set("Allow", Join(allowed, ", "));
     return r;
   }
-  if (auto it = checks_.find(route->options.group); it != checks_.end() && it->second) {
-    if (auto refused = it->second(request, *route)) return std::move(*refused);
+  if (auto refused = Admit(request, *route)) return std::move(*refused);
+  if (request.body_sink && !request.body.empty()) {
+    Status fed = request.body_sink->Append(request.body);
+    if (!fed.ok()) return ToProblem(fed);
+    request.body.clear();
   }
+  return Run(request, *route);
+}
+
+std::optional<Response> Router::Admit(Request& request, const Route& route) const {
+  if (auto it = checks_.find(route.options.group); it != checks_.end() && it->second) {
+    if (auto refused = it->second(request, route)) return refused;
+  }
+  if (route.options.open_body_sink) {
+    auto sink = route.options.open_body_sink(request);
+    if (!sink.ok()) return ToProblem(sink.status());
+    request.body_sink = std::move(*sink);
+  }
+  return std::nullopt;
+}
+
+Response Router::Run(Request& request, const Route& route) const {
   try {
-    Response r = route->handler(request);
+    Response r = route.handler(request);
     if (request.method == "HEAD") r.head_only = true;
     return r;
   } catch (const std::exception& e) {

@@ -34,6 +34,11 @@ struct RouteOptions {
   uint64_t max_body_bytes = 0;    // 0: the server default (8 MiB)
   bool blocking = false;          // true: may wait on disk (fsync) or a database;
                                   // the server runs it on a worker pool, not an I/O thread
+  // Routes whose body may not fit in memory (uploads) set this. It runs
+  // after the header and the access check, before the body is read, and
+  // returns the sink the body streams into (Request::body_sink), or an
+  // error that is the answer. max_body_bytes still applies.
+  std::function<Result<std::shared_ptr<BodySink>>(Request&)> open_body_sink = nullptr;
 };
 
 struct Route {
@@ -59,8 +64,16 @@ class Router {
 
   // Runs the matching route behind its access check. Unknown path: 404;
   // known path, other method: 405 with Allow. An exception escaping a
-  // handler becomes a 500 problem; the server keeps serving.
+  // handler becomes a 500 problem; the server keeps serving. A streaming
+  // route gets Request::body through its sink.
   Response Dispatch(Request& request) const;
+
+  // The two halves of Dispatch, for a server that streams a body between
+  // them. Admit runs the route group's access check, then opens the body
+  // sink of a streaming route; a response means refused. Run calls the
+  // handler of an admitted request.
+  std::optional<Response> Admit(Request& request, const Route& route) const;
+  Response Run(Request& request, const Route& route) const;
 
   const std::vector<Route>& routes() const { return routes_; }
   // One line per route: "GET     /healthz  public  liveness probe".

@@ -105,6 +105,61 @@ TEST(Router, AccessCheckRunsPerGroupBeforeTheHandler) {
   EXPECT_EQ(router.Dispatch(open).status, 200);
 }
 
+// Records what a streaming route's sink was given.
+struct RecordingSink : BodySink {
+  std::string got;
+  size_t limit = 8;
+  Status Append(std::string_view chunk) override {
+    if (got.size() + chunk.size() > limit) return Status::TooLarge("over 8 bytes");
+    got += chunk;
+    return Status::Ok();
+  }
+};
+
+TEST(Router, StreamingRouteGetsItsBodyThroughTheSinkAfterTheAccessCheck) {
+  Router router;
+  int opened = 0;
+  RouteOptions o;
+  o.group = RouteGroup::kAdmin;
+  o.open_body_sink = [&opened](Request& r) -> Result<std::shared_ptr<BodySink>> {
+    ++opened;
+    if (r.Param("name") == "bad") return Status::Conflict("'bad' is in the way");
+    return std::shared_ptr<BodySink>(std::make_shared<RecordingSink>());
+  };
+  router.Add("PUT", "/up/{name}", [](Request& r) {
+    auto* sink = dynamic_cast<RecordingSink*>(r.body_sink.get());
+    return Response::Text(201, sink ? "sink:" + sink->got + ";body:" + r.body : "no sink");
+  }, o);
+  router.SetAccessCheck(RouteGroup::kAdmin, [](Request& r, const Route&) -> std::optional<Response> {
+    if (r.headers.Get("X-Key") != "k") return Problem(401, "key needed");
+    return std::nullopt;
+  });
+
+  Request refused = Make("PUT", "/up/a");
+  refused.body = "data";
+  EXPECT_EQ(router.Dispatch(refused).status, 401);
+  EXPECT_EQ(opened, 0);  // no sink (no temp file) for a refused caller
+
+  Request ok = Make("PUT", "/up/a");
+  ok.headers.Add("X-Key", "k");
+  ok.body = "data";
+  Response r = router.Dispatch(ok);
+  EXPECT_EQ(r.status, 201);
+  EXPECT_EQ(r.body, "sink:data;body:");  // the body went to the sink, not the handler
+  EXPECT_EQ(opened, 1);
+
+  Request conflict = Make("PUT", "/up/bad");
+  conflict.headers.Add("X-Key", "k");
+  EXPECT_EQ(router.Dispatch(conflict).status, 409);
+
+  Request big = Make("PUT", "/up/a");
+  big.headers.Add("X-Key", "k");
+  big.body = "123456789";
+  Response too_large = router.Dispatch(big);
+  EXPECT_EQ(too_large.status, 413);
+  EXPECT_NE(too_large.body.find("over 8 bytes"), std::string::npos);
+}
+
 TEST(Router, EscapedExceptionBecomes500Problem) {
   Router router;
   router.Add("GET", "/boom", [](Request&) -> Response { throw std::runtime_error("kaput"); });

@@ -22,6 +22,7 @@ enum class StatusCode {
   kPermissionDenied,
   kFailedPrecondition,
   kInternal,
+  kTooLarge,         // over a size limit (HTTP 413): the message names the limit and its setting
 };
 
 std::string_view StatusCodeName(StatusCode code);
@@ -39,6 +40,7 @@ class [[nodiscard]] Status {
   static Status PermissionDenied(std::string m) { return {StatusCode::kPermissionDenied, std::move(m)}; }
   static Status FailedPrecondition(std::string m) { return {StatusCode::kFailedPrecondition, std::move(m)}; }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+  static Status TooLarge(std::string m) { return {StatusCode::kTooLarge, std::move(m)}; }
   // "path: reason", e.g. IoError(path, std::strerror(errno)).
   static Status IoError(std::string_view path, std::string_view reason);
 

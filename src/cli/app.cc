@@ -164,6 +164,7 @@ net::ServerOptions ServerOptionsFrom(const Config& c) {
   o.header_timeout = std::chrono::milliseconds(c.header_timeout_ms);
   o.idle_timeout = std::chrono::milliseconds(c.idle_timeout_ms);
   o.body_timeout = std::chrono::milliseconds(c.body_timeout_ms);
+  o.write_timeout = std::chrono::milliseconds(c.write_timeout_ms);
   o.max_connections = c.max_connections;
   o.shutdown_grace = std::chrono::milliseconds(c.shutdown_grace_ms);
   o.trusted_proxies = *CidrList::Parse(c.trusted_proxies);  // validated by ValidateConfig

@@ -109,6 +109,8 @@ Status LoadServer(const toml::table& t, const std::string& file, Config* c) {
       PV_RETURN_IF_ERROR(ReadUint(node, key, file, 3'600'000, &c->idle_timeout_ms));
     } else if (k == "body_timeout_ms") {
       PV_RETURN_IF_ERROR(ReadUint(node, key, file, 86'400'000, &c->body_timeout_ms));
+    } else if (k == "write_timeout_ms") {
+      PV_RETURN_IF_ERROR(ReadUint(node, key, file, 86'400'000, &c->write_timeout_ms));
     } else if (k == "max_connections") {
       PV_RETURN_IF_ERROR(ReadUint(node, key, file, 1'000'000, &c->max_connections));
     } else if (k == "shutdown_grace_ms") {
@@ -296,7 +298,7 @@ std::string DescribeConfig(const Config& c) {
     << "\ntrusted_proxies = " << list(c.trusted_proxies) << "\nmax_header_bytes = " << c.max_header_bytes
     << "\nmax_body_bytes = " << c.max_body_bytes << "\nheader_timeout_ms = " << c.header_timeout_ms
     << "\nidle_timeout_ms = " << c.idle_timeout_ms << "\nbody_timeout_ms = " << c.body_timeout_ms
-    << "\nmax_connections = " << c.max_connections << "\nshutdown_grace_ms = " << c.shutdown_grace_ms
+    << "\nwrite_timeout_ms = " << c.write_timeout_ms    << "\nmax_connections = " << c.max_connections << "\nshutdown_grace_ms = " << c.shutdown_grace_ms
     << "\n\n[data]\ndir = \"" << c.data_dir << "\"\nreload_interval_ms = " << c.reload_interval_ms
     << "\njournal_retention_days = " << c.journal_retention_days << "\n\n[log]\nlevel = \"" << c.log_level
     << "\"\nformat = \"" << c.log_format << "\"\n\n[content]\nroot = \"" << c.content_root

@@ -29,6 +29,7 @@ struct Config {
   uint64_t header_timeout_ms = 10'000;
   uint64_t idle_timeout_ms = 30'000;
   uint64_t body_timeout_ms = 300'000;
+  uint64_t write_timeout_ms = 300'000;
   uint64_t max_connections = 10'000;
   uint64_t shutdown_grace_ms = 10'000;
   std::vector<ListenerConfig> extra_listeners;  // [[server.listener]]

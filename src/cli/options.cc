@@ -69,8 +69,9 @@ std::string ServeHelp() {
          "Limits and timeouts are config-file settings (see doc/configuration.md):\n"
          "  server.max_header_bytes (16384, over: 431), server.max_body_bytes (8 MiB, over: 413),\n"
          "  server.header_timeout_ms (10000, over: 408), server.idle_timeout_ms (30000),\n"
-         "  server.body_timeout_ms (300000, over: closed), server.max_connections (10000, over: 503),\n"
-         "  server.shutdown_grace_ms (10000),\n"
+         "  server.body_timeout_ms (300000, no body byte for that long: closed),\n"
+         "  server.write_timeout_ms (300000, client takes no byte for that long: closed),\n"
+         "  server.max_connections (10000, over: 503), server.shutdown_grace_ms (10000),\n"
          "  server.trusted_proxies ([\"127.0.0.0/8\", \"::1/128\"]: X-Forwarded-* honoured only from these;\n"
          "  env PROVISIOND_TRUSTED_PROXIES, comma-separated).\n";
 }

@@ -37,6 +37,9 @@ using error_code = beast::error_code;
 namespace {
 
 constexpr size_t kFileChunk = 256 * 1024;  // copy path (TLS): one read + write
+// A streamed request body reaches its sink in chunks of up to this much:
+// one disk write per chunk, and the memory one upload holds.
+constexpr size_t kSinkChunk = 1024 * 1024;
 // Zero-copy path: bytes one connection may send before letting the others on
 // its thread run. Larger: fewer wakeups; smaller: fairer under many downloads.
 constexpr uint64_t kSendTurnBytes = 8 * 1024 * 1024;
@@ -201,54 +204,144 @@ class HttpSession : public SessionBase {
                                 std::to_string(limit) + " bytes");
     }
     parser_->body_limit(limit);
+    expect_continue_ = beast::iequals(req[http::field::expect], "100-continue");
+    if (route_ && route_->options.open_body_sink) return AdmitStreaming();
     if (parser_->is_done()) return Dispatch();
-    if (beast::iequals(req[http::field::expect], "100-continue")) {
-      auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
-      Lowest().expires_after(st_->options.write_timeout);
-      return http::async_write(Stream(), *cont, [self = Self(), cont](error_code e, size_t) {
-        if (e) return self->Fail(e, "write 100-continue");
-        self->ReadBody();
-      });
-    }
-    ReadBody();
+    ContinueThen([self = Self()] { self->ReadBody(); });
+  }
+
+  // Answers "Expect: 100-continue" (the client waits for it before sending
+  // the body), then reads on.
+  template <class Next>
+  void ContinueThen(Next next) {
+    if (!expect_continue_) return next();
+    auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
+    Lowest().expires_after(st_->options.write_timeout);
+    http::async_write(Stream(), *cont, [self = Self(), cont, next](error_code e, size_t) {
+      if (e) return self->Fail(e, "write 100-continue");
+      next();
+    });
   }
 
   void ReadBody() {
     Lowest().expires_after(st_->options.body_timeout);
     http::async_read(Stream(), buffer_, *parser_, [self = Self()](error_code ec, size_t) {
-      if (ec == http::error::body_limit) return self->SendError(413, "request body exceeds the limit");
-      if (ec == beast::error::timeout) return self->Fail(ec, "body read");  // socket closed by expiry
-      if (ec) {
-        if (IsBenign(ec)) return;
-        return self->SendError(400, "malformed request body: " + ec.message());
-      }
+      if (!self->BodyReadOk(ec)) return;
       self->Dispatch();
     });
   }
 
-  void Dispatch() {
+  // False (and the connection answered or closed) when a body read failed.
+  bool BodyReadOk(error_code ec) {
+    if (ec == http::error::need_buffer) ec = {};  // sink buffer full: not an error
+    if (!ec) return true;
+    if (ec == http::error::body_limit) {
+      SendError(413, "request body exceeds the limit of " + std::to_string(BodyLimit()) + " bytes");
+    } else if (ec == beast::error::timeout) {
+      Fail(ec, "body read");  // the stream's expiry closed the socket
+    } else if (!IsBenign(ec)) {
+      SendError(400, "malformed request body: " + ec.message());
+    }
+    return false;
+  }
+
+  uint64_t BodyLimit() const {
+    return route_ && route_->options.max_body_bytes ? route_->options.max_body_bytes
+                                                    : st_->options.max_body_bytes;
+  }
+
+  // Everything of the request but its body, from the parsed header.
+  void FillRequest() {
     auto& req = parser_->get();
     api::Request& r = *request_;
     r.connection = conn_;
     for (const auto& f : req) r.headers.Add(std::string(f.name_string()), std::string(f.value()));
-    r.body = std::move(req.body());
     r.origin = ResolveOrigin(r.headers, r.connection, st_->options.trusted_proxies);
     r.request_id = NewRequestId();
-    keep_alive_ = req.keep_alive() && !close_after_response_;
-    if (st_->options.require_incoming_encryption && !conn_.tls) {
-      return Send(api::Problem(426, "this service requires TLS (RequireIncomingEncryption=1): "
-                                    "use https:// on the same port"));
-    }
-    if (route_ && route_->options.blocking && st_->blocking_pool) {
-      // Off the I/O thread; the answer comes back on this session's executor.
-      asio::post(*st_->blocking_pool, [self = Self()] {
-        api::Response res = self->st_->router->Dispatch(*self->request_);
-        asio::post(self->Stream().get_executor(),
-                   [self, res = std::move(res)]() mutable { self->Send(std::move(res)); });
-      });
-      return;
-    }
-    Send(st_->router->Dispatch(r));
+    keep_alive_ = parser_->keep_alive() && !close_after_response_;
+  }
+
+  // 426 when plaintext is refused (RequireIncomingEncryption), else nullopt.
+  std::optional<api::Response> RefusePlaintext() const {
+    if (!st_->options.require_incoming_encryption || conn_.tls) return std::nullopt;
+    return api::Problem(426, "this service requires TLS (RequireIncomingEncryption=1): "
+                             "use https:// on the same port");
+  }
+
+  // Runs `work` (which returns a value) where the route may block: on the
+  // worker pool for blocking routes, else right here. `then` gets the value
+  // on this session's executor.
+  template <class Work, class Then>
+  void OffThread(Work work, Then then) {
+    if (!(route_ && route_->options.blocking && st_->blocking_pool)) return then(work());
+    asio::post(*st_->blocking_pool, [self = Self(), work = std::move(work), then = std::move(then)]() mutable {
+      auto value = work();
+      asio::post(self->Stream().get_executor(),
+                 [value = std::move(value), then = std::move(then)]() mutable { then(std::move(value)); });
+    });
+  }
+
+  void Dispatch() {
+    FillRequest();
+    request_->body = std::move(parser_->get().body());
+    if (auto refused = RefusePlaintext()) return Send(std::move(*refused));
+    OffThread([self = Self()] { return self->st_->router->Dispatch(*self->request_); },
+              [self = Self()](api::Response res) { self->Send(std::move(res)); });
+  }
+
+  // A streaming route (uploads): the access check and the sink come first,
+  // so a refused or impossible upload is answered before its body is read;
+  // the body then goes to the sink in chunks, never whole into memory.
+  void AdmitStreaming() {
+    FillRequest();
+    if (auto refused = RefusePlaintext()) return SendRefusal(std::move(*refused));
+    st_->router->Find(request_->method, request_->path, &request_->params);
+    OffThread([self = Self()] { return self->st_->router->Admit(*self->request_, *self->route_); },
+              [self = Self()](std::optional<api::Response> refused) {
+                if (refused) return self->SendRefusal(std::move(*refused));
+                self->sink_parser_.emplace(std::move(*self->parser_));
+                self->sink_parser_->body_limit(self->BodyLimit());
+                self->sink_buffer_.resize(kSinkChunk);
+                self->sink_fill_ = 0;
+                if (self->sink_parser_->is_done()) return self->FlushSink();
+                self->ContinueThen([self] { self->ReadSinkChunk(); });
+              });
+  }
+
+  // Refused before its body was read: the unread body leaves the
+  // connection unusable for another request.
+  void SendRefusal(api::Response res) {
+    keep_alive_ = false;
+    Send(std::move(res));
+  }
+
+  void ReadSinkChunk() {
+    auto& body = sink_parser_->get().body();
+    body.data = sink_buffer_.data() + sink_fill_;
+    body.size = sink_buffer_.size() - sink_fill_;
+    body.more = true;
+    Lowest().expires_after(st_->options.body_timeout);
+    http::async_read_some(Stream(), buffer_, *sink_parser_, [self = Self()](error_code ec, size_t) {
+      if (!self->BodyReadOk(ec)) return;
+      self->sink_fill_ = self->sink_buffer_.size() - self->sink_parser_->get().body().size;
+      if (self->sink_parser_->is_done() || self->sink_fill_ == self->sink_buffer_.size()) return self->FlushSink();
+      self->ReadSinkChunk();
+    });
+  }
+
+  // Hands the buffered chunk to the sink (on the pool: it writes to disk),
+  // then reads on, or runs the route once the body is complete.
+  void FlushSink() {
+    std::string_view chunk(sink_buffer_.data(), sink_fill_);
+    OffThread(
+        [self = Self(), chunk] { return chunk.empty() ? Status::Ok() : self->request_->body_sink->Append(chunk); },
+        [self = Self()](Status appended) {
+          self->sink_fill_ = 0;
+          if (!appended.ok()) return self->SendRefusal(api::ToProblem(appended));
+          if (!self->sink_parser_->is_done()) return self->ReadSinkChunk();
+          self->OffThread([self] { return self->st_->router->Run(*self->request_, *self->route_); },
+                          [self](api::Response res) { self->Send(std::move(res)); });
+        });
   }
 
   void SendError(int status, std::string detail) {
@@ -331,7 +424,9 @@ class HttpSession : public SessionBase {
   void Finish() {
     LogAccess();
     response_.reset();
-    request_.reset();
+    request_.reset();  // an unfinished upload's sink removes its temp file
+    sink_parser_.reset();
+    sink_buffer_ = {};
     route_ = nullptr;
     // TLS: Close() sends close_notify before the TCP FIN; a FIN first would
     // make the session look truncated and OpenSSL would drop it from the
@@ -368,6 +463,9 @@ class HttpSession : public SessionBase {
   beast::flat_buffer buffer_;
   api::ConnectionInfo conn_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::request_parser<http::buffer_body>> sink_parser_;  // streaming routes
+  std::vector<char> sink_buffer_;
+  size_t sink_fill_ = 0;
   std::optional<asio::steady_timer> timer_;
   std::optional<api::Request> request_;
   std::optional<api::Response> response_;
@@ -381,6 +479,7 @@ class HttpSession : public SessionBase {
   bool waiting_header_ = false;
   bool header_timed_out_ = false;
   bool close_after_response_ = false;
+  bool expect_continue_ = false;
 };
 
 class PlainSession : public HttpSession<PlainSession>, public std::enable_shared_from_this<PlainSession> {

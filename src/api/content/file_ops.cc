@@ -65,8 +65,8 @@ Status UploadWriter::Append(std::string_view chunk) {
   if (committed_) return Status::FailedPrecondition("upload already committed");
   if (written_ + chunk.size() > max_bytes_) {
     too_large_ = true;
-    return Status::FailedPrecondition("upload of '" + Shown(rel_) + "' exceeds the limit of " +
-                                      std::to_string(max_bytes_) + " bytes; raise max_upload_bytes");
+    return Status::TooLarge("upload of '" + Shown(rel_) + "' exceeds the limit of " +
+                                      std::to_string(max_bytes_) + " bytes; raise content.max_upload_bytes");
   }
   if (int e = platform::WriteAll(temp_.get(), chunk.data(), chunk.size()))
     return ErrnoStatus(e, "cannot write upload", Shown(rel_));
@@ -77,7 +77,7 @@ Status UploadWriter::Append(std::string_view chunk) {
 
 Result<UploadResult> UploadWriter::Commit(bool overwrite, Sha256Cache* cache) {
   if (committed_) return Status::FailedPrecondition("upload already committed");
-  if (too_large_) return Status::FailedPrecondition("upload exceeded its limit");
+  if (too_large_) return Status::TooLarge("upload of '" + Shown(rel_) + "' exceeded its limit");
   if (int e = platform::Sync(temp_.get())) return ErrnoStatus(e, "cannot fsync upload", Shown(rel_));
   platform::FileStat st;
   if (int e = platform::Stat(temp_.get(), &st)) return ErrnoStatus(e, "cannot stat upload", Shown(rel_));

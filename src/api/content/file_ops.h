@@ -12,6 +12,7 @@
 
 #include "api/content/content_root.h"
 #include "api/content/sha256_cache.h"
+#include "api/http.h"
 #include "base/status.h"
 #include "pki/sha256.h"
 
@@ -23,20 +24,20 @@ struct UploadResult {
   bool replaced = false;  // an older file was replaced
 };
 
-// Receives one upload in chunks, so a streaming request body can feed it as
-// it arrives. Destroyed without Commit(): the temp file is removed and the
-// target is untouched. One thread at a time.
-class UploadWriter {
+// Receives one upload in chunks, as the request body streams in (it is the
+// upload route's BodySink). Destroyed without Commit(): the temp file is
+// removed and the target is untouched. One thread at a time.
+class UploadWriter : public BodySink {
  public:
   // Creates missing parent folders, then the temp file (".pv-upload-*")
   // beside `rel`. InvalidArgument for the root; Conflict if a parent is a file.
   static Result<std::unique_ptr<UploadWriter>> Begin(const ContentRoot& root, std::string rel, uint64_t max_bytes);
   ~UploadWriter();
 
-  // Appends a chunk. FailedPrecondition once more than max_bytes arrived
-  // (too_large() is then true: answer 413).
-  Status Append(std::string_view chunk);
-  bool too_large() const { return too_large_; }
+  // Appends a chunk. TooLarge once more than max_bytes arrived.
+  Status Append(std::string_view chunk) override;
+  // The path the upload will have, relative to the root.
+  const std::string& rel() const { return rel_; }
   // fsync, rename over the target (`overwrite` false: Conflict if it
   // exists), fsync the folder. Records the digest in `cache` if given.
   Result<UploadResult> Commit(bool overwrite, Sha256Cache* cache);

@@ -87,8 +87,10 @@ TEST(AdminFiles, WriterOverLimitLeavesNoTempFile) {
     ASSERT_TRUE(w.ok()) << w.status().ToString();
     EXPECT_TRUE((*w)->Append("12345").ok());
     EXPECT_EQ(a.TempFiles(a.root), 1);
-    EXPECT_FALSE((*w)->Append("678901").ok());
-    EXPECT_TRUE((*w)->too_large());
+    Status over = (*w)->Append("678901");
+    EXPECT_EQ(over.code(), StatusCode::kTooLarge);
+    EXPECT_NE(over.message().find("content.max_upload_bytes"), std::string::npos) << over.message();
+    EXPECT_EQ((*w)->Commit(true, nullptr).status().code(), StatusCode::kTooLarge);
   }
   EXPECT_EQ(a.TempFiles(a.root), 0);
   EXPECT_FALSE(fs::exists(a.root / "x.bin"));

@@ -278,34 +278,42 @@ Response AdminList(Service& s, Request& req) {
   return Response::Json(200, boost::json::serialize(o));
 }
 
-Response Upload(Service& s, Request& req) {
-  auto rel = RequestPath(req, kAdminPrefix);
-  if (!rel.ok()) return ToProblem(rel.status());
-  uint64_t limit = s.options->max_upload_bytes;
-  if (req.body.size() > limit)
-    return Problem(413, "upload is " + std::to_string(req.body.size()) + " bytes; the limit is " +
-                            std::to_string(limit) + " (max_upload_bytes)");
-  auto writer = UploadWriter::Begin(s.root, *rel, limit);
-  if (!writer.ok()) return ToProblem(writer.status());
-  // Fed in chunks, as a streaming body will be.
-  std::string_view body = req.body;
-  constexpr size_t kChunk = 1 << 20;
-  for (size_t i = 0; i < body.size(); i += kChunk) {
-    Status st = (*writer)->Append(body.substr(i, kChunk));
-    if (!st.ok()) return (*writer)->too_large() ? Problem(413, st.message()) : ToProblem(st);
+// ?overwrite=0 or If-None-Match: * : the upload must not replace a file.
+bool UploadMayReplace(const Request& req) {
+  if (auto v = req.Query("overwrite"); v && (*v == "0" || *v == "false")) return false;
+  auto inm = req.headers.Get("If-None-Match");
+  return !(inm && Trim(*inm) == "*");
+}
+
+// Opens the temp file the body streams into, before a byte of it is read:
+// a bad path, a folder in the way, or a refused overwrite is answered at
+// once instead of after gigabytes. Commit re-checks atomically.
+Result<std::shared_ptr<BodySink>> OpenUpload(const Service& s, Request& req) {
+  PV_ASSIGN_OR_RETURN(std::string rel, RequestPath(req, kAdminPrefix));
+  if (!UploadMayReplace(req)) {
+    if (auto existing = s.root.Open(rel); existing.ok())
+      return Status::Conflict("'/" + rel + "' exists; send overwrite=1 to replace it");
   }
-  bool overwrite = !(req.Query("overwrite") && (*req.Query("overwrite") == "0" || *req.Query("overwrite") == "false"));
-  if (auto inm = req.headers.Get("If-None-Match"); inm && Trim(*inm) == "*") overwrite = false;
-  auto done = (*writer)->Commit(overwrite, &s.cache);
+  PV_ASSIGN_OR_RETURN(std::unique_ptr<UploadWriter> writer,
+                      UploadWriter::Begin(s.root, std::move(rel), s.options->max_upload_bytes));
+  return std::shared_ptr<BodySink>(std::move(writer));
+}
+
+// The body has streamed into the temp file: fsync, rename into place.
+Response Upload(Service& s, Request& req) {
+  auto* writer = dynamic_cast<UploadWriter*>(req.body_sink.get());
+  if (!writer) return Problem(500, "upload route called without its body sink");
+  auto done = writer->Commit(UploadMayReplace(req), &s.cache);
   if (!done.ok()) return ToProblem(done.status());
+  const std::string& rel = writer->rel();
   boost::json::object o;
-  o["path"] = "/" + *rel;
+  o["path"] = "/" + rel;
   o["size"] = done->size;
   o["sha256"] = done->sha256;
   o["replaced"] = done->replaced;
-  o["href"] = FileHref(req, *rel, false);
+  o["href"] = FileHref(req, rel, false);
   Response r = Response::Json(done->replaced ? 200 : 201, boost::json::serialize(o));
-  r.headers.Set("Location", req.origin.Url(std::string(kFilePrefix) + PercentEncodePath(*rel)));
+  r.headers.Set("Location", req.origin.Url(std::string(kFilePrefix) + PercentEncodePath(rel)));
   return r;
 }
 
@@ -369,14 +377,16 @@ void RegisterContentRoutes(Router& router, std::shared_ptr<const ContentOptions>
     o.blocking = true;  // disk reads, hashing
     return o;
   };
-  auto admin = [](std::string summary, uint64_t max_body = 0) {
+  auto admin = [](std::string summary) {
     RouteOptions o;
     o.group = RouteGroup::kAdmin;
     o.summary = std::move(summary);
-    o.max_body_bytes = max_body;
     o.blocking = true;  // fsync
     return o;
   };
+  RouteOptions upload = admin("upload a content file (streamed to a temp file, fsync, rename)");
+  upload.max_body_bytes = options->max_upload_bytes;
+  upload.open_body_sink = [s](Request& r) { return OpenUpload(*s, r); };
   // Specific prefixes first: the router takes the first parameterised match.
   router.Add("GET", "/file/raw/{*path}", bind(Raw), content("content file (ranges, conditionals)"));
   router.Add("GET", "/file/sha256/{*path}", bind(Sum), content("content file SHA-256 (sha256sum line)"));
@@ -386,8 +396,7 @@ void RegisterContentRoutes(Router& router, std::shared_ptr<const ContentOptions>
   router.Add("GET", "/api/v1/admin/files/{*path}", bind(AdminList), admin("content listing or file metadata (JSON)"));
   router.Add("POST", "/api/v1/admin/files/mkdir", bind(MakeFolderRoute), admin("create a content folder {path}"));
   router.Add("POST", "/api/v1/admin/files/rename", bind(RenameRoute), admin("rename/move content {from,to}"));
-  router.Add("PUT", "/api/v1/admin/files/{*path}", bind(Upload),
-             admin("upload a content file (temp, fsync, rename)", options->max_upload_bytes));
+  router.Add("PUT", "/api/v1/admin/files/{*path}", bind(Upload), std::move(upload));
   router.Add("DELETE", "/api/v1/admin/files/{*path}", bind(DeleteRoute), admin("delete content (?recursive=1)"));
   if (!options->token.empty()) router.SetAccessCheck(RouteGroup::kContent, access::FileTokenCheck(options->token));
 }
