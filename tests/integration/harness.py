@@ -222,6 +222,7 @@ http {{
       proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
       proxy_redirect off;
       proxy_buffering off;
+      proxy_request_buffering off;
     }}
     {extra_locations}
   }}

@@ -4,6 +4,7 @@ transfer, already complete), conditionals, replace during download, the
 file token, and all of it behind nginx at /provision."""
 import hashlib
 import http.client
+import json
 import os
 import re
 import shutil
@@ -206,6 +207,23 @@ class BehindNginx(ContentMixin, NginxServiceTest):
 
     def port_for_partial(self):
         return self.nginx.port
+
+    @unittest.skipUnless(CURL, "curl not installed")
+    def test_upload_through_the_proxy_streams_and_links_with_the_prefix(self):
+        with tempfile.TemporaryDirectory() as d:
+            src = os.path.join(d, "app.msi")
+            data = os.urandom(5 * 1024 * 1024 + 1)
+            with open(src, "wb") as f:
+                f.write(data)
+            r = curl("-f", "-i", "-T", src, self.base() + "/api/v1/admin/files/Apps/Proxy/app.msi")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            head, _, body = r.stdout.replace(b"\r\n", b"\n").rpartition(b"\n\n")
+            answer = json.loads(body)
+            self.assertEqual(answer["sha256"], hashlib.sha256(data).hexdigest())
+            self.assertEqual(answer["href"], "/provision/file/Apps/Proxy/app.msi")
+            self.assertIn(("location: " + self.base() + "/file/Apps/Proxy/app.msi").encode(), head.lower())
+            down = curl("-fL", self.base() + "/file/Apps/Proxy/app.msi")
+            self.assertEqual(down.stdout, data, down.stderr)
 
 
 if __name__ == "__main__":
