@@ -221,7 +221,9 @@ class BehindNginx(ContentMixin, NginxServiceTest):
             answer = json.loads(body)
             self.assertEqual(answer["sha256"], hashlib.sha256(data).hexdigest())
             self.assertEqual(answer["href"], "/provision/file/Apps/Proxy/app.msi")
-            self.assertIn(("location: " + self.base() + "/file/Apps/Proxy/app.msi").encode(), head.lower())
+            location = [line.split(b":", 1)[1].strip() for line in head.split(b"\n")
+                        if line.lower().startswith(b"location:")]
+            self.assertEqual(location, [(self.base() + "/file/Apps/Proxy/app.msi").encode()])
             down = curl("-fL", self.base() + "/file/Apps/Proxy/app.msi")
             self.assertEqual(down.stdout, data, down.stderr)
 
