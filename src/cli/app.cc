@@ -115,6 +115,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, bool load_data) {
     store::CsvStoreOptions so;
     so.data_dir = config.data_dir;
     so.reload_interval = std::chrono::milliseconds(config.reload_interval_ms);
+    so.computers_flush_delay = std::chrono::milliseconds(config.computers_flush_delay_ms);
     so.journal_retention_days = config.journal_retention_days;
     auto opened = store::CsvStore::Open(so);
     if (!opened.ok()) return opened.status();

@@ -152,6 +152,8 @@ Status LoadSection(const std::string& section, const toml::table& t, const std::
     uint64_t u = 0;
     if (key == "data.dir") {
       PV_RETURN_IF_ERROR(ReadString(node, key, file, &c->data_dir));
+    } else if (key == "data.computers_flush_delay_ms") {
+      PV_RETURN_IF_ERROR(ReadUint(node, key, file, 60'000, &c->computers_flush_delay_ms));
     } else if (key == "data.reload_interval_ms") {
       PV_RETURN_IF_ERROR(ReadUint(node, key, file, 60'000, &c->reload_interval_ms));
     } else if (key == "data.journal_retention_days") {
@@ -300,6 +302,7 @@ std::string DescribeConfig(const Config& c) {
     << "\nidle_timeout_ms = " << c.idle_timeout_ms << "\nbody_timeout_ms = " << c.body_timeout_ms
     << "\nwrite_timeout_ms = " << c.write_timeout_ms    << "\nmax_connections = " << c.max_connections << "\nshutdown_grace_ms = " << c.shutdown_grace_ms
     << "\n\n[data]\ndir = \"" << c.data_dir << "\"\nreload_interval_ms = " << c.reload_interval_ms
+    << "\ncomputers_flush_delay_ms = " << c.computers_flush_delay_ms
     << "\njournal_retention_days = " << c.journal_retention_days << "\n\n[log]\nlevel = \"" << c.log_level
     << "\"\nformat = \"" << c.log_format << "\"\n\n[content]\nroot = \"" << c.content_root
     << "\"\ntoken = \"" << (c.file_token.empty() ? "" : "***") << "\"\nmax_upload_bytes = " << c.max_upload_bytes

@@ -36,6 +36,7 @@ struct Config {
   // [data]
   std::string data_dir = "data_csv";  // env PROVISIOND_DATA_DIR; created from the sample if missing
   uint64_t reload_interval_ms = 1000;
+  uint64_t computers_flush_delay_ms = 1000;  // 0: no computers.csv.wal, rewrite per write
   int journal_retention_days = 90;
   // [log]
   std::string log_level = "info";     // debug|info|warning|error

@@ -20,8 +20,9 @@ TEST(Config, FileOverridesDefaultsAndEnvOverridesFile) {
   Config c;
   std::string path = WriteTemp("precedence",
                                "[server]\nport = 8080\nbind = \"127.0.0.1\"\n"
-                               "trusted_proxies = [\"10.0.0.0/8\"]\n"
-                               "[data]\ndir = \"/srv/data_csv\"\n[log]\nformat = \"json\"\n"
+                               "trusted_proxies = [\"10.0.0.0/8\"]\nwrite_timeout_ms = 60000\n"
+                               "[data]\ndir = \"/srv/data_csv\"\ncomputers_flush_delay_ms = 0\n"
+                               "[log]\nformat = \"json\"\n"
                                "[tls]\nReportingTLSMode = 2\nRequireIncomingEncryption = 1\n");
   ASSERT_TRUE(LoadConfigFile(path, &c).ok());
   EXPECT_EQ(c.port, 8080);
@@ -30,6 +31,8 @@ TEST(Config, FileOverridesDefaultsAndEnvOverridesFile) {
   EXPECT_EQ(c.trusted_proxies, std::vector<std::string>{"10.0.0.0/8"});
   EXPECT_EQ(c.tls_mode, 2);
   EXPECT_TRUE(c.require_incoming_encryption);
+  EXPECT_EQ(c.write_timeout_ms, 60000u);
+  EXPECT_EQ(c.computers_flush_delay_ms, 0u);
   EXPECT_EQ(c.max_header_bytes, 16u * 1024);  // default kept
   ASSERT_TRUE(ApplyEnvironment(&c, {{"WS_PORT", "9000"}, {"WS_BIND_HOST", "0.0.0.0"},
                                     {"WS_FILE_TOKEN", "s3cret"}}).ok());
@@ -63,6 +66,8 @@ TEST(Config, BadValuesNameTheKeyAndTheReason) {
       {"[bogus]\nx = 1\n", "unknown section or key 'bogus'"},
       {"[server\nport = 1\n", ":1:"},  // TOML syntax error with line:col
       {"[log]\nformat = true\n", "log.format must be a string"},
+      {"[server]\nwrite_timeout_ms = -1\n", "server.write_timeout_ms must be an integer"},
+      {"[data]\ncomputers_flush_delay_ms = 600000\n", "data.computers_flush_delay_ms must be an integer from 0 to 60000"},
   };
   int i = 0;
   for (const auto& c : cases) {
