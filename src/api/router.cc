@@ -39,68 +39,69 @@ std::string_view NextSegment(std::string_view s, size_t* pos) {
   return s.substr(start, *pos - start);
 }
 
-// SplitPath(a) == SplitPath(b) without building either: every request tries
-// several literal routes, and splitting allocated two vectors per try.
-bool SameSegments(std::string_view a, std::string_view b) {
-  size_t i = 0;
-  size_t j = 0;
-  for (;;) {
-    std::string_view x = NextSegment(a, &i);
-    if (x != NextSegment(b, &j)) return false;
-    if (x.empty()) return true;  // both ended
-  }
-}
+bool IsParam(std::string_view p) { return p.size() > 2 && p.front() == '{' && p.back() == '}'; }
+bool IsRest(std::string_view p) { return p.size() > 3 && p.substr(0, 2) == "{*" && p.back() == '}'; }
 
 }  // namespace
 
-bool MatchPattern(std::string_view pattern, std::string_view path,
-                  std::map<std::string, std::string, std::less<>>* params) {
-  if (pattern.find('{') == std::string_view::npos) return SameSegments(pattern, path);
-  auto ps = SplitPath(pattern);
-  auto xs = SplitPath(path);
-  // A trailing slash is significant only for the root.
-  for (size_t i = 0; i < ps.size(); ++i) {
-    std::string_view p = ps[i];
-    if (p.size() > 3 && p.substr(0, 2) == "{*" && p.back() == '}') {
-      if (params) {
-        // The rest of the path, as sent (may be empty).
-        size_t pos = 0;
-        for (size_t k = 0; k < i; ++k) pos = path.find(xs[k], pos) + xs[k].size();
-        std::string_view rest = i < xs.size() ? path.substr(path.find(xs[i], pos)) : std::string_view();
-        (*params)[std::string(p.substr(2, p.size() - 3))] = std::string(rest);
-      }
+PathPattern::PathPattern(std::string_view pattern) {
+  for (std::string_view p : SplitPath(pattern)) {
+    if (IsRest(p)) {
+      segments_.push_back({Kind::kRest, std::string(p.substr(2, p.size() - 3))});
+      literal_ = false;
+      break;  // the rest of the path: nothing can follow
+    }
+    if (IsParam(p)) {
+      segments_.push_back({Kind::kParam, std::string(p.substr(1, p.size() - 2))});
+      literal_ = false;
+    } else {
+      segments_.push_back({Kind::kLiteral, std::string(p)});
+    }
+  }
+}
+
+bool PathPattern::Match(std::string_view path, PathParams* params) const {
+  size_t pos = 0;
+  for (const Segment& seg : segments_) {
+    if (seg.kind == Kind::kRest) {
+      // The rest of the path as sent, from its next segment (may be empty).
+      while (pos < path.size() && path[pos] == '/') ++pos;
+      if (params) (*params)[seg.text] = std::string(path.substr(pos));
       return true;
     }
-    if (i >= xs.size()) return false;
-    if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
-      if (params) (*params)[std::string(p.substr(1, p.size() - 2))] = std::string(xs[i]);
-      continue;
+    std::string_view x = NextSegment(path, &pos);
+    if (x.empty()) return false;
+    if (seg.kind == Kind::kParam) {
+      if (params) (*params)[seg.text] = std::string(x);
+    } else if (x != seg.text) {
+      return false;
     }
-    if (p != xs[i]) return false;
   }
-  return ps.size() == xs.size();
+  return NextSegment(path, &pos).empty();
+}
+
+bool MatchPattern(std::string_view pattern, std::string_view path, PathParams* params) {
+  return PathPattern(pattern).Match(path, params);
 }
 
 void Router::Add(std::string method, std::string pattern, Handler handler, RouteOptions options) {
-  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(handler), std::move(options)});
+  PathPattern compiled(pattern);
+  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(handler), std::move(options),
+                          std::move(compiled)});
 }
 
 void Router::SetAccessCheck(RouteGroup group, AccessCheck check) { checks_[group] = std::move(check); }
 
-const Route* Router::Find(std::string_view method, std::string_view path,
-                          std::map<std::string, std::string, std::less<>>* params) const {
-  // Literal routes win over parameterised ones: first pass exact text.
+const Route* Router::Find(std::string_view method, std::string_view path, PathParams* params) const {
+  auto method_ok = [method](const Route& r) { return r.method == method || (method == "HEAD" && r.method == "GET"); };
+  // Literal routes win over parameterised ones.
   for (const auto& r : routes_) {
-    if (r.pattern.find('{') != std::string::npos) continue;
-    bool method_ok = r.method == method || (method == "HEAD" && r.method == "GET");
-    if (method_ok && MatchPattern(r.pattern, path, nullptr)) return &r;
+    if (r.compiled.literal() && method_ok(r) && r.compiled.Match(path, nullptr)) return &r;
   }
   for (const auto& r : routes_) {
-    if (r.pattern.find('{') == std::string::npos) continue;
-    bool method_ok = r.method == method || (method == "HEAD" && r.method == "GET");
-    if (!method_ok) continue;
-    std::map<std::string, std::string, std::less<>> p;
-    if (MatchPattern(r.pattern, path, &p)) {
+    if (r.compiled.literal() || !method_ok(r)) continue;
+    PathParams p;
+    if (r.compiled.Match(path, params ? &p : nullptr)) {
       if (params) *params = std::move(p);
       return &r;
     }
@@ -116,7 +117,7 @@ std::vector<std::string> Router::AllowedMethods(std::string_view path) const {
     out.push_back(m);
   };
   for (const auto& r : routes_) {
-    if (!MatchPattern(r.pattern, path, nullptr)) continue;
+    if (!r.compiled.Match(path, nullptr)) continue;
     add(r.method);
     if (r.method == "GET") add("HEAD");
   }

@@ -41,11 +41,34 @@ struct RouteOptions {
   std::function<Result<std::shared_ptr<BodySink>>(Request&)> open_body_sink = nullptr;
 };
 
+using PathParams = std::map<std::string, std::string, std::less<>>;
+
+// A route pattern parsed once, when the route is added, so matching a
+// request allocates nothing but the captured values.
+class PathPattern {
+ public:
+  explicit PathPattern(std::string_view pattern);
+  // True if `path` matches; fills `params` (may be null) on success. Empty
+  // segments ("//") are ignored; a "{*rest}" capture keeps the path as sent.
+  bool Match(std::string_view path, PathParams* params) const;
+  bool literal() const { return literal_; }
+
+ private:
+  enum class Kind { kLiteral, kParam, kRest };
+  struct Segment {
+    Kind kind;
+    std::string text;  // the literal, or the parameter's name
+  };
+  std::vector<Segment> segments_;
+  bool literal_ = true;
+};
+
 struct Route {
   std::string method;   // GET, POST, ...; GET routes also answer HEAD
   std::string pattern;  // "/api/v1/computers/{serial}"
   Handler handler;
   RouteOptions options;
+  PathPattern compiled{pattern};
 };
 
 // Returns a response to refuse the request, or nullopt to let it through.
@@ -59,8 +82,7 @@ class Router {
 
   // The route `method path` resolves to, with its captured params, or null
   // (net/ asks this after the header to choose the body limit).
-  const Route* Find(std::string_view method, std::string_view path,
-                    std::map<std::string, std::string, std::less<>>* params = nullptr) const;
+  const Route* Find(std::string_view method, std::string_view path, PathParams* params = nullptr) const;
 
   // Runs the matching route behind its access check. Unknown path: 404;
   // known path, other method: 405 with Allow. An exception escaping a
@@ -88,8 +110,7 @@ class Router {
 
 // Splits "/a/b/c" into {"a","b","c"}; empty segments dropped.
 std::vector<std::string_view> SplitPath(std::string_view path);
-// Matches one pattern against a path; fills params on success.
-bool MatchPattern(std::string_view pattern, std::string_view path,
-                  std::map<std::string, std::string, std::less<>>* params);
+// PathPattern(pattern).Match(path, params).
+bool MatchPattern(std::string_view pattern, std::string_view path, PathParams* params);
 
 }  // namespace provisiond::api

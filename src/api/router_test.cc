@@ -58,6 +58,35 @@ TEST(MatchPattern, LiteralPatternsCompareSegmentsLikeSplitPath) {
   EXPECT_FALSE(MatchPattern("/api/v1/endpoint/plan", "/api/v1/endpoint", nullptr));
 }
 
+TEST(MatchPattern, CapturesIgnoreEmptySegmentsAndRestKeepsThePathAsSent) {
+  struct Case { const char* pattern; const char* path; bool match; std::string params; };
+  const Case cases[] = {
+      {"/c/{serial}", "/c/ABC", true, "serial=ABC;"},
+      {"/c/{serial}", "//c//ABC/", true, "serial=ABC;"},
+      {"/c/{serial}", "/c/", false, ""},
+      {"/c/{serial}", "/c/A/B", false, ""},
+      {"/c/{serial}/x", "/c/A/x", true, "serial=A;"},
+      {"/c/{serial}/x", "/c/A/y", false, ""},
+      {"/file/{*path}", "/file", true, "path=;"},
+      {"/file/{*path}", "/file//Apps//a b.zip", true, "path=Apps//a b.zip;"},
+      {"/file/{*path}", "/file/Apps/", true, "path=Apps/;"},
+      {"/file/{*path}", "/files/Apps", false, ""},
+      {"/a/{x}/{*rest}", "/a/1/2/3", true, "rest=2/3;x=1;"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(std::string(c.pattern) + " vs " + c.path);
+    PathParams params;
+    EXPECT_EQ(PathPattern(c.pattern).Match(c.path, &params), c.match);
+    std::string got;
+    for (const auto& [k, v] : params) got += k + "=" + v + ";";
+    if (c.match) {
+      EXPECT_EQ(got, c.params);
+    }
+  }
+  EXPECT_TRUE(PathPattern("/a/b").literal());
+  EXPECT_FALSE(PathPattern("/a/{b}").literal());
+}
+
 TEST(Router, UnknownMethodIs405WithAllow) {
   Router router;
   router.Add("GET", "/things", Echo);
