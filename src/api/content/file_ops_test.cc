@@ -147,6 +147,10 @@ TEST(AdminFiles, ListingAndMetadata) {
   auto meta = boost::json::parse(a.Call("GET", "/api/v1/admin/files/Apps/x.msi").body).as_object();
   EXPECT_EQ(meta["size"].to_number<uint64_t>(), 3u);
   EXPECT_EQ(meta["type"].as_string(), "file");
+  // The same mtime format as the entries of a listing.
+  auto entry = boost::json::parse(a.Call("GET", "/api/v1/admin/files/Apps").body).as_object()["entries"].as_array().at(0);
+  EXPECT_EQ(meta["mtime"], entry.as_object()["mtime"]);
+  EXPECT_EQ(meta["mtime"].as_string().size(), std::string_view("2026-11-23T07:28:05Z").size());
 }
 
 }  // namespace

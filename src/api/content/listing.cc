@@ -32,11 +32,6 @@ std::string DateText(int64_t seconds) {
   return iso.substr(0, 10) + " " + iso.substr(11, 8) + " UTC";
 }
 
-std::string IsoSeconds(int64_t seconds) {
-  std::string iso = FormatIso8601(Timestamp{std::chrono::seconds{seconds}});
-  return iso.substr(0, 19) + "Z";
-}
-
 constexpr std::string_view kStyle =
     "body{font-family:system-ui,sans-serif;margin:2em;color:#222}"
     "table{border-collapse:collapse}th,td{padding:.25em 1em;text-align:left}"
@@ -51,6 +46,11 @@ void SortEntries(std::vector<ListingEntry>* entries) {
     std::string la = ToLower(a.name), lb = ToLower(b.name);
     return la != lb ? la < lb : a.name < b.name;
   });
+}
+
+std::string IsoSeconds(int64_t seconds) {
+  std::string iso = FormatIso8601(Timestamp{std::chrono::seconds{seconds}});
+  return iso.substr(0, 19) + "Z";
 }
 
 std::string HumanSize(uint64_t bytes) {

@@ -32,6 +32,9 @@ std::string RenderHtmlListing(std::string_view title_path, std::string_view pare
 // {"path":..., "entries":[{"name","type":"file"|"folder","size","mtime","sha256","href"}]}
 std::string RenderJsonListing(std::string_view path, const std::vector<ListingEntry>& entries);
 
+// "2026-11-23T07:28:05Z": the mtime of every JSON answer about content.
+std::string IsoSeconds(int64_t seconds);
+
 // "1.5 GiB", "12 KiB", "512 B".
 std::string HumanSize(uint64_t bytes);
 

@@ -271,7 +271,7 @@ Response AdminList(Service& s, Request& req) {
   o["name"] = std::string(BaseName(rel));
   o["type"] = "file";
   o["size"] = st.size;
-  o["mtime"] = FormatHttpDate(Seconds(st.mtime_ns));
+  o["mtime"] = IsoSeconds(Seconds(st.mtime_ns));  // as in the listings
   if (auto h = s.cache.Find(FileIdentity::Of(st))) o["sha256"] = *h;
   else o["sha256"] = nullptr;
   o["href"] = FileHref(req, rel, false);
