@@ -37,6 +37,9 @@ using error_code = beast::error_code;
 namespace {
 
 constexpr size_t kFileChunk = 256 * 1024;  // copy path (TLS): one read + write
+// Lingering close after an answer that left a request body unread.
+constexpr std::chrono::seconds kLingerIdle{5};
+constexpr std::chrono::seconds kLingerTotal{30};
 // A streamed request body reaches its sink in chunks of up to this much:
 // one disk write per chunk, and the memory one upload holds.
 constexpr size_t kSinkChunk = 1024 * 1024;
@@ -155,6 +158,7 @@ class HttpSession : public SessionBase {
     parser_->body_limit(boost::none);  // checked per route once the header is in
     waiting_header_ = true;
     header_timed_out_ = false;
+    unread_body_ = false;
     Lowest().expires_never();
     timer_.emplace(Stream().get_executor());
     timer_->expires_after(timeout);
@@ -203,6 +207,7 @@ class HttpSession : public SessionBase {
     uint64_t limit = route_ && route_->options.max_body_bytes ? route_->options.max_body_bytes
                                                                : st_->options.max_body_bytes;
     if (auto len = parser_->content_length(); len && *len > limit) {
+      unread_body_ = true;
       return SendError(413, "request body of " + std::to_string(*len) + " bytes exceeds the limit of " +
                                 std::to_string(limit) + " bytes");
     }
@@ -239,6 +244,7 @@ class HttpSession : public SessionBase {
     if (ec == http::error::need_buffer) ec = {};  // sink buffer full: not an error
     if (!ec) return true;
     if (ec == http::error::body_limit) {
+      unread_body_ = true;
       SendError(413, "request body exceeds the limit of " + std::to_string(BodyLimit()) + " bytes");
     } else if (ec == beast::error::timeout) {
       Fail(ec, "body read");  // the stream's expiry closed the socket
@@ -315,6 +321,7 @@ class HttpSession : public SessionBase {
   // connection unusable for another request.
   void SendRefusal(api::Response res) {
     keep_alive_ = false;
+    unread_body_ = true;
     Send(std::move(res));
   }
 
@@ -483,6 +490,7 @@ class HttpSession : public SessionBase {
   bool header_timed_out_ = false;
   bool close_after_response_ = false;
   bool expect_continue_ = false;
+  bool unread_body_ = false;  // answered before the whole body arrived: close by lingering
 };
 
 class PlainSession : public HttpSession<PlainSession>, public std::enable_shared_from_this<PlainSession> {
@@ -492,7 +500,7 @@ class PlainSession : public HttpSession<PlainSession>, public std::enable_shared
       : HttpSession(std::move(st), std::move(slot), std::move(buffer), std::move(conn)),
         stream_(std::move(stream)) {}
   beast::tcp_stream& stream() { return stream_; }
-  void Close() { CloseNow(); }
+  void Close() { unread_body_ ? LingeringClose() : CloseNow(); }
 
   // Zero-copy: the kernel moves file pages to the socket. Sends until the
   // socket buffer is full (then waits for writability) or until a turn's
@@ -543,7 +551,31 @@ class PlainSession : public HttpSession<PlainSession>, public std::enable_shared
     });
   }
 
+  // A client may still be sending the body of a request we refused (a 413,
+  // a 409 for an upload without Expect: 100-continue). Closing with unread
+  // data makes the kernel send a reset, which can destroy our answer before
+  // the client reads it. So, as nginx does: stop sending, read and discard
+  // until the client closes, an idle pause of kLingerIdle, or kLingerTotal.
+  void LingeringClose() {
+    error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    linger_until_ = std::chrono::steady_clock::now() + kLingerTotal;
+    DiscardInput();
+  }
+
+  void DiscardInput() {
+    auto left = linger_until_ - std::chrono::steady_clock::now();
+    if (left <= std::chrono::steady_clock::duration::zero()) return CloseNow();
+    stream_.expires_after(std::min<std::chrono::steady_clock::duration>(left, kLingerIdle));
+    chunk_.resize(64 * 1024);
+    stream_.async_read_some(asio::buffer(chunk_), [self = shared_from_this()](error_code ec, size_t) {
+      if (ec) return self->CloseNow();  // the client closed, or it paused too long
+      self->DiscardInput();
+    });
+  }
+
   beast::tcp_stream stream_;
+  std::chrono::steady_clock::time_point linger_until_;
 };
 
 class TlsSession : public HttpSession<TlsSession>, public std::enable_shared_from_this<TlsSession> {

@@ -409,6 +409,27 @@ class RequireIncomingEncryption(TlsServiceTest):
         self.assertIs(info["listeners"][0]["plaintext"], False)
 
 
+    def test_uploads_stream_over_tls_and_plaintext_uploads_are_refused(self):
+        data = os.urandom(3 * 1024 * 1024 + 5)
+        st, _, body = self.svc.request("PUT", "/api/v1/admin/files/Tls/plain.bin", body=data)
+        self.assertEqual(st, 426, body)
+        self.assertFalse(os.path.exists(os.path.join(self.svc.content_root, "Tls")))
+        ctx = ssl.create_default_context(cafile=self.root)
+        c = http.client.HTTPSConnection("127.0.0.1", self.svc.port, context=ctx, timeout=30)
+        try:
+            c.request("PUT", "/api/v1/admin/files/Tls/over-tls.bin", body=data)
+            r = c.getresponse()
+            answer = json.loads(r.read())
+            self.assertEqual(r.status, 201, answer)
+            self.assertEqual(answer["sha256"], hashlib.sha256(data).hexdigest())
+            # Downloaded again on the same connection (the TLS copy path).
+            c.request("GET", "/file/raw/Tls/over-tls.bin")
+            r = c.getresponse()
+            self.assertEqual((r.status, r.read()), (200, data))
+        finally:
+            c.close()
+
+
 class TwoListeners(TlsServiceTest):
     """The main port in mode 2 and a [[server.listener]] in mode 1."""
     ARGS = ["--tls-mode", "2"]

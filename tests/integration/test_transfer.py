@@ -157,6 +157,24 @@ class Uploads(ServiceTest):
         with open(os.path.join(self.svc.content_root, "Apps", "keep.bin"), "rb") as f:
             self.assertEqual(f.read(), b"the old file\n")
 
+    def test_a_client_sending_the_body_anyway_still_reads_the_refusal(self):
+        # No Expect: 100-continue (PowerShell's Invoke-WebRequest, for one):
+        # the whole body is on its way when the answer comes. The server reads
+        # and drops it before closing, so neither side sees a reset.
+        cases = [("Apps/keep.bin?overwrite=0", 24 * MiB, 409),
+                 ("Apps/too-big.bin", UPLOAD_LIMIT + MiB, 413)]
+        for path, length, status in cases:
+            with self.subTest(path=path):
+                with socket.create_connection(("127.0.0.1", self.svc.port), timeout=30) as s:
+                    s.sendall(self.put_header(path, length))
+                    block = b"b" * MiB
+                    for _ in range(length // MiB):
+                        s.sendall(block)
+                    got, body = read_response(s)
+                    self.assertEqual(got, status, body)
+                    self.assertEqual(s.recv(1), b"")  # then an orderly close
+        self.assertEqual(self.temp_files("Apps"), [])
+
     def test_an_accepted_upload_gets_100_continue_first(self):
         with socket.create_connection(("127.0.0.1", self.svc.port), timeout=10) as s:
             s.sendall(self.put_header("Cont/a.txt", 5, "Expect: 100-continue\r\n"))
