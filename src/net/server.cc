@@ -441,8 +441,31 @@ class HttpSession : public SessionBase {
     // TLS: Close() sends close_notify before the TCP FIN; a FIN first would
     // make the session look truncated and OpenSSL would drop it from the
     // resumption cache.
-    if (!keep_alive_ || close_after_response_ || st_->stopping.load()) return derived().Close();
+    if (!keep_alive_ || close_after_response_ || st_->stopping.load())
+      return unread_body_ ? LingeringClose() : derived().Close();
     ReadHeader(st_->options.idle_timeout);
+  }
+
+  // A client may still be sending the body of a request we refused (a 413,
+  // a 409 for an upload without Expect: 100-continue). Closing with unread
+  // data makes the kernel send a reset, which can destroy our answer before
+  // the client reads it. So, as nginx does: stop sending, read and drop
+  // input until the client closes, pauses for kLingerIdle, or kLingerTotal.
+  void LingeringClose() {
+    derived().StopSending();
+    linger_until_ = std::chrono::steady_clock::now() + kLingerTotal;
+    DiscardInput();
+  }
+
+  void DiscardInput() {
+    auto left = linger_until_ - std::chrono::steady_clock::now();
+    if (left <= std::chrono::steady_clock::duration::zero()) return CloseNow();
+    Lowest().expires_after(std::min<std::chrono::steady_clock::duration>(left, kLingerIdle));
+    chunk_.resize(64 * 1024);
+    Stream().async_read_some(asio::buffer(chunk_), [self = Self()](error_code ec, size_t) {
+      if (ec) return self->CloseNow();  // the client closed, or it paused too long
+      self->DiscardInput();
+    });
   }
 
   void LogAccess() {
@@ -491,6 +514,7 @@ class HttpSession : public SessionBase {
   bool close_after_response_ = false;
   bool expect_continue_ = false;
   bool unread_body_ = false;  // answered before the whole body arrived: close by lingering
+  std::chrono::steady_clock::time_point linger_until_;
 };
 
 class PlainSession : public HttpSession<PlainSession>, public std::enable_shared_from_this<PlainSession> {
@@ -500,7 +524,12 @@ class PlainSession : public HttpSession<PlainSession>, public std::enable_shared
       : HttpSession(std::move(st), std::move(slot), std::move(buffer), std::move(conn)),
         stream_(std::move(stream)) {}
   beast::tcp_stream& stream() { return stream_; }
-  void Close() { unread_body_ ? LingeringClose() : CloseNow(); }
+  void Close() { CloseNow(); }
+  // Lingering close: the FIN tells the client its answer is complete.
+  void StopSending() {
+    error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
 
   // Zero-copy: the kernel moves file pages to the socket. Sends until the
   // socket buffer is full (then waits for writability) or until a turn's
@@ -551,31 +580,7 @@ class PlainSession : public HttpSession<PlainSession>, public std::enable_shared
     });
   }
 
-  // A client may still be sending the body of a request we refused (a 413,
-  // a 409 for an upload without Expect: 100-continue). Closing with unread
-  // data makes the kernel send a reset, which can destroy our answer before
-  // the client reads it. So, as nginx does: stop sending, read and discard
-  // until the client closes, an idle pause of kLingerIdle, or kLingerTotal.
-  void LingeringClose() {
-    error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    linger_until_ = std::chrono::steady_clock::now() + kLingerTotal;
-    DiscardInput();
-  }
-
-  void DiscardInput() {
-    auto left = linger_until_ - std::chrono::steady_clock::now();
-    if (left <= std::chrono::steady_clock::duration::zero()) return CloseNow();
-    stream_.expires_after(std::min<std::chrono::steady_clock::duration>(left, kLingerIdle));
-    chunk_.resize(64 * 1024);
-    stream_.async_read_some(asio::buffer(chunk_), [self = shared_from_this()](error_code ec, size_t) {
-      if (ec) return self->CloseNow();  // the client closed, or it paused too long
-      self->DiscardInput();
-    });
-  }
-
   beast::tcp_stream stream_;
-  std::chrono::steady_clock::time_point linger_until_;
 };
 
 class TlsSession : public HttpSession<TlsSession>, public std::enable_shared_from_this<TlsSession> {
@@ -608,6 +613,9 @@ class TlsSession : public HttpSession<TlsSession>, public std::enable_shared_fro
   }
 
   void SendFileBody() { SendFileByCopy(); }
+  // Lingering close: close_notify would end our reading too; the answer
+  // carried "Connection: close", so the client closes when it has read it.
+  void StopSending() {}
 
   void Close() {
     beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));

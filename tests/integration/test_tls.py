@@ -428,6 +428,16 @@ class RequireIncomingEncryption(TlsServiceTest):
             self.assertEqual((r.status, r.read()), (200, data))
         finally:
             c.close()
+        # Refused while its body is on the way (no Expect: 100-continue, as a
+        # browser sends it): the answer still arrives, no reset.
+        c = http.client.HTTPSConnection("127.0.0.1", self.svc.port, context=ctx, timeout=30)
+        try:
+            c.request("PUT", "/api/v1/admin/files/Tls/over-tls.bin?overwrite=0", body=os.urandom(16 * 1024 * 1024))
+            r = c.getresponse()
+            self.assertEqual(r.status, 409)
+            self.assertIn("overwrite=1", json.loads(r.read())["detail"])
+        finally:
+            c.close()
 
 
 class TwoListeners(TlsServiceTest):
