@@ -61,7 +61,8 @@ struct ExternalOrigin {
 // than memory never sits in a string. A route opts in with
 // RouteOptions::open_body_sink; net/ then feeds the sink instead of
 // Request::body. A non-ok Append stops the read and is the answer
-// (TooLarge: 413). Called off the I/O threads, one chunk at a time.
+// (TooLarge: 413). Called one chunk at a time, on the worker pool when the
+// route is blocking (as uploads are: each chunk is a disk write).
 class BodySink {
  public:
   virtual ~BodySink() = default;
