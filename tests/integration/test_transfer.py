@@ -92,7 +92,7 @@ class Uploads(ServiceTest):
         with socket.create_connection(("127.0.0.1", self.svc.port), timeout=30) as s:
             s.sendall(self.put_header("Stream/big.bin", total))
             s.sendall(data[:32 * MiB])
-            # Half the body is in: it is already on disk, and the target does not exist yet.
+            # Two thirds of the body are in: already on disk, and the target does not exist yet.
             def temp_size():
                 temps = self.temp_files("Stream")
                 return temps and os.path.getsize(temps[0]) >= 24 * MiB
