@@ -25,8 +25,8 @@ std::string Escaped(std::string_view s) {
   return appended;
 }
 
-// The byte-at-a-time rule the table must reproduce exactly (the responses
-// stay byte-for-byte the same).
+// The byte-at-a-time rule the table must reproduce exactly. (Versus the
+// escapers it replaced, only 0x08/0x0c changed: \u0008/\u000c, not \b/\f.)
 std::string OneByteAtATime(std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;

@@ -300,7 +300,8 @@ std::string DescribeConfig(const Config& c) {
     << "\ntrusted_proxies = " << list(c.trusted_proxies) << "\nmax_header_bytes = " << c.max_header_bytes
     << "\nmax_body_bytes = " << c.max_body_bytes << "\nheader_timeout_ms = " << c.header_timeout_ms
     << "\nidle_timeout_ms = " << c.idle_timeout_ms << "\nbody_timeout_ms = " << c.body_timeout_ms
-    << "\nwrite_timeout_ms = " << c.write_timeout_ms    << "\nmax_connections = " << c.max_connections << "\nshutdown_grace_ms = " << c.shutdown_grace_ms
+    << "\nwrite_timeout_ms = " << c.write_timeout_ms << "\nmax_connections = " << c.max_connections
+    << "\nshutdown_grace_ms = " << c.shutdown_grace_ms
     << "\n\n[data]\ndir = \"" << c.data_dir << "\"\nreload_interval_ms = " << c.reload_interval_ms
     << "\ncomputers_flush_delay_ms = " << c.computers_flush_delay_ms
     << "\njournal_retention_days = " << c.journal_retention_days << "\n\n[log]\nlevel = \"" << c.log_level

@@ -72,8 +72,8 @@ int Main(int argc, char** argv) {
   std::string command = args[0];
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (command == "serve") return RunServe(std::move(rest));
-  bool help = rest.empty() || rest[0] == "--help" || rest[0] == "-h";
-  if ((command == "routes" || command == "config") && !rest.empty() && help) {
+  bool asks_help = !rest.empty() && (rest[0] == "--help" || rest[0] == "-h");
+  if ((command == "routes" || command == "config") && asks_help) {
     std::cout << "usage: provisiond " << command << " [--config FILE] [--data-dir DIR] [serve flags]\n"
               << (command == "routes" ? "Lists every route: method, path, access group, summary.\n"
                                       : "Prints the effective configuration (file < environment < flags).\n");
@@ -81,7 +81,8 @@ int Main(int argc, char** argv) {
   }
   if (command == "routes") return RunRoutes(std::move(rest));
   if (command == "config") return RunConfig(std::move(rest));
-  if (command == "keys") return help ? RunKeys(argc - 1, argv + 1) : RunWithDataDir("keys", rest, RunKeys, true);
+  // `keys` alone prints its usage too.
+  if (command == "keys") return rest.empty() || asks_help ? RunKeys(argc - 1, argv + 1) : RunWithDataDir("keys", rest, RunKeys, true);
   if (command == "export") return RunWithDataDir("export", rest, RunExport, false);
   if (command == "import") return RunWithDataDir("import", rest, RunImport, false);
   if (command == "check") return RunWithDataDir("check", rest, RunCheck, false);

@@ -100,11 +100,6 @@ std::string_view BundleSourceName(BundleSource source) {
   return "none";
 }
 
-int BundleTimeoutSeconds(const model::Tables& tables) {
-  auto v = tables.Config(model::kDefaultBundleTimeout);
-  return (v ? PositiveInt(*v) : std::nullopt).value_or(kDefaultBundleTimeoutSeconds);
-}
-
 BundleChoice ResolveBundle(const model::Tables& tables, std::string_view model, Explain* explain) {
   BundleChoice out;
   // One config lookup serves the value and the explain note.

@@ -75,8 +75,6 @@ struct BundleChoice {
 // a positive integer, else 120 (a bad value is noted in explain).
 BundleChoice ResolveBundle(const model::Tables& tables, std::string_view model,
                            Explain* explain = nullptr);
-// config default_bundle_timeout as above.
-int BundleTimeoutSeconds(const model::Tables& tables);
 
 // The original's int-or-string rule for a JSON value: an integer when the
 // text is all ASCII digits and fits in int64, else the text.

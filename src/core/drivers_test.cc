@@ -144,7 +144,7 @@ TEST(ResolveBundle, FileOrderNotPriorityAndOsIgnored) {
   EXPECT_EQ(ResolveBundle(t, "Latitude 5520").bundle_id, "A");
 }
 
-TEST(BundleTimeoutSeconds, IntegerOr120) {
+TEST(ResolveBundle, TimeoutIsAPositiveIntegerOr120) {
   struct Case { const char* value; int want; };
   const Case cases[] = {{"120", 120}, {" 300 ", 300}, {"", 120}, {"abc", 120}, {"-5", 120},
                         {"0", 120},   {"10s", 120},   {nullptr, 120}};
@@ -152,7 +152,7 @@ TEST(BundleTimeoutSeconds, IntegerOr120) {
     SCOPED_TRACE(c.value ? c.value : "(absent)");
     model::Tables t;
     if (c.value) t.config = {{"default_bundle_timeout", c.value}};
-    EXPECT_EQ(BundleTimeoutSeconds(t), c.want);
+    EXPECT_EQ(ResolveBundle(t, "").timeout_seconds, c.want);
   }
 }
 

@@ -5,6 +5,7 @@
 #include "api/endpoint/json_in.h"
 #include "api/endpoint/render.h"
 #include "api/endpoint/settings.h"
+#include "api/endpoint/snapshot_cache.h"
 #include "api/problem.h"
 #include "base/strings.h"
 #include "core/deployment_rules.h"
@@ -34,7 +35,7 @@ Response Preview(Service& s, Request& req) {
   w.Key("os").String(facts->os_name);
   w.EndObject();
   w.Key("plan");
-  endpoint::WritePlan(w, *plan, true, core::VariableNamesFromConfig(*tables));
+  endpoint::WritePlan(w, *plan, true, *endpoint::DerivedFor(tables).names);
   w.EndObject();
   return JsonResponse(200, w.Take());
 }

@@ -26,7 +26,8 @@ void JsonWriter::PutQuoted(std::string_view s) {
     len_ += s.size() + 2;
     return;
   }
-  char* const start = Room(6 * s.size() + 2);  // an escape is at most 6 bytes
+  // An escape is at most 6 bytes; only the part after the clean prefix can grow.
+  char* const start = Room(clean + 6 * (s.size() - clean) + 2);
   char* d = start;
   *d++ = '"';
   std::memcpy(d, s.data(), clean);

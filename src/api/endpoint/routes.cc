@@ -344,7 +344,7 @@ Result<VariablesResult> ResolveVariables(Service& s, const Request& req) {
   auto tables = s.Snapshot();
   PV_ASSIGN_OR_RETURN(core::Plan plan, core::Resolve(facts, *tables, s.ResolveOptionsFor(req, false, tables)));
   VariablesResult r;
-  r.names = core::VariableNamesFromConfig(*tables);
+  r.names = *DerivedFor(tables).names;  // parsed once per snapshot
   r.values = core::TaniumVariables(plan, r.names);
   r.plan = std::move(plan);
   return r;
