@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <iterator>
 
 #include "base/strings.h"
 
@@ -192,8 +193,12 @@ std::vector<const Computer*> Tables::InFileOrder(std::vector<const Computer*> ro
 }
 
 const Computer* Tables::FindComputerBySerial(std::string_view serial) const {
-  auto all = FindComputersBySerial(serial);
-  return all.empty() ? nullptr : all.front();
+  if (computer_index_ == nullptr) return nullptr;
+  // The usual case, one record: no vector, no sort (every plan asks this).
+  auto [a, b] = computer_index_->serial.Range(SerialKey(serial));
+  if (a == b) return nullptr;
+  if (std::next(a) == b) return a->second.row;
+  return FindComputersBySerial(serial).front();
 }
 
 std::vector<const Computer*> Tables::FindComputersBySerial(std::string_view serial) const {
