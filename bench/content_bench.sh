@@ -8,14 +8,10 @@
 #   concurrent: CONC parallel downloads of the MID_MIB file, aggregate MiB/s
 # and prints the ratio provisiond / nginx. Clients are curl to /dev/null on
 # loopback, so client CPU is shared with the servers equally for both.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-if [ -z "${1:-}" ]; then
-  tools/deps.sh
-  cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DPROVISIOND_TESTS=OFF >/dev/null
-  ninja -C build-release provisiond >/dev/null
-fi
-BIN=${1:-build-release/provisiond}
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+[ -n "${1:-}" ] || build_release
+BIN=${1:-$BUILD/provisiond}
 BIG_MIB=${BIG_MIB:-1024}
 MID_MIB=${MID_MIB:-100}
 CONC=${CONC:-64}
