@@ -80,14 +80,8 @@ bool PathPattern::Match(std::string_view path, PathParams* params) const {
   return NextSegment(path, &pos).empty();
 }
 
-bool MatchPattern(std::string_view pattern, std::string_view path, PathParams* params) {
-  return PathPattern(pattern).Match(path, params);
-}
-
 void Router::Add(std::string method, std::string pattern, Handler handler, RouteOptions options) {
-  PathPattern compiled(pattern);
-  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(handler), std::move(options),
-                          std::move(compiled)});
+  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(handler), std::move(options)});
 }
 
 void Router::SetAccessCheck(RouteGroup group, AccessCheck check) { checks_[group] = std::move(check); }
@@ -125,7 +119,10 @@ std::vector<std::string> Router::AllowedMethods(std::string_view path) const {
 }
 
 Response Router::Dispatch(Request& request) const {
-  const Route* route = Find(request.method, request.path, &request.params);
+  return Dispatch(request, Find(request.method, request.path, &request.params));
+}
+
+Response Router::Dispatch(Request& request, const Route* route) const {
   if (!route) {
     auto allowed = AllowedMethods(request.path);
     if (allowed.empty()) return Problem(404, "no route for " + request.path);
@@ -135,36 +132,63 @@ Response Router::Dispatch(Request& request) const {
     return r;
   }
   if (auto refused = Admit(request, *route)) return std::move(*refused);
+  // In-process callers (tests) give a streaming route its body whole.
   if (request.body_sink && !request.body.empty()) {
-    Status fed = request.body_sink->Append(request.body);
+    Status fed = Feed(request, request.body);
     if (!fed.ok()) return ToProblem(fed);
     request.body.clear();
   }
   return Run(request, *route);
 }
 
+namespace {
+
+// Runs `f`; an exception becomes `on_error(what)`: one bad route or sink
+// must not take a server thread (or the worker pool) down.
+template <class F, class E>
+auto Guarded(F&& f, E&& on_error) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const std::exception& e) {
+    return on_error(std::string("internal error: ") + e.what());
+  } catch (...) {
+    return on_error(std::string("internal error"));
+  }
+}
+
+Response InternalProblem(const std::string& what) { return Problem(500, what); }
+
+}  // namespace
+
 std::optional<Response> Router::Admit(Request& request, const Route& route) const {
   if (auto it = checks_.find(route.options.group); it != checks_.end() && it->second) {
     if (auto refused = it->second(request, route)) return refused;
   }
-  if (route.options.open_body_sink) {
-    auto sink = route.options.open_body_sink(request);
-    if (!sink.ok()) return ToProblem(sink.status());
-    request.body_sink = std::move(*sink);
-  }
-  return std::nullopt;
+  if (!route.options.open_body_sink) return std::nullopt;
+  return Guarded(
+      [&]() -> std::optional<Response> {
+        auto sink = route.options.open_body_sink(request);
+        if (!sink.ok()) return ToProblem(sink.status());
+        request.body_sink = std::move(*sink);
+        return std::nullopt;
+      },
+      [](const std::string& what) -> std::optional<Response> { return InternalProblem(what); });
+}
+
+Status Router::Feed(Request& request, std::string_view chunk) const {
+  if (!request.body_sink) return Status::Internal("no body sink to feed");
+  return Guarded([&] { return request.body_sink->Append(chunk); },
+                 [](const std::string& what) { return Status::Internal(what); });
 }
 
 Response Router::Run(Request& request, const Route& route) const {
-  try {
-    Response r = route.handler(request);
-    if (request.method == "HEAD") r.head_only = true;
-    return r;
-  } catch (const std::exception& e) {
-    return Problem(500, std::string("internal error: ") + e.what());
-  } catch (...) {
-    return Problem(500, "internal error");
-  }
+  return Guarded(
+      [&] {
+        Response r = route.handler(request);
+        if (request.method == "HEAD") r.head_only = true;
+        return r;
+      },
+      InternalProblem);
 }
 
 std::string Router::Describe() const {

@@ -68,7 +68,7 @@ struct Route {
   std::string pattern;  // "/api/v1/computers/{serial}"
   Handler handler;
   RouteOptions options;
-  PathPattern compiled{pattern};
+  PathPattern compiled{pattern};  // derived from `pattern`
 };
 
 // Returns a response to refuse the request, or nullopt to let it through.
@@ -89,12 +89,17 @@ class Router {
   // handler becomes a 500 problem; the server keeps serving. A streaming
   // route gets Request::body through its sink.
   Response Dispatch(Request& request) const;
+  // The same for a route already found (with its params) by Find; null:
+  // the 404 or 405 answer.
+  Response Dispatch(Request& request, const Route* found) const;
 
-  // The two halves of Dispatch, for a server that streams a body between
+  // Dispatch in three steps, for a server that streams a body between
   // them. Admit runs the route group's access check, then opens the body
-  // sink of a streaming route; a response means refused. Run calls the
-  // handler of an admitted request.
+  // sink of a streaming route; a response means refused. Feed hands the
+  // sink a chunk. Run calls the handler of an admitted request. Like
+  // Dispatch, none lets an exception escape (500 / Internal instead).
   std::optional<Response> Admit(Request& request, const Route& route) const;
+  Status Feed(Request& request, std::string_view chunk) const;
   Response Run(Request& request, const Route& route) const;
 
   const std::vector<Route>& routes() const { return routes_; }
@@ -110,7 +115,5 @@ class Router {
 
 // Splits "/a/b/c" into {"a","b","c"}; empty segments dropped.
 std::vector<std::string_view> SplitPath(std::string_view path);
-// PathPattern(pattern).Match(path, params).
-bool MatchPattern(std::string_view pattern, std::string_view path, PathParams* params);
 
 }  // namespace provisiond::api

@@ -1,5 +1,7 @@
 #include "api/router.h"
 
+#include <stdexcept>
+
 #include <gtest/gtest.h>
 
 #include "api/problem.h"
@@ -45,20 +47,20 @@ TEST(Router, MatchesLiteralsParamsAndRest) {
   }
 }
 
-TEST(MatchPattern, LiteralPatternsCompareSegmentsLikeSplitPath) {
+TEST(PathPattern, LiteralPatternsCompareSegmentsLikeSplitPath) {
   const char* paths[] = {"/", "", "//", "/a", "a", "/a/", "//a//", "/a/b", "/a//b/", "/ab", "/a/bc", "/a/b/c", "/b/a"};
   for (const char* pattern : {"/", "/a", "/a/b", "/a/b/"}) {
     for (const char* path : paths) {
       SCOPED_TRACE(std::string(pattern) + " vs " + path);
-      EXPECT_EQ(MatchPattern(pattern, path, nullptr), SplitPath(pattern) == SplitPath(path));
+      EXPECT_EQ(PathPattern(pattern).Match(path, nullptr), SplitPath(pattern) == SplitPath(path));
     }
   }
-  EXPECT_TRUE(MatchPattern("/api/v1/endpoint/plan", "/api/v1/endpoint/plan", nullptr));
-  EXPECT_FALSE(MatchPattern("/api/v1/endpoint/plan", "/api/v1/endpoint/plans", nullptr));
-  EXPECT_FALSE(MatchPattern("/api/v1/endpoint/plan", "/api/v1/endpoint", nullptr));
+  EXPECT_TRUE(PathPattern("/api/v1/endpoint/plan").Match("/api/v1/endpoint/plan", nullptr));
+  EXPECT_FALSE(PathPattern("/api/v1/endpoint/plan").Match("/api/v1/endpoint/plans", nullptr));
+  EXPECT_FALSE(PathPattern("/api/v1/endpoint/plan").Match("/api/v1/endpoint", nullptr));
 }
 
-TEST(MatchPattern, CapturesIgnoreEmptySegmentsAndRestKeepsThePathAsSent) {
+TEST(PathPattern, CapturesIgnoreEmptySegmentsAndRestKeepsThePathAsSent) {
   struct Case { const char* pattern; const char* path; bool match; std::string params; };
   const Case cases[] = {
       {"/c/{serial}", "/c/ABC", true, "serial=ABC;"},
@@ -139,6 +141,7 @@ struct RecordingSink : BodySink {
   std::string got;
   size_t limit = 8;
   Status Append(std::string_view chunk) override {
+    if (chunk == "boom") throw std::runtime_error("sink failed");
     if (got.size() + chunk.size() > limit) return Status::TooLarge("over 8 bytes");
     got += chunk;
     return Status::Ok();
@@ -153,6 +156,7 @@ TEST(Router, StreamingRouteGetsItsBodyThroughTheSinkAfterTheAccessCheck) {
   o.open_body_sink = [&opened](Request& r) -> Result<std::shared_ptr<BodySink>> {
     ++opened;
     if (r.Param("name") == "bad") return Status::Conflict("'bad' is in the way");
+    if (r.Param("name") == "throw") throw std::runtime_error("disk on fire");
     return std::shared_ptr<BodySink>(std::make_shared<RecordingSink>());
   };
   router.Add("PUT", "/up/{name}", [](Request& r) {
@@ -181,12 +185,23 @@ TEST(Router, StreamingRouteGetsItsBodyThroughTheSinkAfterTheAccessCheck) {
   conflict.headers.Add("X-Key", "k");
   EXPECT_EQ(router.Dispatch(conflict).status, 409);
 
+  Request throws = Make("PUT", "/up/throw");
+  throws.headers.Add("X-Key", "k");
+  EXPECT_EQ(router.Dispatch(throws).status, 500);  // an exception in a sink's opener
+
   Request big = Make("PUT", "/up/a");
   big.headers.Add("X-Key", "k");
   big.body = "123456789";
   Response too_large = router.Dispatch(big);
   EXPECT_EQ(too_large.status, 413);
   EXPECT_NE(too_large.body.find("over 8 bytes"), std::string::npos);
+
+  Request boom = Make("PUT", "/up/a");
+  boom.headers.Add("X-Key", "k");
+  boom.body = "boom";
+  Response failed = router.Dispatch(boom);  // an exception in Append: 500, not a dead thread
+  EXPECT_EQ(failed.status, 500);
+  EXPECT_NE(failed.body.find("sink failed"), std::string::npos);
 }
 
 TEST(Router, EscapedExceptionBecomes500Problem) {

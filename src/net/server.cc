@@ -158,7 +158,6 @@ class HttpSession : public SessionBase {
     parser_->body_limit(boost::none);  // checked per route once the header is in
     waiting_header_ = true;
     header_timed_out_ = false;
-    unread_body_ = false;
     Lowest().expires_never();
     timer_.emplace(Stream().get_executor());
     timer_->expires_after(timeout);
@@ -203,11 +202,10 @@ class HttpSession : public SessionBase {
     if (!target.ok()) return SendError(400, target.status().message());
     request_->path = std::move(target->path);
     request_->query = std::move(target->query);
-    route_ = st_->router->Find(request_->method, request_->path);
-    uint64_t limit = route_ && route_->options.max_body_bytes ? route_->options.max_body_bytes
-                                                               : st_->options.max_body_bytes;
+    // Found once, with its params: the body limit, admission and dispatch use it.
+    route_ = st_->router->Find(request_->method, request_->path, &request_->params);
+    uint64_t limit = BodyLimit();
     if (auto len = parser_->content_length(); len && *len > limit) {
-      unread_body_ = true;
       return SendError(413, "request body of " + std::to_string(*len) + " bytes exceeds the limit of " +
                                 std::to_string(limit) + " bytes");
     }
@@ -244,11 +242,10 @@ class HttpSession : public SessionBase {
     if (ec == http::error::need_buffer) ec = {};  // sink buffer full: not an error
     if (!ec) return true;
     if (ec == http::error::body_limit) {
-      unread_body_ = true;
       SendError(413, "request body exceeds the limit of " + std::to_string(BodyLimit()) + " bytes");
     } else if (ec == beast::error::timeout) {
       Fail(ec, "body read");  // the stream's expiry closed the socket
-    } else if (!IsBenign(ec)) {
+    } else if (!IsBenign(ec) && ec != http::error::partial_message) {  // partial: the client left
       SendError(400, "malformed request body: " + ec.message());
     }
     return false;
@@ -294,7 +291,7 @@ class HttpSession : public SessionBase {
     FillRequest();
     request_->body = std::move(parser_->get().body());
     if (auto refused = RefusePlaintext()) return Send(std::move(*refused));
-    OffThread([self = Self()] { return self->st_->router->Dispatch(*self->request_); },
+    OffThread([self = Self()] { return self->st_->router->Dispatch(*self->request_, self->route_); },
               [self = Self()](api::Response res) { self->Send(std::move(res)); });
   }
 
@@ -304,7 +301,6 @@ class HttpSession : public SessionBase {
   void AdmitStreaming() {
     FillRequest();
     if (auto refused = RefusePlaintext()) return SendRefusal(std::move(*refused));
-    st_->router->Find(request_->method, request_->path, &request_->params);
     OffThread([self = Self()] { return self->st_->router->Admit(*self->request_, *self->route_); },
               [self = Self()](std::optional<api::Response> refused) {
                 if (refused) return self->SendRefusal(std::move(*refused));
@@ -317,11 +313,17 @@ class HttpSession : public SessionBase {
               });
   }
 
+  // Answered before the whole body arrived (a refusal, a 413): the request's
+  // header was parsed, its body was not all read.
+  bool BodyUnread() const {
+    if (sink_parser_) return !sink_parser_->is_done();
+    return parser_ && parser_->is_header_done() && !parser_->is_done();
+  }
+
   // Refused before its body was read: the unread body leaves the
   // connection unusable for another request.
   void SendRefusal(api::Response res) {
     keep_alive_ = false;
-    unread_body_ = true;
     Send(std::move(res));
   }
 
@@ -344,7 +346,7 @@ class HttpSession : public SessionBase {
   void FlushSink() {
     std::string_view chunk(sink_buffer_.data(), sink_fill_);
     OffThread(
-        [self = Self(), chunk] { return chunk.empty() ? Status::Ok() : self->request_->body_sink->Append(chunk); },
+        [self = Self(), chunk] { return chunk.empty() ? Status::Ok() : self->st_->router->Feed(*self->request_, chunk); },
         [self = Self()](Status appended) {
           self->sink_fill_ = 0;
           if (!appended.ok()) return self->SendRefusal(api::ToProblem(appended));
@@ -433,6 +435,7 @@ class HttpSession : public SessionBase {
 
   void Finish() {
     LogAccess();
+    bool unread = BodyUnread();
     response_.reset();
     request_.reset();  // an unfinished upload's sink removes its temp file
     sink_parser_.reset();
@@ -442,7 +445,7 @@ class HttpSession : public SessionBase {
     // make the session look truncated and OpenSSL would drop it from the
     // resumption cache.
     if (!keep_alive_ || close_after_response_ || st_->stopping.load())
-      return unread_body_ ? LingeringClose() : derived().Close();
+      return unread ? LingeringClose() : derived().Close();
     ReadHeader(st_->options.idle_timeout);
   }
 
@@ -513,7 +516,6 @@ class HttpSession : public SessionBase {
   bool header_timed_out_ = false;
   bool close_after_response_ = false;
   bool expect_continue_ = false;
-  bool unread_body_ = false;  // answered before the whole body arrived: close by lingering
   std::chrono::steady_clock::time_point linger_until_;
 };
 
@@ -569,6 +571,9 @@ class PlainSession : public HttpSession<PlainSession>, public std::enable_shared
       auto self = weak.lock();
       // A stale expiry (the wait finished and a new one was armed) is not a timeout.
       if (self && self->timer_->expiry() <= std::chrono::steady_clock::now()) {
+        LogWarning("client took no data within the write timeout, closing",
+                   {{"client", self->conn_.peer_address},
+                    {"write_timeout_ms", std::to_string(self->st_->options.write_timeout.count())}});
         error_code ignored;
         self->stream_.socket().cancel(ignored);
       }

@@ -37,15 +37,17 @@ Result<OpenedEntry> OpenParent(const ContentRoot& root, std::string_view rel) {
 }  // namespace
 
 Result<std::unique_ptr<UploadWriter>> UploadWriter::Begin(const ContentRoot& root, std::string rel,
-                                                          uint64_t max_bytes) {
+                                                          uint64_t max_bytes, bool overwrite) {
   if (rel.empty()) return Status::InvalidArgument("upload needs a file path below the content root");
   std::unique_ptr<UploadWriter> w(new UploadWriter());
   PV_ASSIGN_OR_RETURN(w->dir_, EnsureFolder(root, DirName(rel)));
   w->leaf_ = std::string(BaseName(rel));
   platform::FileStat existing;
-  if (platform::StatAt(w->dir_.fd.get(), w->leaf_, false, &existing) == 0 &&
-      existing.kind == platform::FileKind::kDirectory)
-    return Status::Conflict("'" + Shown(rel) + "' is a folder; delete it first or upload to another path");
+  if (platform::StatAt(w->dir_.fd.get(), w->leaf_, false, &existing) == 0) {
+    if (existing.kind == platform::FileKind::kDirectory)
+      return Status::Conflict("'" + Shown(rel) + "' is a folder; delete it first or upload to another path");
+    if (!overwrite) return Status::Conflict("'" + Shown(rel) + "' exists; send overwrite=1 to replace it");
+  }
   // Temp file beside the target: rename() is atomic only within one file system.
   if (int e = platform::CreateTempAt(w->dir_.fd.get(), std::string(kUploadTempPrefix), &w->temp_, &w->temp_name_))
     return ErrnoStatus(e, "cannot create temp file for", Shown(rel));

@@ -30,8 +30,11 @@ struct UploadResult {
 class UploadWriter : public BodySink {
  public:
   // Creates missing parent folders, then the temp file (".pv-upload-*")
-  // beside `rel`. InvalidArgument for the root; Conflict if a parent is a file.
-  static Result<std::unique_ptr<UploadWriter>> Begin(const ContentRoot& root, std::string rel, uint64_t max_bytes);
+  // beside `rel`. InvalidArgument for the root; Conflict if a parent is a
+  // file, `rel` is a folder, or (`overwrite` false) `rel` exists. Commit
+  // checks the last again, atomically.
+  static Result<std::unique_ptr<UploadWriter>> Begin(const ContentRoot& root, std::string rel, uint64_t max_bytes,
+                                                     bool overwrite);
   ~UploadWriter();
 
   // Appends a chunk. TooLarge once more than max_bytes arrived.

@@ -75,6 +75,9 @@ TEST(AdminFiles, UploadRefusals) {
   EXPECT_FALSE(fs::exists(a.tmp.path() / "escape.txt"));
   fs::create_directory(a.root / "dir");
   EXPECT_EQ(a.Call("PUT", "/api/v1/admin/files/dir", "x").status, 409);
+  Response on_folder = a.Call("PUT", "/api/v1/admin/files/dir?overwrite=0", "x");
+  EXPECT_EQ(on_folder.status, 409);
+  EXPECT_NE(on_folder.body.find("is a folder"), std::string::npos) << on_folder.body;
   EXPECT_EQ(a.Call("PUT", "/api/v1/admin/files/keep.txt/child", "x").status, 409);
   EXPECT_EQ(a.TempFiles(a.root), 0);
 }
@@ -83,7 +86,7 @@ TEST(AdminFiles, WriterOverLimitLeavesNoTempFile) {
   Admin a;
   ContentRoot root(a.root.string());
   {
-    auto w = UploadWriter::Begin(root, "x.bin", 10);
+    auto w = UploadWriter::Begin(root, "x.bin", 10, true);
     ASSERT_TRUE(w.ok()) << w.status().ToString();
     EXPECT_TRUE((*w)->Append("12345").ok());
     EXPECT_EQ(a.TempFiles(a.root), 1);

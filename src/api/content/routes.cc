@@ -290,12 +290,8 @@ bool UploadMayReplace(const Request& req) {
 // once instead of after gigabytes. Commit re-checks atomically.
 Result<std::shared_ptr<BodySink>> OpenUpload(const Service& s, Request& req) {
   PV_ASSIGN_OR_RETURN(std::string rel, RequestPath(req, kAdminPrefix));
-  if (!UploadMayReplace(req)) {
-    if (auto existing = s.root.Open(rel); existing.ok())
-      return Status::Conflict("'/" + rel + "' exists; send overwrite=1 to replace it");
-  }
   PV_ASSIGN_OR_RETURN(std::unique_ptr<UploadWriter> writer,
-                      UploadWriter::Begin(s.root, std::move(rel), s.options->max_upload_bytes));
+                      UploadWriter::Begin(s.root, std::move(rel), s.options->max_upload_bytes, UploadMayReplace(req)));
   return std::shared_ptr<BodySink>(std::move(writer));
 }
 
