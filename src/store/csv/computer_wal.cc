@@ -90,11 +90,12 @@ std::vector<std::string Computer::*> Fields() {
 constexpr size_t kFixedCells = 3 + 11 + 1;
 
 std::string Describe(const PendingChange& c) {
-  std::string what = c.op == PendingChange::Op::kDelete ? "deletion of computer '" : "change to computer '";
-  what += c.row.serial + "'";
-  if (c.base_version == 0) return "creation of computer '" + c.row.serial + "' (version 1)";
-  if (c.op == PendingChange::Op::kDelete) return what + " (at version " + std::to_string(c.base_version) + ")";
-  return what + " (version " + std::to_string(c.base_version) + " -> " + std::to_string(c.row.version) + ")";
+  const std::string who = "computer '" + c.row.serial + "'";
+  if (c.base_version == 0) return "creation of " + who + " (version 1)";
+  if (c.op == PendingChange::Op::kDelete)
+    return "deletion of " + who + " (at version " + std::to_string(c.base_version) + ")";
+  return "change to " + who + " (version " + std::to_string(c.base_version) + " -> " +
+         std::to_string(c.row.version) + ")";
 }
 
 }  // namespace

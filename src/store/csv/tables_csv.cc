@@ -847,7 +847,6 @@ LoadedDir LoadDataDir(platform::Fs& fs, const std::string& dir, const std::vecto
                                        "pending changes (" + std::string(kComputersWalName) +
                                            ") unreadable: " + e.ToString() + "; fix the file's permissions"));
       } else {
-        out.wal_exists = st.exists;
         wal = DecodeWal(out.wal_text);
         out.wal_skipped = std::move(wal.skipped);
       }

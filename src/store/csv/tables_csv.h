@@ -97,7 +97,6 @@ struct LoadedDir {
   std::vector<PendingChange> pending;        // applied, not yet in computers.csv
   std::vector<model::LoadWarning> dropped;   // conflicting, not applied (also in tables.warnings)
   std::vector<std::string> wal_skipped;      // torn or damaged records, not applied
-  bool wal_exists = false;
   std::string wal_text;                      // the log file as read
 };
 
