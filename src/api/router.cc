@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "api/problem.h"
+#include "base/log.h"
 #include "base/strings.h"
 
 namespace provisiond::api {
@@ -143,17 +144,22 @@ Response Router::Dispatch(Request& request, const Route* route) const {
 
 namespace {
 
-// Runs `f`; an exception becomes `on_error(what)`: one bad route or sink
-// must not take a server thread (or the worker pool) down.
+// Runs `f`; an exception is logged with the request id and becomes
+// `on_error(what)`: one bad route, check or sink must not take a server
+// thread (or the worker pool) down.
 template <class F, class E>
-auto Guarded(F&& f, E&& on_error) -> decltype(f()) {
+auto Guarded(const Request& request, F&& f, E&& on_error) -> decltype(f()) {
+  std::string what;
   try {
     return f();
   } catch (const std::exception& e) {
-    return on_error(std::string("internal error: ") + e.what());
+    what = e.what();
   } catch (...) {
-    return on_error(std::string("internal error"));
+    what = "unknown exception";
   }
+  LogError("exception in a route, answered 500",
+           {{"request_id", request.request_id}, {"path", request.path}, {"error", what}});
+  return on_error("internal error (request id " + request.request_id + "): " + what);
 }
 
 Response InternalProblem(const std::string& what) { return Problem(500, what); }
@@ -162,11 +168,14 @@ Response InternalProblem(const std::string& what) { return Problem(500, what); }
 
 std::optional<Response> Router::Admit(Request& request, const Route& route) const {
   if (auto it = checks_.find(route.options.group); it != checks_.end() && it->second) {
-    if (auto refused = it->second(request, route)) return refused;
+    // A throwing access check refuses (500), never lets the request through.
+    auto refused = Guarded(request, [&] { return it->second(request, route); },
+                           [](const std::string& what) -> std::optional<Response> { return InternalProblem(what); });
+    if (refused) return refused;
   }
   if (!route.options.open_body_sink) return std::nullopt;
   return Guarded(
-      [&]() -> std::optional<Response> {
+      request, [&]() -> std::optional<Response> {
         auto sink = route.options.open_body_sink(request);
         if (!sink.ok()) return ToProblem(sink.status());
         request.body_sink = std::move(*sink);
@@ -177,13 +186,13 @@ std::optional<Response> Router::Admit(Request& request, const Route& route) cons
 
 Status Router::Feed(Request& request, std::string_view chunk) const {
   if (!request.body_sink) return Status::Internal("no body sink to feed");
-  return Guarded([&] { return request.body_sink->Append(chunk); },
+  return Guarded(request, [&] { return request.body_sink->Append(chunk); },
                  [](const std::string& what) { return Status::Internal(what); });
 }
 
 Response Router::Run(Request& request, const Route& route) const {
   return Guarded(
-      [&] {
+      request, [&] {
         Response r = route.handler(request);
         if (request.method == "HEAD") r.head_only = true;
         return r;

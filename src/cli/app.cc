@@ -167,6 +167,9 @@ net::ServerOptions ServerOptionsFrom(const Config& c) {
   o.body_timeout = std::chrono::milliseconds(c.body_timeout_ms);
   o.write_timeout = std::chrono::milliseconds(c.write_timeout_ms);
   o.max_connections = c.max_connections;
+  o.max_connections_per_client = c.max_connections_per_client;
+  o.upload_min_rate = c.upload_min_rate;
+  o.upload_rate_window = std::chrono::milliseconds(c.upload_rate_window_ms);
   o.shutdown_grace = std::chrono::milliseconds(c.shutdown_grace_ms);
   o.trusted_proxies = *CidrList::Parse(c.trusted_proxies);  // validated by ValidateConfig
   o.require_incoming_encryption = c.require_incoming_encryption;

@@ -113,6 +113,8 @@ Status LoadServer(const toml::table& t, const std::string& file, Config* c) {
       PV_RETURN_IF_ERROR(ReadUint(node, key, file, 86'400'000, &c->write_timeout_ms));
     } else if (k == "max_connections") {
       PV_RETURN_IF_ERROR(ReadUint(node, key, file, 1'000'000, &c->max_connections));
+    } else if (k == "max_connections_per_client") {
+      PV_RETURN_IF_ERROR(ReadUint(node, key, file, 1'000'000, &c->max_connections_per_client));
     } else if (k == "shutdown_grace_ms") {
       PV_RETURN_IF_ERROR(ReadUint(node, key, file, 3'600'000, &c->shutdown_grace_ms));
     } else if (k == "listener") {
@@ -169,6 +171,10 @@ Status LoadSection(const std::string& section, const toml::table& t, const std::
       PV_RETURN_IF_ERROR(ReadString(node, key, file, &c->file_token));
     } else if (key == "content.max_upload_bytes") {
       PV_RETURN_IF_ERROR(ReadUint(node, key, file, 1ull << 44, &c->max_upload_bytes));
+    } else if (key == "content.upload_min_rate") {
+      PV_RETURN_IF_ERROR(ReadUint(node, key, file, 1ull << 40, &c->upload_min_rate));
+    } else if (key == "content.upload_rate_window_ms") {
+      PV_RETURN_IF_ERROR(ReadUint(node, key, file, 86'400'000, &c->upload_rate_window_ms));
     } else if (key == "tls.mode" || key == "tls.ReportingTLSMode") {
       PV_RETURN_IF_ERROR(ReadUint(node, key, file, 2, &u));
       c->tls_mode = static_cast<int>(u);
@@ -301,6 +307,7 @@ std::string DescribeConfig(const Config& c) {
     << "\nmax_body_bytes = " << c.max_body_bytes << "\nheader_timeout_ms = " << c.header_timeout_ms
     << "\nidle_timeout_ms = " << c.idle_timeout_ms << "\nbody_timeout_ms = " << c.body_timeout_ms
     << "\nwrite_timeout_ms = " << c.write_timeout_ms << "\nmax_connections = " << c.max_connections
+    << "\nmax_connections_per_client = " << c.max_connections_per_client
     << "\nshutdown_grace_ms = " << c.shutdown_grace_ms
     << "\n\n[data]\ndir = \"" << c.data_dir << "\"\nreload_interval_ms = " << c.reload_interval_ms
     << "\ncomputers_flush_delay_ms = " << c.computers_flush_delay_ms

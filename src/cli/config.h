@@ -31,6 +31,7 @@ struct Config {
   uint64_t body_timeout_ms = 300'000;
   uint64_t write_timeout_ms = 300'000;
   uint64_t max_connections = 10'000;
+  uint64_t max_connections_per_client = 256;  // per TCP peer address; 0: no cap
   uint64_t shutdown_grace_ms = 10'000;
   std::vector<ListenerConfig> extra_listeners;  // [[server.listener]]
   // [data]
@@ -45,6 +46,8 @@ struct Config {
   std::string content_root;           // "": <data-dir>/../file
   std::string file_token;             // env WS_FILE_TOKEN
   uint64_t max_upload_bytes = 4ull * 1024 * 1024 * 1024;
+  uint64_t upload_min_rate = 1024;            // bytes/s over upload_rate_window_ms; 0: none
+  uint64_t upload_rate_window_ms = 60'000;
   // [tls]
   int tls_mode = 0;                   // ReportingTLSMode: 0 plain, 1 TLS, 2 both
   bool require_incoming_encryption = false;

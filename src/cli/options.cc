@@ -72,6 +72,8 @@ std::string ServeHelp() {
          "  server.body_timeout_ms (300000, no body byte for that long: closed),\n"
          "  server.write_timeout_ms (300000, client takes no byte for that long: closed),\n"
          "  server.max_connections (10000, over: 503), server.shutdown_grace_ms (10000),\n"
+         "  server.max_connections_per_client (256, over: 503), content.upload_min_rate (1024 bytes/s\n"
+         "  over content.upload_rate_window_ms 60000; slower: closed),\n"
          "  server.trusted_proxies ([\"127.0.0.0/8\", \"::1/128\"]: X-Forwarded-* honoured only from these;\n"
          "  env PROVISIOND_TRUSTED_PROXIES, comma-separated).\n";
 }

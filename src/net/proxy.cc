@@ -7,10 +7,31 @@
 namespace provisiond::net {
 namespace {
 
-// First value of a possibly comma-joined header (proxies may append).
-std::string_view FirstValue(std::string_view v) {
-  size_t comma = v.find(',');
-  return Trim(v.substr(0, comma));
+// Last value of a comma-joined list: the one the nearest proxy (a trusted
+// peer) added. Earlier values may come from the client itself.
+std::string_view LastValue(std::string_view v) {
+  size_t comma = v.rfind(',');
+  return Trim(comma == std::string_view::npos ? v : v.substr(comma + 1));
+}
+
+// A Forwarded "for=" node without quotes, brackets or port:
+// "\"[2001:db8::1]:4711\"" -> "2001:db8::1", "192.0.2.4:80" -> "192.0.2.4".
+std::string ForwardedNode(std::string_view v) {
+  v = Trim(v);
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+  if (!v.empty() && v.front() == '[') {
+    size_t close = v.find(']');
+    return std::string(close == std::string_view::npos ? v.substr(1) : v.substr(1, close - 1));
+  }
+  if (size_t colon = v.find(':'); colon != std::string_view::npos && v.find(':', colon + 1) == std::string_view::npos)
+    v = v.substr(0, colon);
+  return std::string(v);
+}
+
+std::string Unquote(std::string_view v) {
+  v = Trim(v);
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+  return std::string(v);
 }
 
 bool ParsePort(std::string_view s, uint16_t* out) {
@@ -86,6 +107,36 @@ std::string ClientFromForwardedFor(std::string_view xff, std::string_view peer,
   return std::string(peer);
 }
 
+std::optional<std::string> JoinedValue(const api::Headers& headers, std::string_view name) {
+  std::optional<std::string> joined;
+  for (const auto& [k, v] : headers.items()) {
+    if (!IEquals(k, name)) continue;
+    if (joined) {
+      *joined += ", ";
+      *joined += v;
+    } else {
+      joined = v;
+    }
+  }
+  return joined;
+}
+
+ForwardedList ParseForwarded(std::string_view value) {
+  ForwardedList out;
+  for (const std::string& element : SplitList(value, ',')) {
+    for (const std::string& pair : SplitList(element, ';')) {
+      size_t eq = pair.find('=');
+      if (eq == std::string::npos) continue;
+      std::string key = ToLower(Trim(std::string_view(pair).substr(0, eq)));
+      std::string_view v = std::string_view(pair).substr(eq + 1);
+      if (key == "for") out.for_nodes.push_back(ForwardedNode(v));
+      else if (key == "proto") out.proto = ToLower(Unquote(v));
+      else if (key == "host") out.host = Unquote(v);
+    }
+  }
+  return out;
+}
+
 api::ExternalOrigin ResolveOrigin(const api::Headers& headers, const api::ConnectionInfo& connection,
                                   const CidrList& trusted_proxies) {
   api::ExternalOrigin o;
@@ -99,24 +150,40 @@ api::ExternalOrigin ResolveOrigin(const api::Headers& headers, const api::Connec
   }
   bool trusted = trusted_proxies.Contains(connection.peer_address);
   if (trusted) {
-    if (auto p = headers.Get("X-Forwarded-Proto")) {
-      std::string proto = ToLower(FirstValue(*p));
-      if (proto == "http" || proto == "https") o.scheme = proto;
-    }
-    if (auto h = headers.Get("X-Forwarded-Host")) {
+    // Several lines of one header are one comma-joined list (RFC 9110 5.3):
+    // a line the client sent itself never hides the one the proxy added.
+    // RFC 7239 Forwarded first; X-Forwarded-* (what nginx sends) win.
+    if (auto f = JoinedValue(headers, "Forwarded")) {
+      ForwardedList fl = ParseForwarded(*f);
+      if (fl.proto == "http" || fl.proto == "https") o.scheme = fl.proto;
       std::string fh;
       std::optional<uint16_t> fp;
-      if (SplitHostPort(FirstValue(*h), &fh, &fp)) {
+      if (!fl.host.empty() && SplitHostPort(fl.host, &fh, &fp)) {
+        host = fh;
+        port = fp;
+      }
+      if (!fl.for_nodes.empty()) {
+        o.client_address = ClientFromForwardedFor(Join(fl.for_nodes, ","), connection.peer_address, trusted_proxies);
+      }
+    }
+    if (auto p = JoinedValue(headers, "X-Forwarded-Proto")) {
+      std::string proto = ToLower(LastValue(*p));
+      if (proto == "http" || proto == "https") o.scheme = proto;
+    }
+    if (auto h = JoinedValue(headers, "X-Forwarded-Host")) {
+      std::string fh;
+      std::optional<uint16_t> fp;
+      if (SplitHostPort(LastValue(*h), &fh, &fp)) {
         host = fh;
         port = fp;  // a forwarded host without a port means the scheme default
       }
     }
-    if (auto p = headers.Get("X-Forwarded-Port")) {
+    if (auto p = JoinedValue(headers, "X-Forwarded-Port")) {
       uint16_t fp;
-      if (ParsePort(FirstValue(*p), &fp)) port = fp;
+      if (ParsePort(LastValue(*p), &fp)) port = fp;
     }
-    if (auto p = headers.Get("X-Forwarded-Prefix")) o.prefix = SanitizePrefix(FirstValue(*p));
-    if (auto f = headers.Get("X-Forwarded-For")) {
+    if (auto p = JoinedValue(headers, "X-Forwarded-Prefix")) o.prefix = SanitizePrefix(LastValue(*p));
+    if (auto f = JoinedValue(headers, "X-Forwarded-For")) {
       o.client_address = ClientFromForwardedFor(*f, connection.peer_address, trusted_proxies);
     }
   }

@@ -83,6 +83,55 @@ TEST(ClientFromForwardedFor, SkipsTrustedHopsFromTheRight) {
   EXPECT_EQ(ClientFromForwardedFor("garbage", "127.0.0.1", trusted), "127.0.0.1");
 }
 
+// A proxy that appends its own line after the client's: the client's
+// forged line must not become the client address, scheme or host.
+TEST(ResolveOrigin, ProxyHeadersOnSeveralLinesAreOneList) {
+  api::Headers h;
+  h.Add("Host", "10.1.2.3:12176");
+  h.Add("X-Forwarded-For", "6.6.6.6");          // the client's own line
+  h.Add("X-Forwarded-Proto", "http");
+  h.Add("X-Forwarded-Host", "evil.example");
+  h.Add("X-Forwarded-For", "192.168.1.50");     // the proxy's line
+  h.Add("X-Forwarded-Proto", "https");
+  h.Add("X-Forwarded-Host", "deploy.example.com");
+  auto o = ResolveOrigin(h, Conn("127.0.0.1"), Loopback());
+  EXPECT_EQ(o.client_address, "192.168.1.50");
+  EXPECT_EQ(o.scheme, "https");
+  EXPECT_EQ(o.host, "deploy.example.com");
+}
+
+TEST(JoinedValue, JoinsEveryLineInOrderCaseInsensitively) {
+  api::Headers h;
+  h.Add("x-forwarded-for", "1.1.1.1");
+  h.Add("Other", "x");
+  h.Add("X-Forwarded-For", "2.2.2.2, 3.3.3.3");
+  EXPECT_EQ(JoinedValue(h, "X-Forwarded-For"), "1.1.1.1, 2.2.2.2, 3.3.3.3");
+  EXPECT_EQ(JoinedValue(h, "Forwarded"), std::nullopt);
+}
+
+TEST(ResolveOrigin, Rfc7239ForwardedFromTrustedProxy) {
+  api::Headers h;
+  h.Add("Host", "10.1.2.3:12176");
+  h.Add("Forwarded", "for=6.6.6.6;proto=http");  // the client's own line
+  h.Add("Forwarded", "for=\"[2001:db8::7]:4711\";proto=https;host=deploy.example.com");
+  auto o = ResolveOrigin(h, Conn("127.0.0.1"), Loopback());
+  EXPECT_EQ(o.client_address, "2001:db8::7");
+  EXPECT_EQ(o.scheme, "https");
+  EXPECT_EQ(o.host, "deploy.example.com");
+  EXPECT_EQ(o.port, 443);
+  // From an untrusted peer it is ignored.
+  auto u = ResolveOrigin(h, Conn("203.0.113.9"), Loopback());
+  EXPECT_EQ(u.client_address, "203.0.113.9");
+  EXPECT_EQ(u.scheme, "http");
+}
+
+TEST(ParseForwarded, NodesWithoutQuotesBracketsOrPorts) {
+  ForwardedList f = ParseForwarded("for=192.0.2.60:8080;proto=HTTP, For=\"[::1]\";by=203.0.113.43");
+  EXPECT_EQ(f.for_nodes, (std::vector<std::string>{"192.0.2.60", "::1"}));
+  EXPECT_EQ(f.proto, "http");
+  EXPECT_EQ(f.host, "");
+}
+
 TEST(ParseTarget, RefusesWhatNoRouteShouldSee) {
   struct Case { const char* target; const char* reason; };
   const Case bad[] = {

@@ -1,5 +1,8 @@
 // The HTTP(S) server: listeners, sessions, limits, timeouts, graceful stop.
-// Everything Beast/Asio stays behind this header. Requests are handed to an
+// Everything Beast/Asio stays behind this header. Files: listener.cc
+// (accept, connection caps, TLS detection, the sessions), http_session.h
+// (request loop), body_stream.h (bodies, uploads, lingering close),
+// file_send.h (file bodies), server.cc (threads, signals, shutdown/drain). Requests are handed to an
 // api::Router as plain values; the answer is written back (files streamed).
 #pragma once
 
@@ -40,6 +43,12 @@ struct ServerOptions {
   std::chrono::milliseconds body_timeout{300'000};    // reading a body
   std::chrono::milliseconds write_timeout{300'000};   // no write progress for this long: close
   uint64_t max_connections = 10'000;                  // over: 503 and close
+  uint64_t max_connections_per_client = 256;          // per TCP peer address; over: 503, close; 0: none
+  // A streamed upload slower than this over a whole window is closed (its
+  // temp file removed): a client trickling a byte now and then cannot hold
+  // a connection and a temp file forever. 0: no minimum.
+  uint64_t upload_min_rate = 1024;                    // bytes per second
+  std::chrono::milliseconds upload_rate_window{60'000};
   std::chrono::milliseconds shutdown_grace{10'000};   // in-flight requests get this long
   CidrList trusted_proxies;                           // X-Forwarded-* honoured only from these
   bool require_incoming_encryption = false;           // plaintext requests refused (426)
@@ -62,6 +71,9 @@ class Server {
   void OnReload(std::function<void()> callback);
   // Actual bound ports, in listener order (for port 0).
   std::vector<uint16_t> ports() const;
+  // Runs `task` on an I/O thread, or on the blocking worker pool (tests: a
+  // throwing task must not end the process).
+  void PostForTesting(std::function<void()> task, bool on_pool);
 
   class Impl;
   // Use Create(); Impl is private to server.cc.

@@ -1,0 +1,418 @@
+// The server over real loopback sockets: exceptions never end the process,
+// bodies a route does not take are not read, per-client cap, upload minimum
+// rate, response header checks, shutdown while connections come and go.
+#include "net/server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <stdexcept>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "api/problem.h"
+#include "net/server_state.h"
+
+namespace provisiond::net {
+namespace {
+
+// A client socket with a receive timeout (so a broken server fails the
+// test instead of hanging it).
+class Client {
+ public:
+  explicit Client(uint16_t port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    timeval tv{15, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  }
+  ~Client() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  bool connected() const { return connected_; }
+  bool Send(std::string_view data) {
+    while (!data.empty()) {
+      ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+      if (n <= 0) return false;
+      data.remove_prefix(static_cast<size_t>(n));
+    }
+    return true;
+  }
+  // Everything until the server closes (or the timeout: then "TIMEOUT" is appended).
+  std::string ReadAll() {
+    std::string out;
+    char buf[4096];
+    for (;;) {
+      ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n == 0) return out;
+      if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK ? out + "TIMEOUT" : out;
+      out.append(buf, static_cast<size_t>(n));
+    }
+  }
+  // One response with a Content-Length body, the connection left open.
+  std::string ReadResponse() {
+    std::string out;
+    char buf[4096];
+    for (;;) {
+      size_t end = out.find("\r\n\r\n");
+      if (end != std::string::npos) {
+        size_t cl = out.find("Content-Length: ");
+        size_t len = cl == std::string::npos ? 0 : std::stoul(out.substr(cl + 16));
+        if (out.size() >= end + 4 + len) return out;
+      }
+      ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) return out;
+      out.append(buf, static_cast<size_t>(n));
+    }
+  }
+
+ private:
+  int fd_ = -1;
+  bool connected_ = false;
+};
+
+int StatusOf(const std::string& response) {
+  if (response.rfind("HTTP/1.1 ", 0) != 0) return 0;
+  return std::stoi(response.substr(9, 3));
+}
+
+// A server on an ephemeral loopback port, run on its own thread.
+class Running {
+ public:
+  Running(std::shared_ptr<api::Router> router, ServerOptions o = {}) {
+    o.listeners = {ListenerOptions{"127.0.0.1", 0, TlsMode::kPlain}};
+    if (o.threads == 0) o.threads = 2;
+    auto s = Server::Create(std::move(o), std::move(router));
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    server_ = std::move(*s);
+    port_ = server_->ports()[0];
+    thread_ = std::thread([this] { server_->Run(); });
+  }
+  ~Running() {
+    server_->Stop();
+    thread_.join();
+  }
+  uint16_t port() const { return port_; }
+  Server& server() { return *server_; }
+
+ private:
+  std::unique_ptr<Server> server_;
+  uint16_t port_ = 0;
+  std::thread thread_;
+};
+
+std::string Get(uint16_t port, const std::string& path) {
+  Client c(port);
+  c.Send("GET " + path + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+  return c.ReadAll();
+}
+
+class ThrowingSink : public api::BodySink {
+ public:
+  Status Append(std::string_view) override { throw std::runtime_error("sink append exploded"); }
+};
+
+// Records what reached it and whether it was destroyed (temp file removed).
+struct SinkProbe {
+  std::atomic<uint64_t> bytes{0};
+  std::atomic<bool> destroyed{false};
+  std::atomic<bool> completed{false};
+};
+class ProbeSink : public api::BodySink {
+ public:
+  explicit ProbeSink(std::shared_ptr<SinkProbe> p) : p_(std::move(p)) {}
+  ~ProbeSink() override { p_->destroyed = true; }
+  Status Append(std::string_view chunk) override {
+    p_->bytes += chunk.size();
+    return Status::Ok();
+  }
+
+ private:
+  std::shared_ptr<SinkProbe> p_;
+};
+
+std::shared_ptr<api::Router> ThrowingRouter() {
+  auto r = std::make_shared<api::Router>();
+  r->Add("GET", "/ok", [](api::Request&) { return api::Response::Text(200, "ok"); });
+  r->Add("GET", "/throw", [](api::Request&) -> api::Response { throw std::runtime_error("handler exploded"); });
+  api::RouteOptions blocking;
+  blocking.blocking = true;
+  r->Add("GET", "/throw-blocking", [](api::Request&) -> api::Response { throw std::logic_error("pool exploded"); },
+         blocking);
+  api::RouteOptions admin;
+  admin.group = api::RouteGroup::kAdmin;
+  r->Add("GET", "/admin", [](api::Request&) { return api::Response::Text(200, "let through"); }, admin);
+  r->SetAccessCheck(api::RouteGroup::kAdmin, [](api::Request&, const api::Route&) -> std::optional<api::Response> {
+    throw std::runtime_error("access check exploded");
+  });
+  api::RouteOptions open_throws;
+  open_throws.blocking = true;
+  open_throws.open_body_sink = [](api::Request&) -> Result<std::shared_ptr<api::BodySink>> {
+    throw std::runtime_error("sink open exploded");
+  };
+  r->Add("PUT", "/upload-open", [](api::Request&) { return api::Response::Text(201, "stored"); }, open_throws);
+  api::RouteOptions append_throws;
+  append_throws.blocking = true;
+  append_throws.open_body_sink = [](api::Request&) -> Result<std::shared_ptr<api::BodySink>> {
+    return std::shared_ptr<api::BodySink>(std::make_shared<ThrowingSink>());
+  };
+  r->Add("PUT", "/upload-append", [](api::Request&) { return api::Response::Text(201, "stored"); }, append_throws);
+  return r;
+}
+
+TEST(Server, ExceptionsFromEveryLayerAre500AndServingGoesOn) {
+  Running s(ThrowingRouter());
+  struct Case {
+    const char* name;
+    std::string request;
+  } cases[] = {
+      {"handler", "GET /throw HTTP/1.1\r\nHost: t\r\n\r\n"},
+      {"handler on the worker pool", "GET /throw-blocking HTTP/1.1\r\nHost: t\r\n\r\n"},
+      {"access check", "GET /admin HTTP/1.1\r\nHost: t\r\n\r\n"},
+      {"sink open", "PUT /upload-open HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello"},
+      {"sink append", "PUT /upload-append HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    Client client(s.port());
+    ASSERT_TRUE(client.Send(c.request));
+    std::string res = client.ReadResponse();
+    EXPECT_EQ(StatusOf(res), 500) << res;
+    EXPECT_EQ(res.find("let through"), std::string::npos);
+    EXPECT_EQ(StatusOf(Get(s.port(), "/ok")), 200);
+  }
+}
+
+TEST(Server, ThrowingTaskOnIoThreadOrPoolDoesNotEndTheProcess) {
+  ServerOptions o;
+  o.threads = 1;  // the one I/O thread must survive
+  Running s(ThrowingRouter(), o);
+  for (bool on_pool : {false, true}) {
+    SCOPED_TRACE(on_pool ? "pool" : "io thread");
+    auto ran = std::make_shared<std::atomic<bool>>(false);
+    s.server().PostForTesting(
+        [ran] {
+          ran->store(true);
+          throw std::runtime_error("posted task exploded");
+        },
+        on_pool);
+    while (!ran->load()) std::this_thread::yield();
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(StatusOf(Get(s.port(), "/ok")), 200);
+  }
+}
+
+TEST(Server, ResponseHeaderWithCrLfOrNulIs500NeverASplitResponse) {
+  auto r = std::make_shared<api::Router>();
+  r->Add("GET", "/crlf", [](api::Request&) {
+    auto res = api::Response::Text(200, "body");
+    res.headers.Add("Location", "/x\r\nSet-Cookie: stolen=1");
+    return res;
+  });
+  r->Add("GET", "/lf", [](api::Request&) {
+    auto res = api::Response::Text(200, "body");
+    res.headers.Add("X-A", "a\nSet-Cookie: stolen=1");
+    return res;
+  });
+  r->Add("GET", "/nul", [](api::Request&) {
+    auto res = api::Response::Text(200, "body");
+    res.headers.Add("X-A", std::string("a\0b", 3));
+    return res;
+  });
+  Running s(r);
+  for (const char* path : {"/crlf", "/lf", "/nul"}) {
+    SCOPED_TRACE(path);
+    std::string res = Get(s.port(), path);
+    EXPECT_EQ(StatusOf(res), 500) << res;
+    EXPECT_EQ(res.find("stolen"), std::string::npos);
+  }
+}
+
+TEST(CheckResponseHeaders, NamesTheBadHeader) {
+  api::Headers ok;
+  ok.Add("Content-Type", "text/plain");
+  EXPECT_TRUE(CheckResponseHeaders(ok).ok());
+  api::Headers bad;
+  bad.Add("X-Good", "1");
+  bad.Add("X-Bad", "a\rb");
+  Status s = CheckResponseHeaders(bad);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("X-Bad"), std::string::npos) << s.ToString();
+  api::Headers bad_name;
+  bad_name.Add("X\nY", "1");
+  EXPECT_FALSE(CheckResponseHeaders(bad_name).ok());
+}
+
+std::shared_ptr<api::Router> BodyRouter(std::shared_ptr<SinkProbe> probe = nullptr) {
+  auto r = std::make_shared<api::Router>();
+  r->Add("GET", "/healthz", [](api::Request& req) { return api::Response::Text(200, "body=" + req.body); });
+  r->Add("POST", "/echo", [](api::Request& req) { return api::Response::Text(200, "echo=" + req.body); });
+  api::RouteOptions upload;
+  upload.blocking = true;
+  upload.open_body_sink = [probe](api::Request&) -> Result<std::shared_ptr<api::BodySink>> {
+    return std::shared_ptr<api::BodySink>(std::make_shared<ProbeSink>(probe));
+  };
+  r->Add("PUT", "/upload", [probe](api::Request&) {
+    probe->completed = true;
+    return api::Response::Text(201, "stored");
+  }, upload);
+  return r;
+}
+
+// The header announces 1 MiB (under the 8 MiB limit) but no body byte is
+// sent: the answer can only come if the server does not wait for the body.
+TEST(Server, BodyOfUnknownOrBodylessRouteIsNotReadBeforeAnswering) {
+  Running s(BodyRouter());
+  struct Case {
+    const char* name;
+    std::string head;
+    int status;
+  } cases[] = {
+      {"unknown path", "POST /nowhere HTTP/1.1\r\nHost: t\r\nContent-Length: 1048576\r\n\r\n", 404},
+      {"GET route", "GET /healthz HTTP/1.1\r\nHost: t\r\nContent-Length: 1048576\r\n\r\n", 200},
+      {"chunked to a GET route", "GET /healthz HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab", 200},
+      {"wrong method", "DELETE /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 1048576\r\n\r\n", 405},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    Client client(s.port());
+    ASSERT_TRUE(client.Send(c.head));
+    std::string res = client.ReadResponse();
+    EXPECT_EQ(StatusOf(res), c.status) << res;
+    EXPECT_NE(res.find("Connection: close"), std::string::npos) << res;  // the body is drained, not kept
+    EXPECT_EQ(res.find("body=ab"), std::string::npos);
+  }
+}
+
+TEST(Server, RouteThatTakesABodyStillGetsItAndKeepsTheConnection) {
+  Running s(BodyRouter());
+  Client client(s.port());
+  ASSERT_TRUE(client.Send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello"));
+  std::string first = client.ReadResponse();
+  EXPECT_EQ(StatusOf(first), 200) << first;
+  EXPECT_NE(first.find("echo=hello"), std::string::npos) << first;
+  ASSERT_TRUE(client.Send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"));
+  EXPECT_EQ(StatusOf(client.ReadResponse()), 200);
+}
+
+TEST(Server, PerClientConnectionCapAnswers503) {
+  ServerOptions o;
+  o.max_connections_per_client = 2;
+  Running s(BodyRouter(), o);
+  Client a(s.port()), b(s.port());
+  ASSERT_TRUE(a.connected() && b.connected());
+  // a and b are accepted first (one acceptor, in order); keep them open.
+  ASSERT_TRUE(a.Send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"));
+  ASSERT_EQ(StatusOf(a.ReadResponse()), 200);
+  Client c(s.port());
+  std::string refused = c.ReadAll();
+  EXPECT_EQ(StatusOf(refused), 503) << refused;
+  EXPECT_NE(refused.find("from your address"), std::string::npos) << refused;
+  // b, within the cap, is served.
+  ASSERT_TRUE(b.Send("GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"));
+  EXPECT_EQ(StatusOf(b.ReadAll()), 200);
+}
+
+TEST(Server, TrickleUploadIsClosedAndItsSinkDestroyed) {
+  auto probe = std::make_shared<SinkProbe>();
+  ServerOptions o;
+  o.upload_min_rate = 1000;  // bytes/s
+  o.upload_rate_window = std::chrono::milliseconds(200);
+  Running s(BodyRouter(probe), o);
+  Client client(s.port());
+  ASSERT_TRUE(client.Send("PUT /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\nx"));
+  std::string res = client.ReadAll();  // the server closes: no answer, no timeout
+  EXPECT_EQ(res, "");
+  while (!probe->destroyed.load()) std::this_thread::yield();
+  EXPECT_FALSE(probe->completed.load());
+}
+
+TEST(Server, FastUploadPassesTheRateGuard) {
+  auto probe = std::make_shared<SinkProbe>();
+  ServerOptions o;
+  o.upload_min_rate = 1000;
+  o.upload_rate_window = std::chrono::milliseconds(200);
+  Running s(BodyRouter(probe), o);
+  Client client(s.port());
+  std::string body(300'000, 'b');
+  ASSERT_TRUE(client.Send("PUT /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 300000\r\n\r\n" + body));
+  std::string res = client.ReadResponse();
+  EXPECT_EQ(StatusOf(res), 201) << res;
+  EXPECT_EQ(probe->bytes.load(), 300'000u);
+}
+
+// Shutdown while connections open and close on every thread: the registry
+// must never touch a session being destroyed (run under ASan and TSan).
+TEST(Server, ShutdownWhileConnectionsComeAndGo) {
+  ServerOptions o;
+  o.threads = 3;
+  o.shutdown_grace = std::chrono::milliseconds(2000);
+  auto router = BodyRouter();
+  auto s = Server::Create(o, router);
+  ASSERT_TRUE(s.ok());
+  auto port = (*s)->ports()[0];
+  std::thread runner([&] { (*s)->Run(); });
+  std::atomic<bool> stop{false};
+  std::atomic<int> served{0};
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 6; ++t) {
+    clients.emplace_back([&, t] {
+      for (int i = 0; !stop.load(); ++i) {
+        Client c(port);
+        if (!c.connected()) continue;
+        if ((i + t) % 3 == 0) continue;  // open and close at once
+        c.Send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n");
+        if ((i + t) % 3 == 1 && StatusOf(c.ReadResponse()) == 200) ++served;
+      }
+    });
+  }
+  while (served.load() < 200) std::this_thread::yield();
+  (*s)->Stop();
+  runner.join();  // Run returned: every thread done
+  stop = true;
+  for (auto& c : clients) c.join();
+  EXPECT_GE(served.load(), 200);
+}
+
+TEST(SessionRegistry, SkipsSessionsAlreadyGone) {
+  struct Counting : SessionBase {
+    explicit Counting(SessionRegistry* r, int* stops) : r_(r), stops_(stops) {}
+    ~Counting() override { r_->Remove(this); }
+    void OnServerStop() override { ++*stops_; }
+    SessionRegistry* r_;
+    int* stops_;
+  };
+  SessionRegistry reg;
+  int stops = 0;
+  auto a = std::make_shared<Counting>(&reg, &stops);
+  auto b = std::make_shared<Counting>(&reg, &stops);
+  reg.Add(a);
+  reg.Add(b);
+  EXPECT_EQ(reg.size(), 2u);
+  b.reset();
+  EXPECT_EQ(reg.size(), 1u);
+  reg.StopAll();
+  EXPECT_EQ(stops, 1);
+}
+
+TEST(ClientCounter, RefusesOverTheLimitPerAddress) {
+  ClientCounter c;
+  EXPECT_TRUE(c.TryAdd("10.0.0.1", 2));
+  EXPECT_TRUE(c.TryAdd("10.0.0.1", 2));
+  EXPECT_FALSE(c.TryAdd("10.0.0.1", 2));
+  EXPECT_TRUE(c.TryAdd("10.0.0.2", 2));  // another address has its own count
+  c.Remove("10.0.0.1");
+  EXPECT_TRUE(c.TryAdd("10.0.0.1", 2));
+  EXPECT_EQ(c.Count("10.0.0.1"), 2u);
+  EXPECT_TRUE(c.TryAdd("10.0.0.3", 0));  // 0: no limit
+}
+
+}  // namespace
+}  // namespace provisiond::net
