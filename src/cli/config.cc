@@ -314,6 +314,7 @@ std::string DescribeConfig(const Config& c) {
     << "\njournal_retention_days = " << c.journal_retention_days << "\n\n[log]\nlevel = \"" << c.log_level
     << "\"\nformat = \"" << c.log_format << "\"\n\n[content]\nroot = \"" << c.content_root
     << "\"\ntoken = \"" << (c.file_token.empty() ? "" : "***") << "\"\nmax_upload_bytes = " << c.max_upload_bytes
+    << "\nupload_min_rate = " << c.upload_min_rate << "\nupload_rate_window_ms = " << c.upload_rate_window_ms
     << "\n\n[tls]\nmode = " << c.tls_mode << "\nrequire_incoming_encryption = "
     << (c.require_incoming_encryption ? "true" : "false") << "\ncert = " << list(c.tls_certs)
     << "\nkey = " << list(c.tls_keys) << "\nkeys_dir = \"" << c.keys_dir << "\"\n";

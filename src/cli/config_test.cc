@@ -42,6 +42,24 @@ TEST(Config, FileOverridesDefaultsAndEnvOverridesFile) {
   EXPECT_TRUE(ValidateConfig(c).ok());
 }
 
+// The network hardening keys (issue 10): read from the file, shown by `provisiond config`.
+TEST(Config, ConnectionCapAndUploadRateKeys) {
+  Config c;
+  EXPECT_EQ(c.max_connections_per_client, 256u);
+  EXPECT_EQ(c.upload_min_rate, 1024u);
+  std::string path = WriteTemp("net_limits",
+                               "[server]\nmax_connections_per_client = 8\n"
+                               "[content]\nupload_min_rate = 500\nupload_rate_window_ms = 2000\n");
+  ASSERT_TRUE(LoadConfigFile(path, &c).ok());
+  EXPECT_EQ(c.max_connections_per_client, 8u);
+  EXPECT_EQ(c.upload_min_rate, 500u);
+  EXPECT_EQ(c.upload_rate_window_ms, 2000u);
+  std::string shown = DescribeConfig(c);
+  EXPECT_NE(shown.find("max_connections_per_client = 8"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("upload_min_rate = 500"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("upload_rate_window_ms = 2000"), std::string::npos) << shown;
+}
+
 TEST(Config, FlagsOverrideEnvironment) {
   Config c;
   std::vector<std::string> args = {"--port", "7000", "--data-dir=/x", "--log-format", "json", "--extra"};
