@@ -1,6 +1,7 @@
 #include "api/content/sha256_cache.h"
 
 #include <cstring>
+#include <exception>
 #include <vector>
 
 #include "base/log.h"
@@ -48,7 +49,15 @@ Result<std::string> Sha256Cache::Compute(int fd, const FileIdentity& id) {
     }
   }
   if (!owner) return shared.get();  // another request is reading this very file
-  Result<std::string> result = Hash(fd, id);
+  // Whatever Hash does, the in-flight entry is settled below: an escaped
+  // exception would leave it forever and every later request for this file
+  // waiting on a broken promise.
+  Result<std::string> result = Status::Internal("SHA-256 computation did not finish");
+  try {
+    result = Hash(fd, id);
+  } catch (const std::exception& e) {
+    result = Status::Internal(std::string("SHA-256 computation failed: ") + e.what());
+  }
   {
     std::lock_guard lock(mu_);
     in_flight_.erase(id);
