@@ -106,9 +106,11 @@ const Row* FindRow(const std::vector<Row>& rows, std::string_view href) {
 // whatever a route answers meanwhile, it answered without waiting for a hash.
 struct HeldHashQueue {
   std::promise<void> entered;
+  std::future<void> entered_future = entered.get_future();  // taken here: get_future may race set_value
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
   std::atomic<bool> first{true};
+  bool released_once = false;  // test thread only
   std::shared_ptr<Sha256Cache> cache;
 
   explicit HeldHashQueue(size_t capacity) {
@@ -121,12 +123,11 @@ struct HeldHashQueue {
     cache = std::make_shared<Sha256Cache>(std::move(o));
   }
   ~HeldHashQueue() { Release(); }
-  void WaitEntered() { entered.get_future().wait(); }
+  void WaitEntered() { entered_future.wait(); }
   void Release() {
     if (!released_once) release.set_value();
     released_once = true;
   }
-  bool released_once = false;
 };
 
 TEST(ContentListing, RowsParseWithTheScriptsRegexAndMarkFolders) {

@@ -114,13 +114,18 @@ void Sha256Cache::HashInBackground(const std::string& real_path) {
       cache->queued_.erase(path);
     }
   } unqueue{this, real_path};
-  if (options_.before_hash_for_testing) options_.before_hash_for_testing(real_path);
-  platform::Fd fd;
-  platform::FileStat st;
-  if (platform::OpenNoFollow(real_path, false, &fd) != 0 || platform::Stat(fd.get(), &st) != 0 ||
-      st.kind != platform::FileKind::kRegular)
-    return;  // gone or replaced by a folder meanwhile: nothing to hash
-  Result<std::string> hex = Compute(fd.get(), FileIdentity::Of(st));
+  Result<std::string> hex = std::string();
+  try {
+    if (options_.before_hash_for_testing) options_.before_hash_for_testing(real_path);
+    platform::Fd fd;
+    platform::FileStat st;
+    if (platform::OpenNoFollow(real_path, false, &fd) != 0 || platform::Stat(fd.get(), &st) != 0 ||
+        st.kind != platform::FileKind::kRegular)
+      return;  // gone or replaced by a folder meanwhile: nothing to hash
+    hex = Compute(fd.get(), FileIdentity::Of(st));
+  } catch (const std::exception& e) {
+    hex = Status::Internal(e.what());  // logged with the file below; the queue catches anything else
+  }
   if (!hex.ok() && hex.status().code() != StatusCode::kUnavailable)
     LogWarning("background SHA-256 failed; the next request tries again",
                {{"path", real_path}, {"error", hex.status().ToString()}});
