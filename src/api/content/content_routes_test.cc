@@ -547,6 +547,22 @@ TEST(ContentSha256, UncachedLargeFileIs202AtOnceThen200WithTheDigest) {
   EXPECT_EQ(Header(Call(router, "GET", "/file/raw/Drivers/Dell/pack.zip"), "X-Checksum-SHA256"), hex);
 }
 
+TEST(ContentSha256, AdminMetadataQueuesTheHashOfALargeFile) {
+  Tree t;
+  auto o = Options(t);
+  o->inline_hash_max_bytes = 1000;
+  o->cache = std::make_shared<Sha256Cache>();
+  Router router = MakeRouter(o);
+  auto sha = [&] {
+    return boost::json::parse(Call(router, "GET", "/api/v1/admin/files/Drivers/Dell/pack.zip").body).as_object()["sha256"];
+  };
+  EXPECT_TRUE(sha().is_null());  // answered before the hash was even queued
+  o->cache->DrainForTesting();
+  auto later = sha();
+  ASSERT_TRUE(later.is_string()) << later;
+  EXPECT_EQ(later.as_string(), pki::Sha256::HexOf(t.big));
+}
+
 TEST(ContentSha256, SmallFileIsHashedInlineWith200) {
   Tree t;
   auto o = Options(t);
