@@ -13,7 +13,7 @@ namespace {
 std::string Shown(std::string_view rel) { return "/" + std::string(rel); }
 
 // Permission bits for what the admin API creates: folders get the content
-// root's own mode, files the same without execute bits (root 0755: files
+// root's own mode (setuid aside), files the same without execute bits (root 0755: files
 // 0644; root 0750: files 0640), whatever the service's umask. So a file
 // uploaded through the API is readable by exactly whom the root's files are.
 struct Modes {
@@ -22,7 +22,7 @@ struct Modes {
 Result<Modes> ModesOf(const ContentRoot& root) {
   PV_ASSIGN_OR_RETURN(OpenedEntry top, root.Open(""));
   Modes m;
-  m.folder = top.stat.mode & 0777;
+  m.folder = top.stat.mode & 03777;  // setgid kept: a shared-group root stays one
   m.file = top.stat.mode & 0666;
   return m;
 }

@@ -164,7 +164,7 @@ TEST(AdminFiles, ListingAndMetadata) {
 // --- crash leftovers, refused uploads, file modes (issue 10) -------------------
 
 bool Exists(const fs::path& p) { return fs::symlink_status(p).type() != fs::file_type::not_found; }
-uint32_t ModeOf(const fs::path& p) { return static_cast<uint32_t>(fs::status(p).permissions()) & 0777; }
+uint32_t ModeOf(const fs::path& p) { return static_cast<uint32_t>(fs::status(p).permissions()) & 07777; }
 
 TEST(StaleUploads, TempFilesLeftByACrashAreRemovedAndNamed) {
   TempDir tmp;
@@ -270,7 +270,8 @@ TEST(AdminFiles, UploadedFilesAndFoldersTakeTheContentRootsMode) {
   struct Case {
     uint32_t root_mode, file_mode;
   };
-  const Case cases[] = {{0755, 0644}, {0750, 0640}, {0700, 0600}, {0775, 0664}};
+  // 02775: a setgid group folder; its folders stay setgid, files never get it.
+  const Case cases[] = {{0755, 0644}, {0750, 0640}, {0700, 0600}, {0775, 0664}, {02775, 0664}};
   mode_t old_umask = ::umask(0077);  // the service's own umask must not decide
   for (const auto& c : cases) {
     SCOPED_TRACE(c.root_mode);
