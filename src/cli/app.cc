@@ -136,6 +136,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, bool load_data) {
   content->root = ContentRoot(config);
   content->token = config.file_token;
   content->max_upload_bytes = config.max_upload_bytes;
+  content->remove_stale_uploads = load_data;  // serve, not `routes`: a running server may be uploading
   api::content::RegisterContentRoutes(*app->router_, std::move(content));
   return app;
 }

@@ -43,6 +43,7 @@ struct FileStat {
   uint64_t size = 0;
   int64_t mtime_ns = 0;  // since the Unix epoch
   int64_t ctime_ns = 0;
+  uint32_t mode = 0;  // permission bits (07777)
 };
 
 // Canonical absolute path of `path` (symlinks, "." and ".." resolved).
@@ -76,5 +77,7 @@ int UnlinkAt(int dir_fd, const std::string& name, bool directory);
 // are removed, never followed.
 int RemoveTreeAt(int dir_fd, const std::string& name);
 int MakeDirectoryAt(int dir_fd, const std::string& name);
+// fchmod(2): sets the permission bits of an open file or folder, whatever the umask.
+int ChangeMode(int fd, uint32_t mode);
 
 }  // namespace provisiond::platform

@@ -30,6 +30,7 @@ void FillStat(const struct stat& st, FileStat* out) {
   s.size = st.st_size > 0 ? static_cast<uint64_t>(st.st_size) : 0;
   s.mtime_ns = Nanoseconds(st.st_mtim);
   s.ctime_ns = Nanoseconds(st.st_ctim);
+  s.mode = static_cast<uint32_t>(st.st_mode & 07777);
   *out = s;
 }
 
@@ -192,6 +193,10 @@ int RemoveTreeAt(int dir_fd, const std::string& name) {
 
 int MakeDirectoryAt(int dir_fd, const std::string& name) {
   return ::mkdirat(dir_fd, name.c_str(), 0755) == 0 ? 0 : errno;
+}
+
+int ChangeMode(int fd, uint32_t mode) {
+  return ::fchmod(fd, static_cast<mode_t>(mode & 07777)) == 0 ? 0 : errno;
 }
 
 }  // namespace provisiond::platform

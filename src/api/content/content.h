@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "api/content/sha256_cache.h"
 #include "api/router.h"
 
 namespace provisiond::api::content {
@@ -16,10 +17,25 @@ struct ContentOptions {
   std::string root;  // content folder; the caller sets it (default <data-dir>/../file)
   std::string token;  // WS_FILE_TOKEN; empty: /file/ is open
   uint64_t max_upload_bytes = 4ULL << 30;  // 4 GiB; a larger upload gets 413
-  // A listing hashes files not yet in the SHA-256 cache up to this many
-  // bytes in total before answering; larger ones are hashed in the
-  // background and show "(computing)" / null until done. 0: never wait.
-  uint64_t listing_hash_budget_bytes = 64ULL << 20;
+  // Hashing whole files is slow work: it never runs on a request's thread
+  // (the worker pool that deployment events and settings writes need) except
+  // for small files. A file up to `inline_hash_max_bytes` is hashed by the
+  // request itself (about a millisecond), up to `listing_hash_budget_bytes`
+  // in total per listing; every other uncached file goes to the hash queue
+  // (`hash_threads` threads of its own, at most `hash_queue_capacity` files
+  // waiting): listings show "(computing)" / null and /file/sha256/ answers
+  // 202 + Retry-After until done (503 + Retry-After while the queue is full).
+  uint64_t inline_hash_max_bytes = 1ULL << 20;
+  uint64_t listing_hash_budget_bytes = 16ULL << 20;
+  size_t hash_threads = 1;
+  size_t hash_queue_capacity = 4096;
+  // The digest cache and its hash queue; null: the routes make their own from
+  // the two fields above. Tests pass one to drain or hold its queue.
+  std::shared_ptr<Sha256Cache> cache;
+  // Remove the upload temp files (".pv-upload-*") a crash left in the root
+  // when the routes are registered: `serve` sets it, `routes` must not (a
+  // running server's uploads are in progress).
+  bool remove_stale_uploads = false;
   // Provision/*.ps1 up to this size are templated ($WsBase); larger are served raw.
   uint64_t max_template_bytes = 4ULL << 20;
 };
@@ -27,7 +43,7 @@ struct ContentOptions {
 // Registers:
 //   GET  /file, /file/{*path}          listing (HTML, or ?format=json) or 302 to /file/raw/...
 //   GET  /file/raw/{*path}             the file (ranges, conditionals)
-//   GET  /file/sha256/{*path}          "<hex>  <name>\n"
+//   GET  /file/sha256/{*path}          "<hex>  <name>\n"; 202 + Retry-After while computing
 //   GET  /api/v1/admin/files[/{*path}] JSON listing / file metadata   (admin group)
 //   PUT  /api/v1/admin/files/{*path}   upload (?overwrite=0 to refuse replacing)
 //   POST /api/v1/admin/files/mkdir     {"path"}

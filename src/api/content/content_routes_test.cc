@@ -5,9 +5,16 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <gtest/gtest.h>
+#include <algorithm>
+#include <atomic>
+#include <future>
 #include <set>
+#include <stdexcept>
 
+#include "api/admin/settings_routes.h"
 #include "api/content/conditional.h"
+#include "api/content/sha256_cache.h"
+#include "api/endpoint/test_env_for_testing.h"
 #include "api/content/content.h"
 #include "api/content/test_util.h"
 #include "base/strings.h"
@@ -95,6 +102,34 @@ const Row* FindRow(const std::vector<Row>& rows, std::string_view href) {
 
 // --- listings ----------------------------------------------------------------
 
+// A hash queue whose thread stops inside its first task until Release():
+// whatever a route answers meanwhile, it answered without waiting for a hash.
+struct HeldHashQueue {
+  std::promise<void> entered;
+  std::future<void> entered_future = entered.get_future();  // taken here: get_future may race set_value
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<bool> first{true};
+  bool released_once = false;  // test thread only
+  std::shared_ptr<Sha256Cache> cache;
+
+  explicit HeldHashQueue(size_t capacity) {
+    Sha256Cache::Options o;
+    o.queue_capacity = capacity;
+    o.before_hash_for_testing = [this](const std::string&) {
+      if (first.exchange(false)) entered.set_value();
+      released.wait();
+    };
+    cache = std::make_shared<Sha256Cache>(std::move(o));
+  }
+  ~HeldHashQueue() { Release(); }
+  void WaitEntered() { entered_future.wait(); }
+  void Release() {
+    if (!released_once) release.set_value();
+    released_once = true;
+  }
+};
+
 TEST(ContentListing, RowsParseWithTheScriptsRegexAndMarkFolders) {
   Tree t;
   Router router = MakeRouter(Options(t));
@@ -163,25 +198,21 @@ TEST(ContentListing, JsonFormatHasNameTypeSizeMtimeSha256Href) {
 TEST(ContentListing, LargeFilesAreHashedInTheBackground) {
   Tree t;
   auto o = Options(t);
-  o->listing_hash_budget_bytes = 10;  // pack.zip (100000 bytes) is over budget
+  o->inline_hash_max_bytes = 1000;  // pack.zip (100000 bytes) is a large file here
+  HeldHashQueue held(16);
+  o->cache = held.cache;
   Router router = MakeRouter(o);
+  // The listing answers while the hash thread is held: no digest yet.
   auto first = boost::json::parse(Call(router, "GET", "/file/Drivers/Dell/?format=json").body).as_object();
-  // Either still computing (null) or already done by the worker: never wrong.
-  auto& sha = first["entries"].as_array().at(0).as_object()["sha256"];
-  if (!sha.is_null()) {
-    EXPECT_EQ(sha.as_string(), pki::Sha256::HexOf(t.big));
-  }
-  // The worker finishes; a later listing shows it without computing.
-  for (int i = 0; i < 200; ++i) {
-    auto again = boost::json::parse(Call(router, "GET", "/file/Drivers/Dell/?format=json").body).as_object();
-    auto& s = again["entries"].as_array().at(0).as_object()["sha256"];
-    if (!s.is_null()) {
-      EXPECT_EQ(s.as_string(), pki::Sha256::HexOf(t.big));
-      return;
-    }
-    usleep(10000);
-  }
-  FAIL() << "background hash never arrived";
+  EXPECT_TRUE(first["entries"].as_array().at(0).as_object()["sha256"].is_null());
+  EXPECT_NE(Call(router, "GET", "/file/Drivers/Dell/").body.find("(computing)"), std::string::npos);
+  held.Release();
+  held.cache->DrainForTesting();
+  // The worker finished; a later listing shows it without computing.
+  auto again = boost::json::parse(Call(router, "GET", "/file/Drivers/Dell/?format=json").body).as_object();
+  auto& sha = again["entries"].as_array().at(0).as_object()["sha256"];
+  ASSERT_TRUE(sha.is_string()) << again;
+  EXPECT_EQ(sha.as_string(), pki::Sha256::HexOf(t.big));
 }
 
 // --- redirect and raw ----------------------------------------------------------
@@ -451,6 +482,179 @@ TEST(ContentScripts, WsBaseFilledFromExternalUrl) {
   Response plain = Call(router, "GET", "/file/raw/Apps/tool.ps1");
   ASSERT_TRUE(plain.file);
   EXPECT_EQ(ReadBody(*plain.file), "$WsBase = 'keep'\n");
+}
+
+// --- active content: never a page of the admin UI's origin ---------------------
+
+TEST(ContentFile, ActiveTypesAreServedAsSandboxedAttachments) {
+  Tree t;
+  WriteFile(t.root / "Apps/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>");
+  WriteFile(t.root / "Apps/Page.HTML", "<script>alert(1)</script>");
+  WriteFile(t.root / "Apps/tool.ps1", "Write-Output 1");
+  Router router = MakeRouter(Options(t));
+  struct Case {
+    std::string path, disposition;  // "" : no Content-Disposition, no CSP
+  };
+  const Case cases[] = {
+      {"Apps/logo.svg", "attachment; filename=\"logo.svg\"; filename*=UTF-8''logo.svg"},
+      {"Apps/Page.HTML", "attachment; filename=\"Page.HTML\"; filename*=UTF-8''Page.HTML"},
+      {"Apps/tool.ps1", ""},
+      {"Drivers/Dell/pack.zip", ""},
+      {"Apps/readme.txt", ""},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.path);
+    // Reached through the /file/ redirect, as a browser or curl -L does.
+    Response redirect = Call(router, "GET", "/file/" + c.path);
+    ASSERT_EQ(redirect.status, 302);
+    EXPECT_EQ(Header(redirect, "Location"), "http://pv.example:12176/file/raw/" + c.path);
+    for (auto headers : {std::vector<std::pair<std::string, std::string>>{},
+                         std::vector<std::pair<std::string, std::string>>{{"Range", "bytes=1-3"}}}) {
+      Response r = Call(router, "GET", "/file/raw/" + c.path, {}, headers);
+      ASSERT_TRUE(r.status == 200 || r.status == 206) << r.status;
+      EXPECT_EQ(Header(r, "Content-Disposition"), c.disposition);
+      EXPECT_EQ(Header(r, "Content-Security-Policy"), c.disposition.empty() ? "" : "sandbox");
+      EXPECT_EQ(Header(r, "X-Content-Type-Options"), "nosniff");
+    }
+  }
+}
+
+// --- slow work: whole-file hashes on their own bounded queue -------------------
+
+TEST(ContentSha256, UncachedLargeFileIs202AtOnceThen200WithTheDigest) {
+  Tree t;
+  auto o = Options(t);
+  o->inline_hash_max_bytes = 1000;  // pack.zip (100000 bytes) is a large file here
+  o->cache = std::make_shared<Sha256Cache>();
+  Router router = MakeRouter(o);
+  Response first = Call(router, "GET", "/file/sha256/Drivers/Dell/pack.zip");
+  ASSERT_EQ(first.status, 202) << first.body;
+  EXPECT_EQ(Header(first, "Retry-After"), "1");
+  EXPECT_EQ(Header(first, "X-Checksum-SHA256"), "");
+  auto body = boost::json::parse(first.body).as_object();
+  EXPECT_EQ(body["status"].as_string(), "computing");
+  EXPECT_EQ(body["path"].as_string(), "/Drivers/Dell/pack.zip");
+  EXPECT_EQ(body["retry_after"].to_number<int>(), 1);
+  EXPECT_NE(body["detail"].as_string().find("being computed"), boost::json::string::npos);
+
+  o->cache->DrainForTesting();
+  Response done = Call(router, "GET", "/file/sha256/Drivers/Dell/pack.zip");
+  ASSERT_EQ(done.status, 200) << done.body;
+  std::string hex = pki::Sha256::HexOf(t.big);
+  EXPECT_EQ(done.body, hex + "  pack.zip\n");
+  EXPECT_EQ(Header(done, "X-Checksum-SHA256"), hex);
+  // The raw download and the admin metadata now carry it too.
+  EXPECT_EQ(Header(Call(router, "GET", "/file/raw/Drivers/Dell/pack.zip"), "X-Checksum-SHA256"), hex);
+}
+
+TEST(ContentSha256, AdminMetadataQueuesTheHashOfALargeFile) {
+  Tree t;
+  auto o = Options(t);
+  o->inline_hash_max_bytes = 1000;
+  o->cache = std::make_shared<Sha256Cache>();
+  Router router = MakeRouter(o);
+  auto sha = [&] {
+    return boost::json::parse(Call(router, "GET", "/api/v1/admin/files/Drivers/Dell/pack.zip").body).as_object()["sha256"];
+  };
+  EXPECT_TRUE(sha().is_null());  // answered before the hash was even queued
+  o->cache->DrainForTesting();
+  auto later = sha();
+  ASSERT_TRUE(later.is_string()) << later;
+  EXPECT_EQ(later.as_string(), pki::Sha256::HexOf(t.big));
+}
+
+TEST(ContentSha256, SmallFileIsHashedInlineWith200) {
+  Tree t;
+  auto o = Options(t);
+  o->inline_hash_max_bytes = t.big.size();
+  Router router = MakeRouter(o);
+  Response r = Call(router, "GET", "/file/sha256/Drivers/Dell/pack.zip");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body, pki::Sha256::HexOf(t.big) + "  pack.zip\n");
+}
+
+TEST(ContentSha256, AThrowingHashTaskIsCaughtAndTheNextRequestGetsTheDigest) {
+  Tree t;
+  auto o = Options(t);
+  o->inline_hash_max_bytes = 1000;
+  std::atomic<int> calls{0};
+  Sha256Cache::Options co;
+  co.before_hash_for_testing = [&calls](const std::string&) {
+    if (calls++ == 0) throw std::runtime_error("injected failure in the hashing task");
+  };
+  o->cache = std::make_shared<Sha256Cache>(std::move(co));
+  Router router = MakeRouter(o);
+  EXPECT_EQ(Call(router, "GET", "/file/sha256/Drivers/Dell/pack.zip").status, 202);
+  o->cache->DrainForTesting();  // the task threw; the process and the queue live on
+  EXPECT_EQ(calls, 1);
+  // Not cached, and not stuck as "queued" either: the next request queues it again.
+  EXPECT_EQ(Call(router, "GET", "/file/sha256/Drivers/Dell/pack.zip").status, 202);
+  o->cache->DrainForTesting();
+  EXPECT_EQ(calls, 2);
+  Response r = Call(router, "GET", "/file/sha256/Drivers/Dell/pack.zip");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body, pki::Sha256::HexOf(t.big) + "  pack.zip\n");
+}
+
+TEST(ContentSha256, ManyLargeHashRequestsNeitherWaitNorBlockEventAndSettingsWrites) {
+  constexpr int kFiles = 12;
+  constexpr size_t kCapacity = 4;
+  HeldHashQueue held(kCapacity);  // first: outlives the routes that use its cache
+  TempDir tmp;
+  api::testing::Env env(api::testing::SampleData());
+  admin::RegisterSettingsRoutes(env.router, env.store);
+  std::vector<std::string> data(kFiles);
+  for (int i = 0; i < kFiles; ++i) {
+    data[i] = std::string(5000 + i, static_cast<char>('A' + i));
+    WriteFile(tmp.path() / "Big" / ("f" + std::to_string(i) + ".bin"), data[i]);
+  }
+  auto o = std::make_shared<ContentOptions>();
+  o->root = tmp.str();
+  o->inline_hash_max_bytes = 1000;  // every file above is "large"
+  o->cache = held.cache;
+  RegisterContentRoutes(env.router, o);
+  auto sum = [&](int i) { return env.Get("/file/sha256/Big/f" + std::to_string(i) + ".bin"); };
+
+  ASSERT_EQ(sum(0).status, 202);
+  held.WaitEntered();  // the only hash thread is now held inside f0's task
+  std::vector<int> status(kFiles);
+  status[0] = 202;
+  for (int i = 1; i < kFiles; ++i) {
+    Response r = sum(i);
+    status[i] = r.status;
+    EXPECT_FALSE(Header(r, "Retry-After").empty()) << i;
+  }
+  // Bounded: f1..f4 wait in the queue, the rest are refused at once (503).
+  EXPECT_EQ(std::count(status.begin(), status.end(), 202), 1 + static_cast<int>(kCapacity));
+  EXPECT_EQ(std::count(status.begin(), status.end(), 503), kFiles - 1 - static_cast<int>(kCapacity));
+  EXPECT_EQ(sum(1).status, 202);  // asked again: still queued once, not twice
+  // A listing of those files answers too, without their digests yet.
+  auto listing = boost::json::parse(env.Get("/file/Big/?format=json").body).as_object();
+  for (auto& e : listing["entries"].as_array()) EXPECT_TRUE(e.as_object()["sha256"].is_null());
+
+  // The writes that must never wait for hashing go through meanwhile.
+  Response start = env.Post("/api/v1/endpoint/deployments", R"({"serial":"SDK86P3","model":"Latitude 5420"})");
+  ASSERT_EQ(start.status, 201) << start.body;
+  std::string id(api::testing::Parse(start).at("id").as_string());
+  Response event = env.Post("/api/v1/endpoint/deployments/" + id + "/events",
+                            R"({"event_id":"e-1","phase":"apps","message":"installing"})");
+  EXPECT_TRUE(event.status == 200 || event.status == 201) << event.status << " " << event.body;
+  Response setting = env.Call("PUT", "/api/v1/admin/settings/OptionalTLSMinAttemptCount", R"({"value":"5"})");
+  EXPECT_EQ(setting.status, 200) << setting.body;
+
+  held.Release();
+  held.cache->DrainForTesting();
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < kFiles; ++i)
+      if (status[i] != 200) status[i] = sum(i).status;  // a refused one is queued now
+    held.cache->DrainForTesting();
+  }
+  for (int i = 0; i < kFiles; ++i) {
+    SCOPED_TRACE(i);
+    Response r = sum(i);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.body, pki::Sha256::HexOf(data[i]) + "  f" + std::to_string(i) + ".bin\n");
+  }
 }
 
 }  // namespace

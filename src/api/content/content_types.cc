@@ -4,6 +4,17 @@
 
 namespace provisiond::api::content {
 
+namespace {
+
+// The extension after the last dot of the last segment, or "".
+std::string_view Extension(std::string_view file_name) {
+  size_t dot = file_name.rfind('.');
+  if (dot == std::string_view::npos || file_name.find('/', dot) != std::string_view::npos) return {};
+  return file_name.substr(dot + 1);
+}
+
+}  // namespace
+
 std::string_view ContentTypeFor(std::string_view file_name) {
   struct Type { std::string_view ext, type; };
   static constexpr std::string_view kText = "text/plain; charset=utf-8";
@@ -29,13 +40,48 @@ std::string_view ContentTypeFor(std::string_view file_name) {
       {"cer", "application/pkix-cert"},      {"crt", "application/x-x509-ca-cert"},
       {"pem", "application/x-pem-file"},
   };
-  size_t dot = file_name.rfind('.');
-  if (dot == std::string_view::npos || file_name.find('/', dot) != std::string_view::npos)
-    return kBinary;
-  std::string_view ext = file_name.substr(dot + 1);
+  std::string_view ext = Extension(file_name);
+  if (ext.empty()) return kBinary;
   for (const auto& t : kTypes)
     if (IEquals(ext, t.ext)) return t.type;
   return kBinary;
+}
+
+bool IsActiveContent(std::string_view file_name) {
+  // Everything a browser renders as a document or runs as a script or
+  // stylesheet transform: HTML in all its spellings, SVG and XML (which may
+  // carry <script> or an XSLT that does), JavaScript modules and classic
+  // scripts. Windows script types (.ps1, .vbs, .hta) are not run by a
+  // browser page; they stay plain downloads.
+  static constexpr std::string_view kActive[] = {
+      "html", "htm", "xhtml", "xht", "shtml", "mht", "mhtml", "svg", "svgz",
+      "xml",  "xsl", "xslt",  "js",  "mjs",   "cjs",
+  };
+  std::string_view ext = Extension(file_name);
+  if (ext.empty()) return false;
+  for (auto a : kActive)
+    if (IEquals(ext, a)) return true;
+  return false;
+}
+
+std::string AttachmentDisposition(std::string_view file_name) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string plain, encoded;
+  for (unsigned char c : file_name) {
+    bool safe_plain = c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+    plain += safe_plain ? static_cast<char>(c) : '_';
+    // RFC 8187 attr-char: ALPHA / DIGIT / "!#$&+-.^_`|~"
+    bool attr = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                std::string_view("!#$&+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+    if (attr) {
+      encoded += static_cast<char>(c);
+    } else {
+      encoded += '%';
+      encoded += kHex[c >> 4];
+      encoded += kHex[c & 15];
+    }
+  }
+  return "attachment; filename=\"" + plain + "\"; filename*=UTF-8''" + encoded;
 }
 
 }  // namespace provisiond::api::content

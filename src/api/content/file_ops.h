@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "api/content/content_root.h"
 #include "api/content/sha256_cache.h"
@@ -25,12 +26,16 @@ struct UploadResult {
 };
 
 // Receives one upload in chunks, as the request body streams in (it is the
-// upload route's BodySink). Destroyed without Commit(): the temp file is
-// removed and the target is untouched. One thread at a time.
+// upload route's BodySink). Destroyed without Commit() (refused, too large,
+// client gone, failed): the temp file and the folders Begin created are
+// removed, and the target is untouched. The file gets the content root's
+// mode without execute bits (root 0755: 0644), folders the root's mode.
+// One thread at a time.
 class UploadWriter : public BodySink {
  public:
   // Creates missing parent folders, then the temp file (".pv-upload-*")
-  // beside `rel`. InvalidArgument for the root; Conflict if a parent is a
+  // beside `rel`; on failure, removes the folders it created. `root` must
+  // outlive the writer. InvalidArgument for the root; Conflict if a parent is a
   // file, `rel` is a folder, or (`overwrite` false) `rel` exists. Commit
   // checks the last again, atomically.
   static Result<std::unique_ptr<UploadWriter>> Begin(const ContentRoot& root, std::string rel, uint64_t max_bytes,
@@ -48,6 +53,8 @@ class UploadWriter : public BodySink {
  private:
   UploadWriter() = default;
 
+  const ContentRoot* root_ = nullptr;
+  std::vector<std::string> created_folders_;  // by Begin, parents first
   std::string rel_;
   OpenedEntry dir_;  // the target's folder
   std::string leaf_;
@@ -70,5 +77,10 @@ Status Rename(const ContentRoot& root, std::string_view from, std::string_view t
 // Deletes a file or an empty folder; with `recursive`, a folder and its
 // content. Conflict for a non-empty folder without `recursive`.
 Status Delete(const ContentRoot& root, std::string_view rel, bool recursive);
+// Removes every upload temp file (".pv-upload-*") below the root, left by a
+// crash or kill -9 during an upload; call at start, before serving. Returns
+// their paths relative to the root. Symlinks are not followed. Unavailable
+// if the root is missing; a removal failure is returned with its path.
+Result<std::vector<std::string>> RemoveStaleUploads(const ContentRoot& root);
 
 }  // namespace provisiond::api::content

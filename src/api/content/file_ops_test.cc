@@ -2,6 +2,10 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <functional>
+#include <set>
 
 #include "api/content/content.h"
 #include "api/content/file_ops.h"
@@ -154,6 +158,135 @@ TEST(AdminFiles, ListingAndMetadata) {
   auto entry = boost::json::parse(a.Call("GET", "/api/v1/admin/files/Apps").body).as_object()["entries"].as_array().at(0);
   EXPECT_EQ(meta["mtime"], entry.as_object()["mtime"]);
   EXPECT_EQ(meta["mtime"].as_string().size(), std::string_view("2026-11-23T07:28:05Z").size());
+}
+
+
+// --- crash leftovers, refused uploads, file modes (issue 10) -------------------
+
+bool Exists(const fs::path& p) { return fs::symlink_status(p).type() != fs::file_type::not_found; }
+uint32_t ModeOf(const fs::path& p) { return static_cast<uint32_t>(fs::status(p).permissions()) & 07777; }
+
+TEST(StaleUploads, TempFilesLeftByACrashAreRemovedAndNamed) {
+  TempDir tmp;
+  fs::path root = tmp.path() / "file";
+  WriteFile(root / ".pv-upload-top", "partial");
+  WriteFile(root / "Drivers/Dell/.pv-upload-abc123", "partial");
+  WriteFile(root / "Drivers/Dell/pack.zip", "kept");
+  WriteFile(root / "Apps/.pv-upload-dir/inside.txt", "a folder with the prefix is not a temp file");
+  WriteFile(root / "Apps/.hidden", "other dot files stay");
+  // Outside the root, reachable only through a symlink: never followed.
+  WriteFile(tmp.path() / "elsewhere/.pv-upload-foreign", "not ours");
+  fs::create_directory_symlink(tmp.path() / "elsewhere", root / "link");
+
+  auto removed = RemoveStaleUploads(ContentRoot(root.string()));
+  ASSERT_TRUE(removed.ok()) << removed.status().ToString();
+  std::set<std::string> got(removed->begin(), removed->end());
+  EXPECT_EQ(got, (std::set<std::string>{".pv-upload-top", "Drivers/Dell/.pv-upload-abc123"}));
+  EXPECT_FALSE(Exists(root / ".pv-upload-top"));
+  EXPECT_FALSE(Exists(root / "Drivers/Dell/.pv-upload-abc123"));
+  EXPECT_EQ(ReadFile(root / "Drivers/Dell/pack.zip"), "kept");
+  EXPECT_TRUE(Exists(root / "Apps/.pv-upload-dir/inside.txt"));
+  EXPECT_TRUE(Exists(root / "Apps/.hidden"));
+  EXPECT_TRUE(Exists(tmp.path() / "elsewhere/.pv-upload-foreign"));
+
+  auto again = RemoveStaleUploads(ContentRoot(root.string()));
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->empty());
+  EXPECT_EQ(RemoveStaleUploads(ContentRoot((tmp.path() / "missing").string())).status().code(),
+            StatusCode::kUnavailable);
+}
+
+TEST(StaleUploads, RemovedWhenTheServingRoutesAreRegisteredOnlyIfAsked) {
+  TempDir tmp;
+  fs::path root = tmp.path() / "file";
+  WriteFile(root / "Apps/.pv-upload-left", "partial");
+  auto options = std::make_shared<ContentOptions>();
+  options->root = root.string();
+  {
+    Router listing_only;  // `provisiond routes`: a running server may be uploading
+    RegisterContentRoutes(listing_only, options);
+  }
+  EXPECT_TRUE(Exists(root / "Apps/.pv-upload-left"));
+  options->remove_stale_uploads = true;  // `provisiond serve`
+  Router serving;
+  RegisterContentRoutes(serving, options);
+  EXPECT_FALSE(Exists(root / "Apps/.pv-upload-left"));
+}
+
+TEST(AdminFiles, RefusedOrFailedUploadRemovesTheFoldersItCreated) {
+  struct Case {
+    std::string name;
+    std::function<void(const ContentRoot&)> run;
+  };
+  const Case cases[] = {
+      {"over the limit, then dropped",
+       [](const ContentRoot& r) {
+         auto w = UploadWriter::Begin(r, "New/Deep/x.bin", 4, true);
+         ASSERT_TRUE(w.ok()) << w.status().ToString();
+         EXPECT_EQ((*w)->Append("12345").code(), StatusCode::kTooLarge);
+       }},
+      {"client gone before commit",
+       [](const ContentRoot& r) {
+         auto w = UploadWriter::Begin(r, "New/Deep/x.bin", 100, true);
+         ASSERT_TRUE(w.ok()) << w.status().ToString();
+         EXPECT_TRUE((*w)->Append("abc").ok());
+       }},
+      {"Begin fails after creating a parent",
+       [](const ContentRoot& r) {
+         // mkdir of the over-long second segment fails (ENAMETOOLONG) after "New" was made.
+         auto w = UploadWriter::Begin(r, "New/" + std::string(300, 'x') + "/x.bin", 100, true);
+         EXPECT_FALSE(w.ok());
+       }},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    Admin a;
+    WriteFile(a.root / "Apps/keep.txt", "existing folder");
+    ContentRoot root(a.root.string());
+    c.run(root);
+    EXPECT_FALSE(Exists(a.root / "New")) << "folders created for the upload were left behind";
+    EXPECT_TRUE(Exists(a.root / "Apps/keep.txt"));
+  }
+}
+
+TEST(AdminFiles, RefusedUploadKeepsFoldersThatExistedOrGotOtherContent) {
+  Admin a;
+  // Through the route: a Conflict on commit (the target appeared meanwhile).
+  ContentRoot root(a.root.string());
+  auto w = UploadWriter::Begin(root, "New/Sub/x.bin", 100, true);
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  ASSERT_TRUE((*w)->Append("mine").ok());
+  WriteFile(a.root / "New/Sub/x.bin", "theirs");
+  EXPECT_EQ((*w)->Commit(false, nullptr).status().code(), StatusCode::kConflict);
+  w->reset();
+  EXPECT_EQ(ReadFile(a.root / "New/Sub/x.bin"), "theirs");  // the folder holds their file: kept
+  EXPECT_EQ(a.TempFiles(a.root / "New/Sub"), 0);
+  // A refused upload into an existing folder leaves that folder alone.
+  EXPECT_EQ(a.Call("PUT", "/api/v1/admin/files/New/Sub/x.bin?overwrite=0", "again").status, 409);
+  EXPECT_TRUE(Exists(a.root / "New/Sub"));
+}
+
+TEST(AdminFiles, UploadedFilesAndFoldersTakeTheContentRootsMode) {
+  struct Case {
+    uint32_t root_mode, file_mode;
+  };
+  // 02775: a setgid group folder; its folders stay setgid, files never get it.
+  const Case cases[] = {{0755, 0644}, {0750, 0640}, {0700, 0600}, {0775, 0664}, {02775, 0664}};
+  mode_t old_umask = ::umask(0077);  // the service's own umask must not decide
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.root_mode);
+    Admin a;
+    fs::permissions(a.root, static_cast<fs::perms>(c.root_mode));
+    ASSERT_EQ(a.Call("PUT", "/api/v1/admin/files/Apps/Tool/setup.exe", "MZ").status, 201);
+    EXPECT_EQ(ModeOf(a.root / "Apps/Tool/setup.exe"), c.file_mode);
+    EXPECT_EQ(ModeOf(a.root / "Apps"), c.root_mode);
+    EXPECT_EQ(ModeOf(a.root / "Apps/Tool"), c.root_mode);
+    ASSERT_EQ(a.Call("PUT", "/api/v1/admin/files/Apps/Tool/setup.exe", "MZ2").status, 200);  // replaced
+    EXPECT_EQ(ModeOf(a.root / "Apps/Tool/setup.exe"), c.file_mode);
+    ASSERT_EQ(a.Call("POST", "/api/v1/admin/files/mkdir", R"({"path":"Made/Here"})").status, 201);
+    EXPECT_EQ(ModeOf(a.root / "Made/Here"), c.root_mode);
+  }
+  ::umask(old_umask);
 }
 
 }  // namespace

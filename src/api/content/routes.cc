@@ -1,5 +1,6 @@
 // Wiring of the content hub routes (see content.h). Handlers are small:
 // path check, open inside the root, then listing / file / digest.
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cstring>
 
@@ -14,6 +15,7 @@
 #include "api/content/sha256_cache.h"
 #include "api/content/ws_base.h"
 #include "api/problem.h"
+#include "base/log.h"
 #include "base/strings.h"
 #include "pki/sha256.h"
 
@@ -26,12 +28,36 @@ constexpr std::string_view kSumPrefix = "/file/sha256/";
 constexpr std::string_view kAdminPrefix = "/api/v1/admin/files/";
 constexpr std::string_view kTemplatedVary = "Host, Forwarded, X-Forwarded-Host, X-Forwarded-Proto, X-Forwarded-Port, X-Forwarded-Prefix";
 
+std::shared_ptr<Sha256Cache> CacheFor(const ContentOptions& o) {
+  if (o.cache) return o.cache;
+  Sha256Cache::Options c;
+  c.threads = o.hash_threads;
+  c.queue_capacity = o.hash_queue_capacity;
+  return std::make_shared<Sha256Cache>(std::move(c));
+}
+
 struct Service {
-  explicit Service(std::shared_ptr<const ContentOptions> o) : options(std::move(o)), root(options->root) {}
+  explicit Service(std::shared_ptr<const ContentOptions> o)
+      : options(std::move(o)), root(options->root), cache_owner(CacheFor(*options)), cache(*cache_owner) {}
   std::shared_ptr<const ContentOptions> options;
   ContentRoot root;
-  Sha256Cache cache;
+  std::shared_ptr<Sha256Cache> cache_owner;
+  Sha256Cache& cache;
 };
+
+// At start: upload temp files left by a crash are removed, and said so.
+void RemoveStaleUploadsAtStart(const ContentRoot& root) {
+  auto removed = RemoveStaleUploads(root);
+  if (!removed.ok()) {
+    LogWarning("stale upload temp files not removed", {{"error", removed.status().ToString()}});
+    return;
+  }
+  if (removed->empty()) return;
+  std::string paths;
+  for (const auto& p : *removed) paths += (paths.empty() ? "/" : ", /") + p;
+  LogWarning("removed upload temp files left by an interrupted upload",
+             {{"count", std::to_string(removed->size())}, {"paths", paths}});
+}
 
 int64_t Seconds(int64_t ns) { return ns >= 0 ? ns / 1000000000 : (ns - 999999999) / 1000000000; }
 
@@ -137,13 +163,13 @@ Response Listing(Service& s, const Request& req, const std::string& rel, const O
         }
       } else if (auto cached = s.cache.Find(FileIdentity::Of(d.stat))) {
         e.sha256 = std::move(cached);
-      } else if (d.stat.size <= budget) {
+      } else if (d.stat.size <= s.options->inline_hash_max_bytes && d.stat.size <= budget) {
         if (platform::OpenNoFollow(d.real_path, false, &fd) == 0 && platform::Stat(fd.get(), &st) == 0) {
           if (auto h = s.cache.Compute(fd.get(), FileIdentity::Of(st)); h.ok()) e.sha256 = *h;
         }
         budget -= d.stat.size;
       } else {
-        s.cache.ComputeLater(d.real_path);
+        (void)s.cache.ComputeLater(d.real_path);  // queue full: the next listing asks again
       }
     }
     e.name = std::move(d.name);
@@ -213,6 +239,13 @@ Response Raw(Service& s, Request& req) {
   SetValidatorHeaders(rep, d, &r);
   r.headers.Set("Cache-Control", "no-cache");
   r.headers.Set("X-Content-Type-Options", "nosniff");
+  if (IsActiveContent(BaseName(rel))) {
+    // An uploaded page, SVG or script must never run in the admin UI's
+    // origin: the browser saves it instead of rendering it, and should it
+    // render it anyway, the sandbox gives it a unique origin and no script.
+    r.headers.Set("Content-Disposition", AttachmentDisposition(BaseName(rel)));
+    r.headers.Set("Content-Security-Policy", "sandbox");
+  }
   if (rendered) r.headers.Set("Vary", std::string(kTemplatedVary));
   if (digest) {
     r.headers.Set("X-Checksum-SHA256", *digest);
@@ -234,6 +267,42 @@ Response Raw(Service& s, Request& req) {
 
 // --- SHA-256 ---------------------------------------------------------------
 
+// The sha256sum(1) line format: a script can check it with one split.
+Response SumLine(const std::string& rel, const std::string& hex) {
+  Response r = Response::Text(200, hex + "  " + std::string(BaseName(rel)) + "\n");
+  r.headers.Set("X-Checksum-SHA256", hex);
+  r.headers.Set("Cache-Control", "no-cache");
+  return r;
+}
+
+// Seconds a client should wait before asking again: an estimate from the
+// size at a modest 256 MiB/s (a shared disk, other hashes queued), 1 to 60.
+int RetryAfterSeconds(uint64_t size) { return static_cast<int>(std::min<uint64_t>(60, 1 + size / (256ULL << 20))); }
+
+// 202 (queued or being hashed) or 503 (queue full), both with Retry-After.
+Response SumPending(const std::string& rel, uint64_t size, Sha256Cache::Queued queued) {
+  std::string shown = "/" + rel;
+  if (queued == Sha256Cache::Queued::kBusy) {
+    Response r = Problem(503, "too many SHA-256 computations are waiting; ask again for '" + shown + "' later");
+    r.headers.Set("Retry-After", "5");
+    return r;
+  }
+  int seconds = RetryAfterSeconds(size);
+  boost::json::object o;
+  o["status"] = "computing";
+  o["path"] = shown;
+  o["size"] = size;
+  o["retry_after"] = seconds;
+  o["detail"] = "the SHA-256 of '" + shown + "' is being computed; ask again in " + std::to_string(seconds) + " s";
+  Response r = Response::Json(202, boost::json::serialize(o));
+  r.headers.Set("Retry-After", std::to_string(seconds));
+  r.headers.Set("Cache-Control", "no-cache");
+  return r;
+}
+
+// Answers from the cache, or hashes a small file here; a large uncached one
+// is queued and answered 202 at once, so a request never waits for a
+// whole-file hash on the worker pool.
 Response Sum(Service& s, Request& req) {
   auto found = OpenRequested(s, req, kSumPrefix);
   if (!found.ok()) return ToProblem(found.status());
@@ -241,21 +310,19 @@ Response Sum(Service& s, Request& req) {
   const OpenedEntry& opened = found->entry;
   if (opened.stat.kind != platform::FileKind::kRegular)
     return Problem(400, "'/" + rel + "' is a folder; ask for the SHA-256 of a file");
-  std::string hex;
   if (Templated(s, rel, opened.stat)) {
     auto r = Render(req, opened);
     if (!r.ok()) return ToProblem(r.status());
-    hex = r->sha256;
-  } else {
-    auto h = s.cache.Compute(opened.fd.get(), FileIdentity::Of(opened.stat));
-    if (!h.ok()) return ToProblem(h.status());
-    hex = *h;
+    return SumLine(rel, r->sha256);
   }
-  // The sha256sum(1) line format: a script can check it with one split.
-  Response r = Response::Text(200, hex + "  " + std::string(BaseName(rel)) + "\n");
-  r.headers.Set("X-Checksum-SHA256", hex);
-  r.headers.Set("Cache-Control", "no-cache");
-  return r;
+  FileIdentity id = FileIdentity::Of(opened.stat);
+  if (auto cached = s.cache.Find(id)) return SumLine(rel, *cached);
+  if (opened.stat.size <= s.options->inline_hash_max_bytes) {
+    auto h = s.cache.Compute(opened.fd.get(), id);
+    if (!h.ok()) return ToProblem(h.status());
+    return SumLine(rel, *h);
+  }
+  return SumPending(rel, opened.stat.size, s.cache.ComputeLater(opened.real_path));
 }
 
 // --- admin -----------------------------------------------------------------
@@ -272,8 +339,12 @@ Response AdminList(Service& s, Request& req) {
   o["type"] = "file";
   o["size"] = st.size;
   o["mtime"] = IsoSeconds(Seconds(st.mtime_ns));  // as in the listings
-  if (auto h = s.cache.Find(FileIdentity::Of(st))) o["sha256"] = *h;
-  else o["sha256"] = nullptr;
+  if (auto h = s.cache.Find(FileIdentity::Of(st))) {
+    o["sha256"] = *h;
+  } else {
+    o["sha256"] = nullptr;  // until the queued hash is done
+    (void)s.cache.ComputeLater(opened.real_path);
+  }
   o["href"] = FileHref(req, rel, false);
   return Response::Json(200, boost::json::serialize(o));
 }
@@ -365,6 +436,7 @@ Response DeleteRoute(Service& s, Request& req) {
 
 void RegisterContentRoutes(Router& router, std::shared_ptr<const ContentOptions> options) {
   auto s = std::make_shared<Service>(options);
+  if (options->remove_stale_uploads) RemoveStaleUploadsAtStart(s->root);
   auto bind = [s](Response (*f)(Service&, Request&)) { return [s, f](Request& r) { return f(*s, r); }; };
   auto content = [](std::string summary) {
     RouteOptions o;
@@ -385,7 +457,7 @@ void RegisterContentRoutes(Router& router, std::shared_ptr<const ContentOptions>
   upload.open_body_sink = [s](Request& r) { return OpenUpload(*s, r); };
   // Specific prefixes first: the router takes the first parameterised match.
   router.Add("GET", "/file/raw/{*path}", bind(Raw), content("content file (ranges, conditionals)"));
-  router.Add("GET", "/file/sha256/{*path}", bind(Sum), content("content file SHA-256 (sha256sum line)"));
+  router.Add("GET", "/file/sha256/{*path}", bind(Sum), content("content file SHA-256 (sha256sum line; 202 + Retry-After while a large file is hashed)"));
   router.Add("GET", "/file", bind(Browse), content("content root listing"));
   router.Add("GET", "/file/{*path}", bind(Browse), content("content listing, or 302 to /file/raw/"));
   router.Add("GET", "/api/v1/admin/files", bind(AdminList), admin("content root listing (JSON)"));

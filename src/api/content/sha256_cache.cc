@@ -1,23 +1,23 @@
 #include "api/content/sha256_cache.h"
 
 #include <cstring>
+#include <exception>
 #include <vector>
 
+#include "base/log.h"
 #include "pki/sha256.h"
 
 namespace provisiond::api::content {
 namespace {
 constexpr size_t kChunk = 1 << 20;
-constexpr size_t kMaxQueued = 10000;
 }  // namespace
 
+Sha256Cache::Sha256Cache(Options options)
+    : options_(std::move(options)), queue_({options_.threads, options_.queue_capacity, "sha256"}) {}
+
 Sha256Cache::~Sha256Cache() {
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  work_cv_.notify_all();
-  if (worker_.joinable()) worker_.join();
+  stop_ = true;  // a hash in progress returns at its next chunk
+  queue_.Stop();
 }
 
 std::optional<std::string> Sha256Cache::Find(const FileIdentity& id) const {
@@ -29,7 +29,7 @@ std::optional<std::string> Sha256Cache::Find(const FileIdentity& id) const {
 
 void Sha256Cache::Store(const FileIdentity& id, std::string hex) {
   std::lock_guard lock(mu_);
-  if (digests_.size() >= max_entries_) digests_.clear();
+  if (digests_.size() >= options_.max_entries) digests_.clear();
   digests_[id] = std::move(hex);
 }
 
@@ -49,12 +49,20 @@ Result<std::string> Sha256Cache::Compute(int fd, const FileIdentity& id) {
     }
   }
   if (!owner) return shared.get();  // another request is reading this very file
-  Result<std::string> result = Hash(fd, id);
+  // Whatever Hash does, the in-flight entry is settled below: an escaped
+  // exception would leave it forever and every later request for this file
+  // waiting on a broken promise.
+  Result<std::string> result = Status::Internal("SHA-256 computation did not finish");
+  try {
+    result = Hash(fd, id);
+  } catch (const std::exception& e) {
+    result = Status::Internal(std::string("SHA-256 computation failed: ") + e.what());
+  }
   {
     std::lock_guard lock(mu_);
     in_flight_.erase(id);
     if (result.ok()) {
-      if (digests_.size() >= max_entries_) digests_.clear();
+      if (digests_.size() >= options_.max_entries) digests_.clear();
       digests_[id] = *result;
     }
   }
@@ -81,43 +89,46 @@ Result<std::string> Sha256Cache::Hash(int fd, const FileIdentity& id) {
   return pki::ToHex(hasher.Finish());
 }
 
-void Sha256Cache::ComputeLater(std::string real_path) {
+Sha256Cache::Queued Sha256Cache::ComputeLater(std::string real_path) {
   {
     std::lock_guard lock(mu_);
-    if (stop_ || queue_.size() >= kMaxQueued || !queued_.insert(real_path).second) return;
-    queue_.push_back(std::move(real_path));
-    if (!worker_.joinable()) worker_ = std::thread([this] { WorkerLoop(); });
+    if (queued_.count(real_path)) return Queued::kQueued;
+    queued_.insert(real_path);
   }
-  work_cv_.notify_one();
+  if (queue_.Submit([this, real_path] { HashInBackground(real_path); })) return Queued::kQueued;
+  std::lock_guard lock(mu_);
+  queued_.erase(real_path);
+  return Queued::kBusy;
 }
 
-void Sha256Cache::DrainForTesting() {
-  std::unique_lock lock(mu_);
-  idle_cv_.wait(lock, [&] { return (queue_.empty() && !busy_) || stop_; });
-}
+void Sha256Cache::DrainForTesting() { queue_.DrainForTesting(); }
 
-void Sha256Cache::WorkerLoop() {
-  std::unique_lock lock(mu_);
-  for (;;) {
-    work_cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
-    if (stop_) break;
-    std::string path = std::move(queue_.front());
-    queue_.pop_front();
-    queued_.erase(path);
-    busy_ = true;
-    lock.unlock();
+void Sha256Cache::HashInBackground(const std::string& real_path) {
+  // Forgotten as queued whatever happens (even an exception), so the next
+  // request queues the file again instead of waiting for nothing.
+  struct Unqueue {
+    Sha256Cache* cache;
+    const std::string& path;
+    ~Unqueue() {
+      std::lock_guard lock(cache->mu_);
+      cache->queued_.erase(path);
+    }
+  } unqueue{this, real_path};
+  Result<std::string> hex = std::string();
+  try {
+    if (options_.before_hash_for_testing) options_.before_hash_for_testing(real_path);
     platform::Fd fd;
     platform::FileStat st;
-    if (platform::OpenNoFollow(path, false, &fd) == 0 && platform::Stat(fd.get(), &st) == 0 &&
-        st.kind == platform::FileKind::kRegular) {
-      (void)Compute(fd.get(), FileIdentity::Of(st));  // a failure is retried by the next listing
-    }
-    lock.lock();
-    busy_ = false;
-    if (queue_.empty()) idle_cv_.notify_all();
+    if (platform::OpenNoFollow(real_path, false, &fd) != 0 || platform::Stat(fd.get(), &st) != 0 ||
+        st.kind != platform::FileKind::kRegular)
+      return;  // gone or replaced by a folder meanwhile: nothing to hash
+    hex = Compute(fd.get(), FileIdentity::Of(st));
+  } catch (const std::exception& e) {
+    hex = Status::Internal(e.what());  // logged with the file below; the queue catches anything else
   }
-  busy_ = false;
-  idle_cv_.notify_all();
+  if (!hex.ok() && hex.status().code() != StatusCode::kUnavailable)
+    LogWarning("background SHA-256 failed; the next request tries again",
+               {{"path", real_path}, {"error", hex.status().ToString()}});
 }
 
 }  // namespace provisiond::api::content

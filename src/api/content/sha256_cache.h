@@ -1,23 +1,23 @@
 // SHA-256 of content files, cached by file identity (device, inode, size,
 // mtime, ctime): a replaced or rewritten file gets a new entry. Hashing
-// streams the file in 1 MiB chunks. A background worker hashes files a
-// listing could not wait for. Safe from any thread; concurrent requests for
-// the same file share one computation.
+// streams the file in 1 MiB chunks. Large files are hashed by the cache's
+// own bounded BackgroundQueue (ComputeLater), never on a request's thread.
+// Safe from any thread; concurrent requests for the same file share one
+// computation.
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
+#include <functional>
 #include <future>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <string>
-#include <thread>
 #include <tuple>
 
+#include "api/content/background_queue.h"
 #include "base/status.h"
 #include "platform/file.h"
 
@@ -37,8 +37,18 @@ struct FileIdentity {
 
 class Sha256Cache {
  public:
-  // Beyond `max_entries` the cache starts over (simple, bounded memory).
-  explicit Sha256Cache(size_t max_entries = 100000) : max_entries_(max_entries) {}
+  struct Options {
+    size_t max_entries = 100000;  // beyond it the cache starts over (simple, bounded memory)
+    size_t threads = 1;           // background hashing threads
+    size_t queue_capacity = 4096;  // files waiting for them; more are refused (Busy)
+    // Called on the hashing thread before each background hash (tests: hold
+    // the worker, or throw).
+    std::function<void(const std::string& real_path)> before_hash_for_testing;
+  };
+  enum class Queued { kQueued, kBusy };  // kBusy: queue full, nothing queued
+
+  Sha256Cache() : Sha256Cache(Options()) {}
+  explicit Sha256Cache(Options options);
   ~Sha256Cache();  // stops the worker; a hash in progress is abandoned
   Sha256Cache(const Sha256Cache&) = delete;
   Sha256Cache& operator=(const Sha256Cache&) = delete;
@@ -52,26 +62,24 @@ class Sha256Cache {
   // Records a digest computed elsewhere (an upload hashed while written).
   void Store(const FileIdentity& id, std::string hex);
   // Queues the file at canonical path `real_path` for the background worker
-  // (started on first use). Duplicates and a full queue are dropped.
-  void ComputeLater(std::string real_path);
+  // (started on first use). kQueued also when it is already queued or being
+  // hashed; kBusy when the queue is full (ask again later). A failure of the
+  // background hash is logged; the next ComputeLater tries again.
+  Queued ComputeLater(std::string real_path);
   // Waits until the background queue is empty (tests).
   void DrainForTesting();
 
  private:
   Result<std::string> Hash(int fd, const FileIdentity& id);
-  void WorkerLoop();
+  void HashInBackground(const std::string& real_path);
 
-  const size_t max_entries_;
+  const Options options_;
   mutable std::mutex mu_;
   std::map<FileIdentity, std::string> digests_;
   std::map<FileIdentity, std::shared_future<Result<std::string>>> in_flight_;
-
-  std::condition_variable work_cv_, idle_cv_;
-  std::deque<std::string> queue_;
-  std::set<std::string> queued_;
-  bool busy_ = false;
+  std::set<std::string> queued_;  // paths queued or being hashed in the background
   std::atomic<bool> stop_{false};
-  std::thread worker_;
+  BackgroundQueue queue_;  // last: its threads stop before the rest goes
 };
 
 }  // namespace provisiond::api::content
