@@ -70,6 +70,13 @@ struct DeploymentPage {
   size_t total = 0;                      // matches before offset/limit
 };
 
+// RecordEvent's answer: `stored` false when the event was already stored (a
+// client retry); `deployment` is the stored state either way.
+struct RecordedEvent {
+  bool stored = false;
+  model::Deployment deployment;
+};
+
 // The version a type's app list has in `tables`: derived from its content
 // (upper-cased type, app names in order), so it is the same in every backend
 // and across reloads. 0 when the type has no rows.
@@ -154,6 +161,14 @@ class Store {
   // stored (a client retry): nothing is stored twice. Does not change the
   // deployment: the caller computes the new state and calls UpdateDeployment.
   virtual Result<bool> AppendEvent(model::DeploymentEvent e) = 0;
+  // Stores event `e` and `next`, the state it leads to, as one durable step:
+  // after an error or a crash both are stored or neither is, so a client's
+  // retry applies the event exactly once. `next.id` must be e.deployment_id
+  // and `next.version` the stored version it was computed from (kConflict:
+  // re-read, re-apply); kNotFound if no such deployment. If (deployment_id,
+  // event_id) is already stored nothing is written: stored = false and the
+  // stored state. Else stored = true and the new state (version + 1).
+  virtual Result<RecordedEvent> RecordEvent(model::DeploymentEvent e, model::Deployment next) = 0;
   // kNotFound if no such id.
   virtual Result<model::Deployment> GetDeployment(std::string_view id) const = 0;
   // Events of a deployment in append order; kNotFound if no such deployment.

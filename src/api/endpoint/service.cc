@@ -109,10 +109,12 @@ Result<model::Deployment> Service::StartDeployment(const core::Facts& facts, con
 Result<model::Deployment> Service::ApplyAndStoreLocked(const model::Deployment& current,
                                                        const model::DeploymentEvent& e) {
   PV_ASSIGN_OR_RETURN(model::Deployment next, core::ApplyEvent(current, e, e.at));
-  PV_ASSIGN_OR_RETURN(bool stored, store().AppendEvent(e));
-  if (!stored) return current;  // a concurrent retry stored it first
   next.version = current.version;
-  return store().UpdateDeployment(std::move(next));
+  // One durable step: a failure leaves neither the event nor the state, so
+  // the client's retry applies the event once (never a stored event whose
+  // state was lost, which a retry would then take for a duplicate).
+  PV_ASSIGN_OR_RETURN(store::RecordedEvent recorded, store().RecordEvent(e, std::move(next)));
+  return std::move(recorded.deployment);  // !stored: a concurrent retry stored it first
 }
 
 Result<Service::EventOutcome> Service::PostEvent(model::DeploymentEvent e) {

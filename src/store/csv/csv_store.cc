@@ -115,7 +115,8 @@ CsvStore::~CsvStore() {
   // A clean stop leaves computers.csv complete (the original service reads
   // only it); if this fails, the log still holds the changes for the next Open.
   if (Snapshot() == nullptr) return;  // Open failed before loading
-  if (Status s = Flush(); !s.ok()) Report(LogLevel::kError, "flush on close: " + s.ToString());
+  if (Status s = Guarded("flush on close", [this] { return Flush(); }); !s.ok())
+    Report(LogLevel::kError, "flush on close: " + s.ToString());
 }
 
 std::shared_ptr<const Tables> CsvStore::Snapshot() const { return snapshot_.load(std::memory_order_acquire); }
@@ -134,6 +135,23 @@ StoreHealth CsvStore::Health() const {
 }
 
 void CsvStore::Report(LogLevel level, const std::string& message) const { options_.log(level, message); }
+
+Status CsvStore::Guarded(const char* what, const std::function<Status()>& work) const {
+  std::string reason;
+  try {
+    return work();
+  } catch (const std::exception& e) {
+    reason = e.what();
+  } catch (...) {
+    reason = "unknown exception";
+  }
+  Status s = Status::Internal(std::string(what) + " threw: " + reason + "; it goes on (retried on its next turn)");
+  try {
+    Report(LogLevel::kError, s.message());
+  } catch (...) {  // a throwing log sink must not end the thread either
+  }
+  return s;
+}
 
 std::string CsvStore::PathOf(TableId id) const { return options_.data_dir + "/" + std::string(FileNameOf(id)); }
 std::string CsvStore::WalPath() const { return options_.data_dir + "/" + kComputersWalName; }
@@ -244,7 +262,11 @@ void CsvStore::WatchLoop() {
   while (!stopping_) {
     if (watch_cv_.wait_for(lock, options_.reload_interval, [this] { return stopping_; })) break;
     lock.unlock();
-    PollOnce();
+    // An exception must not end the process (std::terminate): log, go on.
+    (void)Guarded("data directory watcher", [this] {
+      PollOnce();
+      return Status::Ok();
+    });
     lock.lock();
   }
 }
@@ -262,6 +284,32 @@ Status CsvStore::BeginWriteLocked(TableId id) {
                                       others + "); fix that file, then retry");
   }
   return Status::Ok();
+}
+
+Status CsvStore::CheckUnchangedBeforeRenameLocked(TableId id, const std::string& tmp, platform::FsStat* ours) {
+  if (before_rename_for_testing_) before_rename_for_testing_();
+  // Checked again right before the rename, under the lock: an edit saved
+  // (by Excel, say) since we read the file must not be overwritten silently.
+  const std::string path = PathOf(id);
+  platform::FsStat now;
+  auto e = fs_.Stat(path, &now);
+  if (e.ok() && now == files_[id].stat) e = fs_.Stat(tmp, ours);
+  else if (e.ok()) {
+    (void)fs_.Remove(tmp);
+    return Status::Conflict(std::string(FileNameOf(id)) +
+                            " was changed on disk while this write was being saved; nothing was changed: "
+                            "re-read it (the edit is loaded within seconds) and apply your change again");
+  }
+  if (!e.ok() || !ours->exists) {
+    (void)fs_.Remove(tmp);
+    return Status::IoError(e.path.empty() ? tmp : e.path, e.ToString() + "; nothing was changed, retry later");
+  }
+  return Status::Ok();
+}
+
+void CsvStore::SetBeforeRenameHookForTesting(std::function<void()> hook) {
+  std::lock_guard lock(write_mu_);
+  before_rename_for_testing_ = std::move(hook);
 }
 
 Status CsvStore::CommitLocked(TableId id, std::shared_ptr<Tables> next) {
@@ -284,7 +332,12 @@ Status CsvStore::CommitLocked(TableId id, std::shared_ptr<Tables> next) {
     header = std::move(table.header);
   }
   const std::string path = PathOf(id);
-  auto e = platform::ReplaceFile(fs_, path, text, options_.fsync);
+  std::string tmp;
+  if (auto w = platform::WriteTempFile(fs_, path, text, options_.fsync, &tmp); !w.ok())
+    return Status::IoError(path, w.ToString() + "; nothing was changed, retry later");
+  platform::FsStat ours;
+  PV_RETURN_IF_ERROR(CheckUnchangedBeforeRenameLocked(id, tmp, &ours));
+  auto e = platform::CommitTempFile(fs_, tmp, path, options_.fsync);
   if (!e.ok()) {
     if (e.step == "fsync dir") {
       // The rename happened but may not survive a power loss, and the caller
@@ -294,7 +347,9 @@ Status CsvStore::CommitLocked(TableId id, std::shared_ptr<Tables> next) {
     (void)fs_.Stat(path, &meta.stat);  // our own change: not an external edit
     return Status::IoError(path, e.ToString() + "; nothing was changed, retry later");
   }
-  (void)fs_.Stat(path, &meta.stat);
+  // The renamed file is the temp file we stat'ed: an edit landing after the
+  // rename has another inode or size and is still seen by the watcher.
+  meta.stat = ours;
   meta.header = std::move(header);
   Publish(std::move(next));
   if (id == TableId::kComputers && !wal_changes_.empty()) {
@@ -376,7 +431,7 @@ void CsvStore::FlushLoop() {
     if (flush_cv_.wait_for(lock, options_.computers_flush_delay, [this] { return stopping_; })) break;
     flush_wanted_ = false;
     lock.unlock();
-    Status s = Flush();
+    Status s = Guarded("computers.csv flush", [this] { return Flush(); });
     lock.lock();
     if (s.ok()) {
       last_error.clear();
@@ -416,12 +471,14 @@ Status CsvStore::Flush() {
   if (auto e = platform::WriteTempFile(fs_, path, text, options_.fsync, &tmp); !e.ok())
     return Status::IoError(e.path, e.ToString() + "; the changes stay in the log, retried later");
   lock.lock();
+  if (before_rename_for_testing_) before_rename_for_testing_();
   FileMeta& meta = files_[TableId::kComputers];
-  platform::FsStat st;
+  platform::FsStat st, ours;
   if (auto e = fs_.Stat(path, &st); !e.ok() || epoch != reload_epoch_ || !(st == meta.stat)) {
     (void)fs_.Remove(tmp);
     return Status::Unavailable("computers.csv changed during the flush; retried once it is loaded");
   }
+  (void)fs_.Stat(tmp, &ours);
   if (auto e = platform::CommitTempFile(fs_, tmp, path, options_.fsync); !e.ok()) {
     if (e.step == "fsync dir") {
       // Renamed, maybe not durably: either file plus the log (kept) gives
@@ -431,7 +488,7 @@ Status CsvStore::Flush() {
     }
     return Status::IoError(e.path, e.ToString() + "; the changes stay in the log, retried later");
   }
-  (void)fs_.Stat(path, &meta.stat);
+  meta.stat = ours.exists ? ours : st;  // our rename, not an external edit (see CommitLocked)
   meta.header = std::move(header);
   // The file holds the first n changes; later ones stay in the log.
   wal_changes_.erase(wal_changes_.begin(), wal_changes_.begin() + static_cast<std::ptrdiff_t>(n));
@@ -718,6 +775,9 @@ Status CsvStore::DeleteLocale(std::string_view country, uint64_t expected_versio
 Result<model::Deployment> CsvStore::CreateDeployment(model::Deployment d) { return journal_->Create(std::move(d)); }
 Result<model::Deployment> CsvStore::UpdateDeployment(model::Deployment d) { return journal_->Update(std::move(d)); }
 Result<bool> CsvStore::AppendEvent(model::DeploymentEvent e) { return journal_->Append(std::move(e)); }
+Result<RecordedEvent> CsvStore::RecordEvent(model::DeploymentEvent e, model::Deployment next) {
+  return journal_->Record(std::move(e), std::move(next));
+}
 Result<model::Deployment> CsvStore::GetDeployment(std::string_view id) const { return journal_->Get(id); }
 Result<std::vector<model::DeploymentEvent>> CsvStore::EventsOf(std::string_view id) const {
   return journal_->EventsOf(id);

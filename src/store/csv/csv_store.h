@@ -84,6 +84,7 @@ class CsvStore final : public Store {
   Result<model::Deployment> CreateDeployment(model::Deployment d) override;
   Result<model::Deployment> UpdateDeployment(model::Deployment d) override;
   Result<bool> AppendEvent(model::DeploymentEvent e) override;
+  Result<RecordedEvent> RecordEvent(model::DeploymentEvent e, model::Deployment next) override;
   Result<model::Deployment> GetDeployment(std::string_view id) const override;
   Result<std::vector<model::DeploymentEvent>> EventsOf(std::string_view id) const override;
   Result<DeploymentPage> ListDeployments(const DeploymentQuery& query) const override;
@@ -101,6 +102,10 @@ class CsvStore final : public Store {
   void ReloadNowForTesting();
   // Computer changes acknowledged but not yet in computers.csv.
   size_t PendingComputerChangesForTesting() const;
+  // Runs `hook` under the write lock after a table's new temp file is
+  // written and before the check that precedes its rename (a test edits the
+  // file there, as Excel could). Empty: none.
+  void SetBeforeRenameHookForTesting(std::function<void()> hook);
 
  private:
   explicit CsvStore(const CsvStoreOptions& options);
@@ -116,6 +121,13 @@ class CsvStore final : public Store {
   Status AppendWalLocked(const PendingChange& change);
   // Rewrites computers.csv.wal to hold exactly wal_changes_ (removed when none).
   Status RewriteWalLocked();
+  // Right before renaming `tmp` over table `id`'s file: kConflict (tmp
+  // removed) if the file is not the one we last loaded or wrote, i.e. an
+  // external edit landed since; else *ours = tmp's stat. REQUIRES: write_mu_.
+  Status CheckUnchangedBeforeRenameLocked(TableId id, const std::string& tmp, platform::FsStat* ours);
+  // Runs `work` for a background thread: an exception becomes a logged
+  // kInternal instead of ending the process.
+  Status Guarded(const char* what, const std::function<Status()>& work) const;
   // Type warnings plus the dropped-change warnings this store has seen.
   void SetWarningsLocked(model::Tables* t) const;
   void ScheduleFlush();
@@ -150,6 +162,8 @@ class CsvStore final : public Store {
   bool wal_suspect_ = false;  // a failed append could not be undone: repair before appending
   uint64_t reload_epoch_ = 0;  // bumped when a reload replaces the snapshot
   std::vector<model::LoadWarning> change_warnings_;  // dropped pending changes (last 100)
+
+  std::function<void()> before_rename_for_testing_;  // guarded by write_mu_
 
   std::unique_ptr<DeploymentJournal> journal_;
 

@@ -7,7 +7,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <condition_variable>
 #include <filesystem>
+#include <functional>
+#include <mutex>
 #include <random>
 #include <thread>
 
@@ -711,6 +715,390 @@ TEST(CsvStoreJournal, TornLastLineIsSkippedAndNextAppendStartsANewLine) {
   auto events = *s->EventsOf("d1");
   ASSERT_EQ(events.size(), 2u);
   EXPECT_EQ(events[1].event_id, "e3");
+}
+
+// A message whose torn half opens a quote: glued to the next row, it would
+// swallow that row into a quoted field.
+const char kQuotedMessage[] = "a \"quoted\", message\nwith a line break";
+
+TEST(CsvStoreJournal, FailedAppendAtEveryStepLeavesNoPartialLineAndTheNextAppendRepairs) {
+  TempDir d;
+  Timestamp now = *ParseIso8601("2026-11-20T10:00:00Z");
+  platform::FaultyFs fs(platform::PosixFs());
+  auto o = Quiet(d.path());
+  o.clock = [&now] { return now; };
+  o.fs = &fs;
+  std::vector<std::string> acked;
+  size_t failures = 0;
+  {
+    auto s = OpenOrDie(o);
+    ASSERT_NE(s, nullptr);
+    ASSERT_TRUE(s->CreateDeployment(Dep("d1", now)).ok());
+    for (uint64_t n = 0;; ++n) {
+      SCOPED_TRACE("fault at step " + std::to_string(n));
+      fs.FailAt(n, ENOSPC);
+      auto failing = Ev("d1", "fail" + std::to_string(n), now);
+      failing.message = kQuotedMessage;
+      auto r = s->AppendEvent(failing);
+      const bool fired = fs.fired();
+      fs.Disarm();
+      if (!fired) {
+        ASSERT_TRUE(r.ok()) << r.status().ToString();
+        acked.push_back(failing.event_id);
+        break;
+      }
+      EXPECT_FALSE(r.ok());
+      ++failures;
+      auto next = Ev("d1", "ok" + std::to_string(n), now);
+      next.message = kQuotedMessage;
+      auto ok = s->AppendEvent(next);
+      ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+      EXPECT_TRUE(*ok);
+      acked.push_back(next.event_id);
+    }
+  }
+  EXPECT_GE(failures, 4u);  // open, write (half a line on disk), fsync, close, ...
+  o.fs = nullptr;
+  auto s = OpenOrDie(o);
+  ASSERT_NE(s, nullptr);
+  std::vector<std::string> replayed;
+  const auto events = *s->EventsOf("d1");
+  for (const auto& e : events) {
+    replayed.push_back(e.event_id);
+    EXPECT_EQ(e.message, kQuotedMessage);
+  }
+  EXPECT_EQ(replayed, acked);  // every acknowledged row, no failed one
+  // The file holds whole records only: nothing left to cut on the next start.
+  const std::string text = ReadText(d / "deployments/events-2026-11-20.csv");
+  EXPECT_EQ(WholeRecordsLength(text), text.size());
+}
+
+TEST(CsvStoreJournal, TornQuotedLastRecordIsCutBeforeTheNextAppend) {
+  TempDir d;
+  Timestamp now = *ParseIso8601("2026-11-20T10:00:00Z");
+  auto o = Quiet(d.path());
+  o.clock = [&now] { return now; };
+  {
+    auto s = OpenOrDie(o);
+    ASSERT_TRUE(s->CreateDeployment(Dep("d1", now)).ok());
+    ASSERT_TRUE(*s->AppendEvent(Ev("d1", "e1", now)));
+  }
+  const std::string ev = d / "deployments/events-2026-11-20.csv";
+  // A crash mid-append inside a quoted field: the text even ends with a newline.
+  WriteText(ev, ReadText(ev) + "d1,e2,2026-11-20T10:00:01.000Z,ph,,,,info,\"half a\n");
+  {
+    auto s = OpenOrDie(o);
+    ASSERT_NE(s, nullptr);
+    EXPECT_EQ(s->EventsOf("d1")->size(), 1u);
+    ASSERT_TRUE(*s->AppendEvent(Ev("d1", "e3", now)));
+  }
+  auto s = OpenOrDie(o);
+  ASSERT_NE(s, nullptr);
+  auto events = *s->EventsOf("d1");
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[1].event_id, "e3");
+  EXPECT_EQ(events[1].message, "msg e3");
+}
+
+// What the service does with an event: the next state from the current one.
+model::Deployment Applied(model::Deployment cur, Timestamp at) {
+  cur.phase = "apps";
+  cur.warning_count += 1;
+  cur.last_heartbeat = at;
+  return cur;
+}
+
+TEST(CsvStoreJournal, EventAndStateAreOneStepUnderAFaultAtEveryStepThenTheRetryAppliesOnce) {
+  TempDir d;
+  Timestamp now = *ParseIso8601("2026-11-20T10:00:00Z");
+  platform::FaultyFs fs(platform::PosixFs());
+  auto o = Quiet(d.path());
+  o.clock = [&now] { return now; };
+  o.fs = &fs;
+  auto crash_view = Quiet(d.path());  // what a restart right now would replay
+  crash_view.clock = o.clock;
+  std::vector<std::string> ids;
+  {
+    auto s = OpenOrDie(o);
+    ASSERT_NE(s, nullptr);
+    for (uint64_t n = 0;; ++n) {
+      SCOPED_TRACE("fault at step " + std::to_string(n));
+      const std::string id = "d" + std::to_string(n);
+      ASSERT_TRUE(s->CreateDeployment(Dep(id, now)).ok());
+      ids.push_back(id);
+      const auto ev = Ev(id, "e1", now);
+      fs.FailAt(n);
+      auto r = s->RecordEvent(ev, Applied(*s->GetDeployment(id), now));
+      const bool fired = fs.fired();
+      fs.Disarm();
+      if (!fired) {
+        ASSERT_TRUE(r.ok()) << r.status().ToString();
+        EXPECT_TRUE(r->stored);
+        break;
+      }
+      ASSERT_FALSE(r.ok());
+      // Failed: neither half is visible, now or after a crash (or both, when
+      // only the event row's fsync or close failed: it is whole on disk).
+      EXPECT_EQ(s->GetDeployment(id)->version, 1u);
+      EXPECT_TRUE(s->EventsOf(id)->empty());
+      {
+        auto after_crash = OpenOrDie(crash_view);
+        ASSERT_NE(after_crash, nullptr);
+        auto dep = *after_crash->GetDeployment(id);
+        size_t events = after_crash->EventsOf(id)->size();
+        EXPECT_TRUE((dep.version == 1 && dep.warning_count == 0 && events == 0) ||
+                    (dep.version == 2 && dep.warning_count == 1 && events == 1))
+            << "version " << dep.version << ", " << events << " event(s)";
+      }
+      // The client's retry: re-read, re-apply, store once.
+      auto retry = s->RecordEvent(ev, Applied(*s->GetDeployment(id), now));
+      ASSERT_TRUE(retry.ok()) << retry.status().ToString();
+      EXPECT_TRUE(retry->stored);
+      EXPECT_EQ(retry->deployment.version, 2u);
+      // A second retry (the answer was lost) is a duplicate: nothing applied.
+      auto again = s->RecordEvent(ev, Applied(*s->GetDeployment(id), now));
+      ASSERT_TRUE(again.ok());
+      EXPECT_FALSE(again->stored);
+      EXPECT_EQ(again->deployment.warning_count, 1);
+    }
+  }
+  EXPECT_GE(ids.size(), 8u);  // the state's append steps, then the event's
+  o.fs = nullptr;
+  auto s = OpenOrDie(o);
+  ASSERT_NE(s, nullptr);
+  for (const auto& id : ids) {
+    SCOPED_TRACE(id);
+    auto dep = *s->GetDeployment(id);
+    EXPECT_EQ(dep.version, 2u);
+    EXPECT_EQ(dep.warning_count, 1);  // applied exactly once
+    EXPECT_EQ(dep.phase, "apps");
+    EXPECT_EQ(s->EventsOf(id)->size(), 1u);  // stored once
+  }
+}
+
+TEST(CsvStoreJournal, StateRowWhoseEventIsMissingIsIgnoredOnReplay) {
+  TempDir d;
+  Timestamp now = *ParseIso8601("2026-11-20T10:00:00Z");
+  auto o = Quiet(d.path());
+  o.clock = [&now] { return now; };
+  {
+    auto s = OpenOrDie(o);
+    ASSERT_TRUE(s->CreateDeployment(Dep("d1", now)).ok());
+  }
+  // The state row RecordEvent writes first, and a crash before its event.
+  auto next = Applied(Dep("d1", now), now);
+  next.version = 2;
+  const std::string dep = d / "deployments/deployments-2026-11-20.csv";
+  WriteText(dep, ReadText(dep) + EncodeDeploymentRow(next, "e1"));
+  auto s = OpenOrDie(o);
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->GetDeployment("d1")->version, 1u);
+  auto r = s->RecordEvent(Ev("d1", "e1", now), Applied(*s->GetDeployment("d1"), now));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->stored);
+  EXPECT_EQ(r->deployment.warning_count, 1);
+}
+
+TEST(CsvStoreJournal, DayFileFromAnOlderHeaderGetsRowsInItsOwnColumns) {
+  TempDir d;
+  Timestamp now = *ParseIso8601("2026-11-20T10:00:00Z");
+  std::filesystem::create_directories(d / "deployments");
+  // Written by a version without the event_id column.
+  const std::string old_header =
+      "id,serial,computer_name,model,type,client_address,tls,tls_version,source,started,last_heartbeat,"
+      "finished,phase,step,step_count,percent,status,final_message,warning_count,error_count,previous_id,version";
+  WriteText(d / "deployments/deployments-2026-11-20.csv",
+            old_header + "\nd1,S1,,,,,0,,api,2026-11-20T10:00:00.000Z,2026-11-20T10:00:00.000Z,,,,,0,running,,0,0,,1\n");
+  auto o = Quiet(d.path());
+  o.clock = [&now] { return now; };
+  {
+    auto s = OpenOrDie(o);
+    ASSERT_NE(s, nullptr);
+    auto r = s->RecordEvent(Ev("d1", "e1", now), Applied(*s->GetDeployment("d1"), now));
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+  }
+  auto s = OpenOrDie(o);
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->GetDeployment("d1")->version, 2u);
+  EXPECT_EQ(s->GetDeployment("d1")->warning_count, 1);
+}
+
+// ---- external edit race, background thread exceptions ----------------------
+
+TEST(CsvStore, ExternalEditBetweenReadAndRenameConflictsAndIsNeverOverwritten) {
+  struct Case {
+    const char* name;
+    std::string file;
+    std::function<Status(CsvStore&)> write;
+  };
+  const std::vector<Case> cases = {
+      {"config", "config.csv", [](CsvStore& s) { return s.SetConfig("default_bundle_id", "B-1"); }},
+      {"apps", "apps.csv",
+       [](CsvStore& s) {
+         model::App a;
+         a.name = "7zip";
+         return s.PutApp(a, std::nullopt).status();
+       }},
+      {"computers without log", "computers.csv",
+       [](CsvStore& s) {
+         model::Computer c;
+         c.serial = "S2";
+         return s.PutComputer(c, std::nullopt).status();
+       }},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    TempDir d;
+    WriteSmallSet(d);
+    WriteText(d / "config.csv", "key,value\ndefault_bundle_timeout,120\n");
+    auto o = Quiet(d.path());
+    o.computers_flush_delay = std::chrono::milliseconds(0);
+    auto s = OpenOrDie(o);
+    ASSERT_NE(s, nullptr);
+    const auto generation = s->Snapshot()->generation;
+    // Excel saves the file after our read, before our rename.
+    const std::string excel = ReadText(d / c.file) + "\n";  // a blank line: same rows, another size
+    s->SetBeforeRenameHookForTesting([&] { WriteText(d / c.file, excel); });
+    Status w = c.write(*s);
+    EXPECT_EQ(w.code(), StatusCode::kConflict) << w.ToString();
+    EXPECT_EQ(ReadText(d / c.file), excel);          // the edit is kept
+    EXPECT_EQ(s->Snapshot()->generation, generation);  // nothing published
+    s->SetBeforeRenameHookForTesting(nullptr);
+    // The retry sees the edit first, then writes.
+    Status retry = c.write(*s);
+    EXPECT_TRUE(retry.ok()) << retry.ToString();
+  }
+}
+
+TEST(CsvStore, OwnRenameIsNotTakenForAnExternalEdit) {
+  TempDir d;
+  WriteSmallSet(d);
+  std::mutex mu;
+  std::vector<std::string> logged;
+  auto o = Quiet(d.path());
+  o.log = [&](LogLevel, const std::string& m) {
+    std::lock_guard lock(mu);
+    logged.push_back(m);
+  };
+  auto s = OpenOrDie(o);
+  ASSERT_NE(s, nullptr);
+  ASSERT_TRUE(s->SetConfig("default_bundle_id", "B-1").ok());
+  model::App a;
+  a.name = "7zip";
+  ASSERT_TRUE(s->PutApp(a, std::nullopt).ok());
+  model::Computer c;
+  c.serial = "S2";
+  ASSERT_TRUE(s->PutComputer(c, std::nullopt).ok());
+  ASSERT_TRUE(s->Flush().ok());
+  const auto generation = s->Snapshot()->generation;
+  s->ReloadNowForTesting();
+  EXPECT_EQ(s->Snapshot()->generation, generation);  // no reload of our own files
+  std::lock_guard lock(mu);
+  for (const auto& m : logged) EXPECT_EQ(m.find("reloaded"), std::string::npos) << m;
+}
+
+// Waits (bounded, not timed) until the log has a line containing `text`.
+class LogWaiter {
+ public:
+  std::function<void(LogLevel, const std::string&)> Sink() {
+    return [this](LogLevel, const std::string& m) {
+      std::lock_guard lock(mu_);
+      lines_.push_back(m);
+      cv_.notify_all();
+    };
+  }
+  bool WaitFor(const std::string& text) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(60), [&] {
+      for (const auto& l : lines_)
+        if (l.find(text) != std::string::npos) return true;
+      return false;
+    });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::string> lines_;
+};
+
+TEST(CsvStore, ExceptionInTheWatcherIsLoggedAndTheStoreGoesOn) {
+  TempDir d;
+  WriteSmallSet(d);
+  platform::FaultyFs fs(platform::PosixFs());
+  std::atomic<bool> throwing{false};
+  fs.SetHook([&](std::string_view step, const std::string&) {
+    if (step == "stat" && throwing) throw std::runtime_error("injected stat failure");
+  });
+  LogWaiter log;
+  auto o = Quiet(d.path());
+  o.fs = &fs;
+  o.log = log.Sink();
+  o.reload_interval = std::chrono::milliseconds(1);
+  auto s = OpenOrDie(o);
+  ASSERT_NE(s, nullptr);
+  throwing = true;
+  ASSERT_TRUE(log.WaitFor("data directory watcher threw: injected stat failure"));
+  throwing = false;
+  // Still alive and serving: an external edit is picked up by the same thread.
+  WriteText(d / "config.csv", "key,value\ndefault_bundle_id,FROM-EXCEL\n");
+  ASSERT_TRUE(log.WaitFor("reloaded data directory"));
+  EXPECT_EQ(s->Snapshot()->Config(model::kDefaultBundleId).value_or(""), "FROM-EXCEL");
+}
+
+TEST(CsvStore, ExceptionInTheFlusherIsLoggedAndTheFlushRetried) {
+  TempDir d;
+  WriteSmallSet(d);
+  platform::FaultyFs fs(platform::PosixFs());
+  std::atomic<bool> throwing{true};
+  fs.SetHook([&](std::string_view step, const std::string& path) {
+    if (step == "write" && path.find("computers.csv.tmp") != std::string::npos && throwing)
+      throw std::runtime_error("injected write failure");
+  });
+  LogWaiter log;
+  auto o = Quiet(d.path());
+  o.fs = &fs;
+  o.log = log.Sink();
+  o.computers_flush_delay = std::chrono::milliseconds(1);
+  auto s = OpenOrDie(o);
+  ASSERT_NE(s, nullptr);
+  model::Computer c;
+  c.serial = "S2";
+  ASSERT_TRUE(s->PutComputer(c, std::nullopt).ok());  // the log append is not hooked
+  ASSERT_TRUE(log.WaitFor("computers.csv flush threw: injected write failure"));
+  throwing = false;
+  s.reset();  // the close flushes (and would end the process on a throw)
+  EXPECT_NE(ReadText(d / "computers.csv").find("\nS2,"), std::string::npos);
+}
+
+TEST(CsvStore, ExceptionInTheCloseFlushIsLogged) {
+  TempDir d;
+  WriteSmallSet(d);
+  platform::FaultyFs fs(platform::PosixFs());
+  std::atomic<bool> throwing{false};
+  fs.SetHook([&](std::string_view step, const std::string& path) {
+    if (step == "write" && path.find("computers.csv.tmp") != std::string::npos && throwing)
+      throw std::runtime_error("injected write failure");
+  });
+  LogWaiter log;
+  auto o = Quiet(d.path());
+  o.fs = &fs;
+  o.log = log.Sink();
+  o.computers_flush_delay = std::chrono::hours(1);  // only the close flushes
+  {
+    auto s = OpenOrDie(o);
+    ASSERT_NE(s, nullptr);
+    model::Computer c;
+    c.serial = "S2";
+    ASSERT_TRUE(s->PutComputer(c, std::nullopt).ok());
+    throwing = true;
+  }
+  EXPECT_TRUE(log.WaitFor("flush on close threw: injected write failure"));
+  // The change stays in the log: the next open replays it.
+  throwing = false;
+  auto s = OpenOrDie(Quiet(d.path()));
+  ASSERT_NE(s, nullptr);
+  EXPECT_NE(s->Snapshot()->FindComputerBySerial("S2"), nullptr);
 }
 
 }  // namespace

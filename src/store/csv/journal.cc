@@ -11,7 +11,7 @@ namespace provisiond::store {
 const char kDeploymentsHeader[] =
     "id,serial,computer_name,model,type,client_address,tls,tls_version,source,started,last_heartbeat,"
     "finished,phase,step,step_count,percent,status,final_message,warning_count,error_count,previous_id,"
-    "version";
+    "version,event_id";
 const char kEventsHeader[] =
     "deployment_id,event_id,at,phase,step,step_count,percent,level,message,final_status";
 
@@ -103,6 +103,40 @@ std::string DayOfFile(const std::string& name) {
 bool IsDeploymentsFile(const std::string& n) { return n.starts_with("deployments-") && !DayOfFile(n).empty(); }
 bool IsEventsFile(const std::string& n) { return n.starts_with("events-") && !DayOfFile(n).empty(); }
 
+std::vector<std::string> HeaderCells(std::string_view header) { return SplitList(header, ','); }
+
+// `cells` (in `from` column order) rearranged to the columns of `to`; a
+// column `from` lacks is empty, one `to` lacks is dropped.
+std::vector<std::string> FitRow(const std::vector<std::string>& cells, const std::vector<std::string>& from,
+                                 const std::vector<std::string>& to) {
+  if (from == to) return cells;
+  std::vector<std::string> out;
+  out.reserve(to.size());
+  for (const auto& name : to) {
+    std::string v;
+    for (size_t i = 0; i < from.size() && i < cells.size(); ++i)
+      if (IEquals(Trim(name), from[i])) {
+        v = cells[i];
+        break;
+      }
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+std::vector<std::string> DeploymentCells(const Deployment& d, std::string_view event_id) {
+  return {d.id, d.serial, d.computer_name, d.model, d.type, d.client_address, d.tls ? "1" : "0",
+          d.tls_version, d.source, FormatIso8601(d.started), FormatIso8601(d.last_heartbeat),
+          d.finished ? FormatIso8601(*d.finished) : "", d.phase, OptInt(d.step), OptInt(d.step_count),
+          std::to_string(d.percent), StatusName(d.status), d.final_message, std::to_string(d.warning_count),
+          std::to_string(d.error_count), d.previous_id, std::to_string(d.version), std::string(event_id)};
+}
+
+std::vector<std::string> EventCells(const DeploymentEvent& e) {
+  return {e.deployment_id, e.event_id, FormatIso8601(e.at), e.phase, OptInt(e.step), OptInt(e.step_count),
+          OptInt(e.percent), LevelName(e.level), e.message, e.final_status ? StatusName(*e.final_status) : ""};
+}
+
 // Splits journal text into records, quote-aware, for the slow path after a
 // torn line: each record is parsed on its own so one bad line costs one row.
 std::vector<std::string> SplitRecords(std::string_view text) {
@@ -124,19 +158,21 @@ std::vector<std::string> SplitRecords(std::string_view text) {
 
 }  // namespace
 
-std::string EncodeDeploymentRow(const Deployment& d) {
-  return Row({d.id, d.serial, d.computer_name, d.model, d.type, d.client_address, d.tls ? "1" : "0",
-              d.tls_version, d.source, FormatIso8601(d.started), FormatIso8601(d.last_heartbeat),
-              d.finished ? FormatIso8601(*d.finished) : "", d.phase, OptInt(d.step), OptInt(d.step_count),
-              std::to_string(d.percent), StatusName(d.status), d.final_message, std::to_string(d.warning_count),
-              std::to_string(d.error_count), d.previous_id, std::to_string(d.version)});
+size_t WholeRecordsLength(std::string_view text) {
+  size_t end = 0;
+  bool quoted = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '"') quoted = !quoted;  // "" inside quotes toggles twice
+    else if (text[i] == '\n' && !quoted) end = i + 1;
+  }
+  return end;
 }
 
-std::string EncodeEventRow(const DeploymentEvent& e) {
-  return Row({e.deployment_id, e.event_id, FormatIso8601(e.at), e.phase, OptInt(e.step), OptInt(e.step_count),
-              OptInt(e.percent), LevelName(e.level), e.message,
-              e.final_status ? StatusName(*e.final_status) : ""});
+std::string EncodeDeploymentRow(const Deployment& d, std::string_view event_id) {
+  return Row(DeploymentCells(d, event_id));
 }
+
+std::string EncodeEventRow(const DeploymentEvent& e) { return Row(EventCells(e)); }
 
 std::string DeploymentJournal::DeploymentsFileName(Timestamp t) { return "deployments-" + FormatDay(t) + ".csv"; }
 std::string DeploymentJournal::EventsFileName(Timestamp t) { return "events-" + FormatDay(t) + ".csv"; }
@@ -154,25 +190,28 @@ Result<std::unique_ptr<DeploymentJournal>> DeploymentJournal::Open(const Journal
 Status DeploymentJournal::Replay() {
   std::vector<std::string> names;
   if (auto e = options_.fs->ListDir(options_.dir, &names); !e.ok()) return Status::IoError(e.path, e.ToString());
-  // Day order (names sort by kind then day): deployments first, so events
-  // find their deployment; within a kind, older days first.
+  // Day order (names sort by kind then day); within a kind, older days
+  // first. Events before deployments: a state row written by RecordEvent
+  // counts only if its event (the commit record) is there.
   std::stable_sort(names.begin(), names.end(), [](const std::string& a, const std::string& b) {
     return DayOfFile(a) < DayOfFile(b);
   });
   for (int pass = 0; pass < 2; ++pass) {
     for (const auto& name : names) {
       bool deployments = IsDeploymentsFile(name);
-      if (pass == 0 ? !deployments : !IsEventsFile(name)) continue;
-      known_files_.insert(name);
+      if (pass == 0 ? !IsEventsFile(name) : !deployments) continue;
       std::string text;
       std::string path = options_.dir + "/" + name;
       if (auto e = options_.fs->ReadFile(path, &text); !e.ok()) return Status::IoError(e.path, e.ToString());
-      if (!text.empty() && text.back() != '\n') {
-        // A crash mid-append: drop the torn line, start the next append on a new line.
-        auto cut = text.find_last_of('\n');
-        options_.log(LogLevel::kWarning, path + ": last line is incomplete (crash while appending?); ignored");
-        text.resize(cut == std::string::npos ? 0 : cut + 1);
-        needs_newline_[name] = true;
+      FileState& f = files_[name];
+      f.good_size = WholeRecordsLength(text);
+      if (f.good_size < text.size()) {
+        // A crash or a failed write mid-append: drop the torn record; the
+        // next append cuts it off the file first.
+        options_.log(LogLevel::kWarning, path + ": last record is incomplete (crash or failed write while "
+                                                "appending?); ignored");
+        text.resize(f.good_size);
+        f.dirty = true;
       }
       if (text.empty()) continue;
       std::vector<std::vector<std::string>> rows;
@@ -195,6 +234,7 @@ Status DeploymentJournal::Replay() {
           else options_.log(LogLevel::kWarning, path + ": record " + std::to_string(i + 1) + " skipped");
         }
       }
+      for (const auto& h : header) f.header.push_back(ToLower(Trim(h)));
       if (deployments) ReplayDeployments(rows, header, name);
       else ReplayEvents(rows, header, name);
     }
@@ -203,8 +243,9 @@ Status DeploymentJournal::Replay() {
 }
 
 void DeploymentJournal::ReplayDeployments(const std::vector<std::vector<std::string>>& rows,
-                                          const std::vector<std::string>& header, const std::string&) {
+                                          const std::vector<std::string>& header, const std::string& file) {
   Columns c(header);
+  size_t uncommitted = 0;
   for (const auto& row : rows) {
     Deployment d;
     d.id = std::string(c.Get(row, "id"));
@@ -231,12 +272,22 @@ void DeploymentJournal::ReplayDeployments(const std::vector<std::vector<std::str
     d.previous_id = c.Get(row, "previous_id");
     d.version = static_cast<uint64_t>(std::max(1, ParseOptInt(c.Get(row, "version")).value_or(1)));
     Entry& entry = by_id_[d.id];
+    std::string_view event_id = c.Get(row, "event_id");
+    if (!event_id.empty() && !entry.event_ids.contains(std::string(event_id))) {
+      // RecordEvent wrote the state, then failed (or crashed) before its
+      // event: the step never completed, the client was told so and retries.
+      ++uncommitted;
+      continue;
+    }
     if (!entry.has_row || d.version >= entry.d.version) {  // highest version wins; ties: the later row
       entry.d = std::move(d);
       entry.has_row = true;
       IndexSerial(entry.d);
     }
   }
+  if (uncommitted > 0)
+    options_.log(LogLevel::kWarning, file + ": " + std::to_string(uncommitted) +
+                                         " state row(s) whose event was never stored ignored (a failed write)");
 }
 
 void DeploymentJournal::ReplayEvents(const std::vector<std::vector<std::string>>& rows,
@@ -275,25 +326,80 @@ void DeploymentJournal::IndexSerial(const Deployment& d) {
     it->second = d.id;
 }
 
-Status DeploymentJournal::AppendRow(const std::string& name, std::string_view header, const std::string& line) {
+Result<DeploymentJournal::FileState*> DeploymentJournal::FileStateOf(const std::string& name) {
+  auto it = files_.find(name);
+  if (it != files_.end()) return &it->second;
+  // Not seen at replay (created since by someone else, or new): learn it.
   std::string path = options_.dir + "/" + name;
-  std::string data;
-  if (!known_files_.contains(name)) {
-    platform::FsStat st;
-    if (auto e = options_.fs->Stat(path, &st); !e.ok()) return Status::IoError(e.path, e.ToString());
-    if (!st.exists) {
-      data += header;
-      data += '\n';
+  FileState f;
+  platform::FsStat st;
+  if (auto e = options_.fs->Stat(path, &st); !e.ok()) return Status::IoError(e.path, e.ToString());
+  if (st.exists) {
+    std::string text;
+    if (auto e = options_.fs->ReadFile(path, &text); !e.ok()) return Status::IoError(e.path, e.ToString());
+    f.good_size = WholeRecordsLength(text);
+    f.dirty = f.good_size < text.size();
+    if (f.good_size > 0) {
+      auto h = ParseCsv(text.substr(0, text.find('\n') + 1), {.delimiter = ',', .require_header = true});
+      if (h.ok())
+        for (const auto& c : h->header) f.header.push_back(ToLower(Trim(c)));
     }
   }
-  auto nl = needs_newline_.find(name);
-  if (nl != needs_newline_.end() && nl->second) data.insert(0, "\n");
-  data += line;
-  // One write call: a reader or a crash sees whole lines (or a torn last one).
-  if (auto e = platform::AppendToFile(*options_.fs, path, data, options_.fsync); !e.ok())
-    return Status::IoError(e.path, e.ToString());
-  known_files_.insert(name);
-  if (nl != needs_newline_.end()) nl->second = false;
+  return &files_.emplace(name, std::move(f)).first->second;
+}
+
+Status DeploymentJournal::RepairLocked(const std::string& name, FileState* f) {
+  std::string path = options_.dir + "/" + name;
+  platform::FsStat st;
+  if (auto e = options_.fs->Stat(path, &st); !e.ok()) return Status::IoError(e.path, e.ToString());
+  std::string text;
+  if (st.exists) {
+    if (auto e = options_.fs->ReadFile(path, &text); !e.ok()) return Status::IoError(e.path, e.ToString());
+  }
+  size_t keep = WholeRecordsLength(std::string_view(text).substr(0, std::min<size_t>(f->good_size, text.size())));
+  if (keep == 0 && st.exists) {
+    // Nothing whole (not even the header): start the file afresh.
+    if (auto e = options_.fs->Remove(path); !e.ok())
+      return Status::IoError(path, "repairing after a failed append: " + e.ToString() +
+                                       "; nothing was stored, retry later");
+  } else if (keep < text.size()) {
+    // Rewritten whole (temp, fsync, rename): a crash leaves the file with or
+    // without the failed bytes, and those are cut again on the next start.
+    options_.log(LogLevel::kWarning, path + ": cutting " + std::to_string(text.size() - keep) +
+                                         " byte(s) of a failed append before appending");
+    if (auto e = platform::ReplaceFile(*options_.fs, path, std::string_view(text).substr(0, keep), options_.fsync);
+        !e.ok())
+      return Status::IoError(path, "repairing after a failed append: " + e.ToString() +
+                                       "; nothing was stored, retry later");
+  }
+  f->good_size = keep;
+  f->dirty = false;
+  if (keep == 0) f->header.clear();
+  return Status::Ok();
+}
+
+Status DeploymentJournal::AppendRow(const std::string& name, std::string_view header,
+                                    const std::vector<std::string>& cells) {
+  PV_ASSIGN_OR_RETURN(FileState * f, FileStateOf(name));
+  if (f->dirty) PV_RETURN_IF_ERROR(RepairLocked(name, f));
+  const std::vector<std::string> columns = HeaderCells(header);
+  std::string data;
+  std::vector<std::string> file_header = f->header;
+  if (f->good_size == 0) {
+    data += header;
+    data += '\n';
+    file_header = columns;
+  }
+  data += Row(FitRow(cells, columns, file_header));
+  // One write call: a reader or a crash sees whole lines (or a torn last
+  // one, cut before the next append and ignored on replay).
+  std::string path = options_.dir + "/" + name;
+  if (auto e = platform::AppendToFile(*options_.fs, path, data, options_.fsync); !e.ok()) {
+    f->dirty = true;  // a prefix of `data`, or all of it, may be on disk
+    return Status::IoError(e.path, e.ToString() + "; nothing was stored, retry later");
+  }
+  f->good_size += data.size();
+  f->header = std::move(file_header);
   return Status::Ok();
 }
 
@@ -304,7 +410,7 @@ Result<Deployment> DeploymentJournal::Create(Deployment d) {
   if (it != by_id_.end() && it->second.has_row)
     return Status::Conflict("deployment '" + d.id + "' exists; use a new id");
   d.version = 1;
-  PV_RETURN_IF_ERROR(AppendRow(DeploymentsFileName(d.last_heartbeat), kDeploymentsHeader, EncodeDeploymentRow(d)));
+  PV_RETURN_IF_ERROR(AppendRow(DeploymentsFileName(d.last_heartbeat), kDeploymentsHeader, DeploymentCells(d, "")));
   Entry& entry = by_id_[d.id];
   entry.d = d;
   entry.has_row = true;
@@ -320,7 +426,7 @@ Result<Deployment> DeploymentJournal::Update(Deployment d) {
     return Status::Conflict("deployment '" + d.id + "' is at version " + std::to_string(it->second.d.version) +
                             ", not " + std::to_string(d.version) + "; re-read it and apply the change again");
   d.version += 1;
-  PV_RETURN_IF_ERROR(AppendRow(DeploymentsFileName(d.last_heartbeat), kDeploymentsHeader, EncodeDeploymentRow(d)));
+  PV_RETURN_IF_ERROR(AppendRow(DeploymentsFileName(d.last_heartbeat), kDeploymentsHeader, DeploymentCells(d, "")));
   it->second.d = d;
   IndexSerial(it->second.d);
   return d;
@@ -331,10 +437,37 @@ Result<bool> DeploymentJournal::Append(DeploymentEvent e) {
   auto it = by_id_.find(e.deployment_id);
   if (it == by_id_.end() || !it->second.has_row) return Status::NotFound("no deployment '" + e.deployment_id + "'");
   if (it->second.event_ids.contains(e.event_id)) return false;
-  PV_RETURN_IF_ERROR(AppendRow(EventsFileName(e.at), kEventsHeader, EncodeEventRow(e)));
+  PV_RETURN_IF_ERROR(AppendRow(EventsFileName(e.at), kEventsHeader, EventCells(e)));
   it->second.event_ids.insert(e.event_id);
   it->second.events.push_back(std::move(e));
   return true;
+}
+
+Result<RecordedEvent> DeploymentJournal::Record(DeploymentEvent e, Deployment next) {
+  if (next.id != e.deployment_id)
+    return Status::InvalidArgument("deployment id '" + next.id + "' differs from the event's '" + e.deployment_id +
+                                   "'; record an event with the state of its own deployment");
+  std::lock_guard lock(mu_);
+  auto it = by_id_.find(e.deployment_id);
+  if (it == by_id_.end() || !it->second.has_row) return Status::NotFound("no deployment '" + e.deployment_id + "'");
+  Entry& entry = it->second;
+  if (entry.event_ids.contains(e.event_id)) return RecordedEvent{false, entry.d};
+  if (entry.d.version != next.version)
+    return Status::Conflict("deployment '" + next.id + "' is at version " + std::to_string(entry.d.version) +
+                            ", not " + std::to_string(next.version) + "; re-read it and apply the event again");
+  next.version += 1;
+  // State first, then the event: the event row is the commit record. If it
+  // fails, the state row already written is ignored on replay (its event is
+  // missing) and memory is unchanged, so the client's retry applies the
+  // event once. Memory changes only once both rows are stored.
+  PV_RETURN_IF_ERROR(
+      AppendRow(DeploymentsFileName(next.last_heartbeat), kDeploymentsHeader, DeploymentCells(next, e.event_id)));
+  PV_RETURN_IF_ERROR(AppendRow(EventsFileName(e.at), kEventsHeader, EventCells(e)));
+  entry.event_ids.insert(e.event_id);
+  entry.events.push_back(std::move(e));
+  entry.d = next;
+  IndexSerial(entry.d);
+  return RecordedEvent{true, std::move(next)};
 }
 
 Result<Deployment> DeploymentJournal::Get(std::string_view id) const {
@@ -400,7 +533,7 @@ Status DeploymentJournal::ApplyRetention() {
     auto e = options_.fs->Remove(options_.dir + "/" + name);
     if (!e.ok() && first.ok()) first = Status::IoError(e.path, e.ToString());
     std::lock_guard lock(mu_);
-    known_files_.erase(name);
+    files_.erase(name);
   }
   return first;
 }

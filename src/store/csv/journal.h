@@ -1,7 +1,10 @@
 // DeploymentJournal: deployments and their events in append-only daily CSV
 // files under <data-dir>/deployments/ (doc/csv_format.md, "Deployment
 // journal"), replayed into memory on open. An append is one write() of one
-// line (plus fsync), never a rewrite. Safe from any thread (one mutex).
+// line (plus fsync), never a rewrite; a failed append (ENOSPC, EIO, a short
+// write) marks the file, and the next append to it first cuts it back to the
+// last whole line it had, so a failed row never replays and never glues
+// itself to the next one. Safe from any thread (one mutex).
 #pragma once
 
 #include <functional>
@@ -41,6 +44,10 @@ class DeploymentJournal {
   Result<model::Deployment> Create(model::Deployment d);
   Result<model::Deployment> Update(model::Deployment d);
   Result<bool> Append(model::DeploymentEvent e);
+  // Store::RecordEvent: the state row (tagged with e.event_id) is appended
+  // first, then the event row, which commits both: on replay a state row
+  // whose event is missing is ignored.
+  Result<RecordedEvent> Record(model::DeploymentEvent e, model::Deployment next);
   Result<model::Deployment> Get(std::string_view id) const;
   Result<std::vector<model::DeploymentEvent>> EventsOf(std::string_view id) const;
   DeploymentPage List(const DeploymentQuery& q) const;
@@ -56,6 +63,12 @@ class DeploymentJournal {
 
  private:
   explicit DeploymentJournal(const JournalOptions& options) : options_(options) {}
+  // What this journal knows of one day file.
+  struct FileState {
+    uint64_t good_size = 0;           // bytes ending on the last whole record
+    bool dirty = false;               // may hold bytes past good_size: cut before appending
+    std::vector<std::string> header;  // the file's columns; empty while good_size == 0
+  };
   struct Entry {
     model::Deployment d;
     bool has_row = false;  // false: only events survived retention
@@ -67,22 +80,33 @@ class DeploymentJournal {
                          const std::vector<std::string>& header, const std::string& file);
   void ReplayEvents(const std::vector<std::vector<std::string>>& rows,
                     const std::vector<std::string>& header, const std::string& file);
-  // Appends one row to `name` (header first when the file is new).
-  Status AppendRow(const std::string& name, std::string_view header, const std::string& line);
+  // Appends one row to `name` (header first when the file is new). `cells`
+  // follow `header`; the row is written in the file's own column order (a
+  // file begun by an older version may lack a column: that cell is dropped).
+  // REQUIRES: mu_ held.
+  Status AppendRow(const std::string& name, std::string_view header, const std::vector<std::string>& cells);
+  // The state of file `name`, read from disk the first time. REQUIRES: mu_.
+  Result<FileState*> FileStateOf(const std::string& name);
+  // Cuts a dirty file back to its last whole record. REQUIRES: mu_.
+  Status RepairLocked(const std::string& name, FileState* f);
   void IndexSerial(const model::Deployment& d);
 
   JournalOptions options_;
   mutable std::mutex mu_;
   std::unordered_map<std::string, Entry> by_id_;
   std::unordered_map<std::string, std::string> latest_by_serial_;  // serial key -> id
-  std::unordered_map<std::string, bool> needs_newline_;  // file name -> torn last line seen
-  std::unordered_set<std::string> known_files_;
+  std::unordered_map<std::string, FileState> files_;  // file name -> state
 };
 
-// A journal row <-> value (exposed for tests and tools).
-std::string EncodeDeploymentRow(const model::Deployment& d);
+// A journal row <-> value (exposed for tests and tools). `event_id`: the
+// event this state records (RecordEvent), empty otherwise.
+std::string EncodeDeploymentRow(const model::Deployment& d, std::string_view event_id = {});
 std::string EncodeEventRow(const model::DeploymentEvent& e);
 extern const char kDeploymentsHeader[];
 extern const char kEventsHeader[];
+// The byte length of the whole records at the start of `text`: up to the
+// last line break outside quotes (a torn last record, even one that opened
+// a quoted field and holds line breaks, is not counted).
+size_t WholeRecordsLength(std::string_view text);
 
 }  // namespace provisiond::store
