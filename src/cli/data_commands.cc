@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/setting_rules.h"
 #include "platform/fs.h"
 #include "store/csv/tables_csv.h"
 #include "store/csv/transfer.h"
@@ -108,11 +109,15 @@ int RunCheck(int argc, char** argv) {
   store::LoadedDir loaded = store::LoadDataDir(platform::PosixFs(), a.data_dir);
   for (const auto& w : loaded.tables.warnings)
     std::printf("warning: %s: line %d: %s\n", w.file.c_str(), w.line, w.message.c_str());
+  // config.csv against the settings schema: what serve tolerates (the
+  // default is used) and reports in the status route.
+  auto settings = model::CheckConfig(loaded.tables.config.items());
+  for (const auto& p : settings) std::printf("warning: config.csv: line %d: %s\n", p.line, p.message.c_str());
   for (const auto& e : loaded.errors) std::fprintf(stderr, "error: %s\n", store::FormatSourceError(e).c_str());
   if (!loaded.errors.empty()) return 1;
   std::printf("%s: ok (%zu computers, %zu apps, %zu driver rules, %zu types, %zu warnings)\n", a.data_dir.c_str(),
               loaded.tables.computers.size(), loaded.tables.apps.size(), loaded.tables.drivers.size(),
-              loaded.tables.TypeNames().size(), loaded.tables.warnings.size());
+              loaded.tables.TypeNames().size(), loaded.tables.warnings.size() + settings.size());
   return 0;
 }
 
