@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/app.h"
 #include "model/setting_rules.h"
 #include "platform/fs.h"
 #include "store/csv/tables_csv.h"
@@ -66,6 +67,10 @@ int RunExport(int argc, char** argv) {
   const char* usage = "provisiond export [--data-dir DIR] [--bom] [--semicolon] DEST_DIR|FILE.zip";
   Args a = Parse(argc, argv, {"--bom", "--semicolon", "--help"});
   if (!a.error.empty() || a.Has("--help") || a.positional.size() != 1) return Usage(usage, a.error);
+  if (Status s = CheckDataDir(a.data_dir); !s.ok()) {
+    std::fprintf(stderr, "export failed: %s\n", s.message().c_str());
+    return 1;
+  }
   store::ExportOptions o;
   o.bom = a.Has("--bom");
   o.delimiter = a.Has("--semicolon") ? ';' : ',';
@@ -106,6 +111,11 @@ int RunCheck(int argc, char** argv) {
   const char* usage = "provisiond check [--data-dir DIR]";
   Args a = Parse(argc, argv, {"--help"});
   if (!a.error.empty() || a.Has("--help") || !a.positional.empty()) return Usage(usage, a.error);
+  // A missing directory would load as empty tables and read "ok".
+  if (Status s = CheckDataDir(a.data_dir); !s.ok()) {
+    std::fprintf(stderr, "error: %s\n", s.message().c_str());
+    return 1;
+  }
   store::LoadedDir loaded = store::LoadDataDir(platform::PosixFs(), a.data_dir);
   for (const auto& w : loaded.tables.warnings)
     std::printf("warning: %s: line %d: %s\n", w.file.c_str(), w.line, w.message.c_str());

@@ -9,6 +9,7 @@
 
 #include "cli/app.h"
 #include "cli/options.h"
+#include "model/setting_rules.h"
 #include "store/testing/temp_dir_for_testing.h"
 
 namespace provisiond::cli {
@@ -74,6 +75,22 @@ TEST(FollowUpCommands, CarryTheDirectoryOptionsTheUserGave) {
             "  provisiond keys tls-issue a.csr a.crt --data-dir /srv/d\n"
             "or run `provisiond keys show --data-dir /srv/d` (see doc/tls.md)");
   EXPECT_EQ(WithOptions(text, ""), text);
+}
+
+// doc/configuration.md's settings table follows the schema: each key with its
+// allowed values and default.
+TEST(SettingsDoc, ListsEverySettingWithItsAllowedValuesAndDefault) {
+  std::string doc = Read(fs::path(PROVISIOND_SOURCE_DIR) / "doc" / "configuration.md");
+  ASSERT_FALSE(doc.empty());
+  for (const auto& spec : model::kSettings) {
+    SCOPED_TRACE(std::string(spec.key));
+    size_t at = doc.find("| `" + std::string(spec.key) + "` | ");
+    ASSERT_NE(at, std::string::npos);
+    std::string row = doc.substr(at, doc.find('\n', at) - at);
+    EXPECT_NE(row.find("| " + model::AllowedValues(spec) + " |"), std::string::npos) << row;
+    std::string def = spec.default_value.empty() ? "(not set)" : std::string(spec.default_value);
+    EXPECT_NE(row.find("| " + def), std::string::npos) << row;
+  }
 }
 
 }  // namespace

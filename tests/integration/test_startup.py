@@ -28,6 +28,11 @@ class Startup(unittest.TestCase):
         self.assertIn(missing + " does not exist", r.stderr)
         self.assertIn("provisiond init %s --sample" % missing, r.stderr)
         self.assertFalse(os.path.exists(missing))
+        # check would otherwise read a missing directory as empty tables and say "ok".
+        r = run("check", "--data-dir", missing)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn("provisiond init %s --sample" % missing, r.stderr)
+        self.assertNotIn("ok", r.stdout)
         # The printed command works as printed.
         r = run("init", missing, "--sample")
         self.assertEqual(r.returncode, 0, r.stderr)
