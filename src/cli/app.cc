@@ -362,6 +362,12 @@ int RunServe(std::vector<std::string> args) {
 int RunInit(std::vector<std::string> args) {
   bool sample = false;
   std::vector<std::string> rest;
+  // The next command keeps the config file the user gave (its other settings apply to serve too).
+  std::string config_option;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--config" && i + 1 < args.size()) config_option = " --config " + Quoted(args[i + 1]);
+    if (args[i].starts_with("--config=")) config_option = " --config " + Quoted(args[i].substr(9));
+  }
   for (const auto& a : args) {
     if (a == "--help" || a == "-h") {
       std::cout << InitHelp();
@@ -395,7 +401,7 @@ int RunInit(std::vector<std::string> args) {
   std::error_code ec;
   std::cout << "created " << fs::absolute(dir, ec).string()
             << (sample ? " from the built-in sample data" : " with empty tables") << "\n"
-            << "next: provisiond serve --data-dir " << Quoted(dir) << "\n";
+            << "next: provisiond serve --data-dir " << Quoted(dir) << config_option << "\n";
   return 0;
 }
 

@@ -92,16 +92,17 @@ std::vector<SettingProblem> CheckConfig(const std::vector<std::pair<std::string,
       continue;
     }
     const SettingSpec* spec = FindSetting(key);
-    if (spec != nullptr && Trim(key) != spec->key && !HasPrefix(Trim(key), kEndpointKeyPrefix)) {
+    if (spec != nullptr && Trim(key) != spec->key) {  // "reportingtlsmode", "endpoint.ReportingTLSMode"
       out.push_back({key, line, "'" + key + "' is read only when spelled " + std::string(spec->key) +
                                     "; rename the key (not read as written)"});
       continue;
     }
     if (Status s = ValidateSetting(key, value); !s.ok()) {
-      std::string instead = spec == nullptr                ? "the row is ignored"
-                            : spec->default_value.empty() ? "not set is used instead"
-                                                          : "the default " + std::string(spec->default_value) +
-                                                                " is used instead";
+      // Text settings are read as written by the rules in core/ (drop-in);
+      // integer ones fall back to their default there and here alike.
+      std::string instead = spec == nullptr || spec->type == SettingType::kText
+                                ? "it is used as written"
+                                : "the default " + std::string(spec->default_value) + " is used instead";
       out.push_back({key, line, s.message() + "; " + instead + " (fix it or leave it blank)"});
     }
   }

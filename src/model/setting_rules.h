@@ -96,7 +96,8 @@ Status ValidateSetting(std::string_view key, std::string_view value);
 std::string AllowedValues(const SettingSpec& spec);
 
 // A problem with a row of config.csv that provisiond tolerates: an unknown
-// key (kept, never read) or an invalid value (the default is used).
+// key or a known one spelled otherwise (kept, never read), or an invalid
+// value (integers: the default is used; text: used as written).
 struct SettingProblem {
   std::string key;
   int line = 0;  // config.csv line, header = 1 (rows hold no newlines)

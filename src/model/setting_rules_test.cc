@@ -111,9 +111,10 @@ TEST(CheckConfig, ReportsEachProblemWithItsLineAndWhatIsUsedInstead) {
                    {"reportingtlsmode", "1"},             // 7: not read as spelled
                    {"naming_template", "a\x01"},          // 8: control character
                    {"var_name.BundleID", "OSBundle"},     // 9: fine
-                   {"endpoint.LogShare", "\\\\srv\\l"}};  // 10: fine
+                   {"endpoint.LogShare", "\\\\srv\\l"},   // 10: fine
+                   {"endpoint.OptionalTLSMaxBackoffSeconds", "60"}};  // 11: not read under this name
   auto problems = CheckConfig(config);
-  ASSERT_EQ(problems.size(), 5u);
+  ASSERT_EQ(problems.size(), 6u);
   EXPECT_EQ(problems[0].line, 3);
   EXPECT_EQ(problems[0].key, "default_bundle_timeout");
   EXPECT_NE(problems[0].message.find("the default 120 is used"), std::string::npos) << problems[0].message;
@@ -125,6 +126,9 @@ TEST(CheckConfig, ReportsEachProblemWithItsLineAndWhatIsUsedInstead) {
   EXPECT_NE(problems[3].message.find("spelled ReportingTLSMode"), std::string::npos);
   EXPECT_EQ(problems[4].line, 8);
   EXPECT_NE(problems[4].message.find("control character"), std::string::npos);
+  EXPECT_NE(problems[4].message.find("used as written"), std::string::npos);  // as core/ reads it
+  EXPECT_EQ(problems[5].line, 11);
+  EXPECT_NE(problems[5].message.find("spelled OptionalTLSMaxBackoffSeconds"), std::string::npos);
 }
 
 TEST(ValidConfigValue, OnlyAValidNonBlankValueUnderTheTableSpelling) {

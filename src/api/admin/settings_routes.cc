@@ -43,8 +43,8 @@ Result<std::string> ValueFromBody(std::string_view body) {
 Result<std::string> CanonicalKey(std::string_view raw) {
   std::string key(Trim(raw));
   if (Status s = model::CheckSettingKey(key); !s.ok()) return endpoint::BadField("key", s.message());
-  if (model::ClassifyKey(key) == model::KeyKind::kKnown && !StartsWithI(key, model::kEndpointKeyPrefix))
-    return std::string(model::FindSetting(key)->key);
+  // "endpoint.ReportingTLSMode" too: the table's settings are read only under their own name.
+  if (model::ClassifyKey(key) == model::KeyKind::kKnown) return std::string(model::FindSetting(key)->key);
   return key;
 }
 

@@ -110,6 +110,9 @@ TEST(PutSetting, CustomKeysNeedTheXPrefixAndKnownKeysGetTheSchemaSpelling) {
   EXPECT_EQ(json::parse(r.body).as_object()["key"].as_string(), "ReportingTLSMode");
   EXPECT_EQ(env.store->Snapshot()->Config("ReportingTLSMode"), "2");
   EXPECT_EQ(env.Setting("ReportingTLSMode"), json::value(2));
+  ASSERT_EQ(env.Put("endpoint.OptionalTLSMinAttemptCount", R"({"value":9})").status, 200);
+  EXPECT_EQ(env.store->Snapshot()->Config("OptionalTLSMinAttemptCount"), "9");
+  EXPECT_EQ(env.Setting("OptionalTLSMinAttemptCount"), json::value(9));
   r = env.Put("naming_template", "{\"value\":\"a\\u0001b\"}");  // a control character
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_EQ(json::parse(r.body).as_object()["field"].as_string(), "naming_template");
