@@ -39,6 +39,7 @@ head -c $((MID_MIB * 1048576)) /dev/urandom > "$WORK/file/Bench/mid.bin"
 cat "$WORK/file/Bench/big.bin" "$WORK/file/Bench/mid.bin" > /dev/null
 
 PV_PORT_FILE="$WORK/pv.port"
+"$BIN" init "$WORK/data_csv" --sample >/dev/null  # serve never creates the data directory
 "$BIN" serve --bind 127.0.0.1 --port 0 --data-dir "$WORK/data_csv" --content-root "$WORK/file" \
   --print-port-file "$PV_PORT_FILE" > "$WORK/pv.log" 2>&1 &
 PV_PID=$!

@@ -15,6 +15,7 @@ build_release() {
 start_service() {
   local data=$1; shift
   local pf; pf=$(mktemp -u /tmp/pvd-bench-port.XXXX)
+  [ -e "$data" ] || "$BUILD/provisiond" init "$data" --sample >/dev/null  # serve never creates it
   "$BUILD/provisiond" serve --bind 127.0.0.1 --port 0 --data-dir "$data" --log-level warning \
       --print-port-file "$pf" "$@" >"$OUT/service.log" 2>&1 &
   SVC_PID=$!

@@ -11,12 +11,19 @@ void RegisterHealthRoutes(Router& router, HealthOptions options) {
     return Response::Json(200, R"({"status":"ok"})");
   }, {RouteGroup::kPublic, "liveness: the process answers"});
 
-  auto reason = options.not_ready_reason;
-  router.Add("GET", "/readyz", [reason](Request&) {
-    std::string why = reason ? reason() : std::string();
-    if (!why.empty()) return Problem(503, "not ready: " + why);
-    return Response::Json(200, R"({"status":"ready"})");
-  }, {RouteGroup::kPublic, "readiness: data loaded (503 otherwise)"});
+  auto checks = options.ready_checks;
+  router.Add("GET", "/readyz", [checks](Request&) {
+    std::vector<ReadyCheck> list = checks ? checks() : std::vector<ReadyCheck>();
+    boost::json::array items;
+    std::string why;
+    for (const auto& c : list) {
+      items.push_back({{"name", c.name}, {"path", c.path}, {"ok", c.ok}, {"detail", c.detail}});
+      if (!c.ok) why += (why.empty() ? "" : "; ") + c.name + ": " + c.detail;
+    }
+    std::string checks_json = boost::json::serialize(items);
+    if (!why.empty()) return Problem(503, "not ready: " + why, "\"checks\":" + checks_json);
+    return Response::Json(200, R"({"status":"ready","checks":)" + checks_json + "}");
+  }, {RouteGroup::kPublic, "readiness: data loaded, content root present (503 naming what is missing)"});
 
   router.Add("GET", "/", [](Request& req) {
     return Response::Redirect(302, req.origin.Url("/api/v1"));

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "api/router.h"
 #include "base/time.h"
@@ -27,6 +28,9 @@ struct ProvisioningDeps {
   // /getcomputer creates for an unknown serial, like the original). Default:
   // one background thread owned by the routes. Tests pass an inline runner.
   std::function<void(std::function<void()>)> run_later;
+  // TLS mode of each of serve's listeners, the primary first: an unset
+  // ReportingTLSMode follows it (api/endpoint/settings.h). Empty: unknown.
+  std::vector<int> listener_tls_modes;
 };
 
 // Adds every route to `router` (machine group: endpoint + legacy; admin

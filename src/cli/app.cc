@@ -9,6 +9,7 @@
 
 #include "api/admin/settings_routes.h"
 #include "api/content/content.h"
+#include "api/endpoint/settings.h"
 #include "api/health.h"
 #include "api/provisioning.h"
 #include "api/tls_routes.h"
@@ -71,29 +72,80 @@ namespace {
 std::string KeysDir(const Config& c) {
   return c.keys_dir.empty() ? (fs::path(c.data_dir) / "keys").string() : c.keys_dir;
 }
+
+// The TLS mode of each listener, the primary first.
+std::vector<int> ListenerModes(const Config& c) {
+  std::vector<int> modes = {c.tls_mode};
+  for (const auto& l : c.extra_listeners) modes.push_back(l.tls_mode);
+  return modes;
+}
+
+bool UsesTls(const Config& c) {
+  for (int m : ListenerModes(c))
+    if (m != 0) return true;
+  return false;
+}
+
+// The certificate/key pairs serve uses: the configured paths, else the
+// service certificate(s) in the keys directory.
+std::vector<net::TlsPairPaths> TlsPairs(const Config& c) {
+  if (c.tls_certs.empty()) return net::DefaultTlsPairs(KeysDir(c));
+  std::vector<net::TlsPairPaths> pairs;
+  for (size_t i = 0; i < c.tls_certs.size(); ++i) pairs.push_back({c.tls_certs[i], c.tls_keys[i]});
+  return pairs;
+}
 }  // namespace
 
-Status EnsureDataDir(const std::string& dir, bool* created) {
-  *created = false;
+namespace {
+
+bool IsEmptyDir(const fs::path& dir) {
   std::error_code ec;
-  if (fs::exists(dir, ec)) {
-    if (!fs::is_directory(dir, ec)) return Status::InvalidArgument(dir + ": data directory is not a directory");
-    return Status::Ok();
-  }
-  // Build beside the target, then rename: a crash never leaves half a directory.
+  return fs::is_directory(dir, ec) && fs::directory_iterator(dir, ec) == fs::directory_iterator();
+}
+
+// The header line of a sample file (its first line, with the line ending).
+std::string_view HeaderOf(std::string_view contents) {
+  size_t nl = contents.find('\n');
+  return nl == std::string_view::npos ? contents : contents.substr(0, nl + 1);
+}
+
+}  // namespace
+
+Status InitDataDir(const std::string& dir, bool sample) {
+  std::error_code ec;
   fs::path target = fs::absolute(dir, ec);
+  if (fs::exists(target, ec) && !IsEmptyDir(target))
+    return Status::InvalidArgument(target.string() + " already exists and is not an empty directory; nothing "
+                                   "changed (choose a new path, or check it with `provisiond check --data-dir " +
+                                   Quoted(dir) + "`)");
+  // Build beside the target, then rename: a crash never leaves half a directory.
   fs::path tmp = target;
   tmp += ".creating";
   fs::remove_all(tmp, ec);
   if (!fs::create_directories(tmp, ec) && ec) return Status::IoError(tmp.string(), ec.message());
   for (const auto& f : SampleDataFiles()) {
+    std::string_view contents = sample ? f.contents : HeaderOf(f.contents);
     std::ofstream out(tmp / std::string(f.name), std::ios::binary);
-    out.write(f.contents.data(), static_cast<std::streamsize>(f.contents.size()));
+    out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
     if (!out) return Status::IoError((tmp / std::string(f.name)).string(), "write failed");
   }
+  if (fs::exists(target, ec)) fs::remove(target, ec);  // the empty directory it replaces
   fs::rename(tmp, target, ec);
   if (ec) return Status::IoError(target.string(), ec.message());
-  *created = true;
+  return Status::Ok();
+}
+
+Status CheckDataDir(const std::string& dir) {
+  std::error_code ec;
+  std::string abs = fs::absolute(dir, ec).string();
+  if (!fs::exists(dir, ec))
+    return Status::NotFound(
+        "data directory " + abs + " does not exist (--data-dir, data.dir or PROVISIOND_DATA_DIR). Create it with\n"
+        "  provisiond init " + Quoted(dir) + " --sample    # the built-in sample data\n"
+        "  provisiond init " + Quoted(dir) + "             # empty tables\n"
+        "or give the right --data-dir");
+  if (!fs::is_directory(dir, ec))
+    return Status::InvalidArgument(abs + ": the data directory is not a directory; give the right --data-dir");
   return Status::Ok();
 }
 
@@ -110,7 +162,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, bool load_data) {
   app->state_->load_data = load_data;
   app->router_ = std::make_shared<api::Router>();
   const App* self = app.get();
-  api::RegisterHealthRoutes(*app->router_, {[self] { return self->NotReadyReason(); }, PROVISIOND_VERSION});
+  api::RegisterHealthRoutes(*app->router_, {[self] { return self->ReadyChecks(); }, PROVISIOND_VERSION});
   if (load_data) {
     store::CsvStoreOptions so;
     so.data_dir = config.data_dir;
@@ -124,8 +176,9 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, bool load_data) {
   // Without data (`routes`) the handlers are listed, never called.
   api::ProvisioningDeps deps;
   deps.store = app->state_->store;
+  deps.listener_tls_modes = ListenerModes(config);
   api::RegisterProvisioningRoutes(*app->router_, std::move(deps));
-  api::admin::RegisterSettingsRoutes(*app->router_, app->state_->store);
+  api::admin::RegisterSettingsRoutes(*app->router_, app->state_->store, {ListenerModes(config)});
   app->state_->tls->require_incoming_encryption = config.require_incoming_encryption;
   api::TlsRoutesOptions tls_routes;
   tls_routes.info = [tls = app->state_->tls] { return tls->Info(); };
@@ -141,9 +194,32 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, bool load_data) {
   return app;
 }
 
-std::string App::NotReadyReason() const {
-  if (!state_->load_data) return "data not loaded";
-  return "";
+std::vector<api::ReadyCheck> App::ReadyChecks() const {
+  const Config& c = state_->config;
+  std::vector<api::ReadyCheck> out;
+  std::error_code ec;
+  api::ReadyCheck data{"data", fs::absolute(c.data_dir, ec).string(), state_->store != nullptr, ""};
+  if (!data.ok) data.detail = "data not loaded";
+  else if (!fs::is_directory(c.data_dir, ec)) data = {"data", data.path, false, "the data directory is gone"};
+  out.push_back(std::move(data));
+  std::string content = ContentRoot(c);
+  api::ReadyCheck root{"content_root", content, fs::is_directory(content, ec), ""};
+  if (!root.ok)
+    root.detail = "the /file/ content folder " + content +
+                  " does not exist; create it (mkdir -p) or pass --content-root DIR (content.root)";
+  out.push_back(std::move(root));
+  if (UsesTls(c)) {
+    std::string paths;
+    for (const auto& p : TlsPairs(c)) paths += (paths.empty() ? "" : ", ") + p.cert_path;
+    bool loaded = state_->tls->holder->Current() != nullptr;
+    out.push_back({"tls", paths, loaded, loaded ? "" : "no TLS certificate loaded"});
+  }
+  return out;
+}
+
+std::vector<std::string> App::SettingsWarnings() const {
+  if (state_->store == nullptr) return {};
+  return api::endpoint::SettingsWarnings(*state_->store->Snapshot(), {ListenerModes(state_->config)});
 }
 
 namespace {
@@ -177,22 +253,6 @@ net::ServerOptions ServerOptionsFrom(const Config& c) {
   return o;
 }
 
-bool UsesTls(const Config& c) {
-  if (c.tls_mode != 0) return true;
-  for (const auto& l : c.extra_listeners)
-    if (l.tls_mode != 0) return true;
-  return false;
-}
-
-// The certificate/key pairs serve uses: the configured paths, else the
-// service certificate(s) in the keys directory.
-std::vector<net::TlsPairPaths> TlsPairs(const Config& c) {
-  if (c.tls_certs.empty()) return net::DefaultTlsPairs(KeysDir(c));
-  std::vector<net::TlsPairPaths> pairs;
-  for (size_t i = 0; i < c.tls_certs.size(); ++i) pairs.push_back({c.tls_certs[i], c.tls_keys[i]});
-  return pairs;
-}
-
 // Runs `tick` every `period` on its own thread until destroyed.
 class Ticker {
  public:
@@ -221,6 +281,7 @@ int RunServe(std::vector<std::string> args) {
       return 0;
     }
   }
+  const std::string given = GivenDirOptions(args);  // before the flags are consumed
   Config config;
   if (Status s = LoadEffectiveConfig(&args, true, &config); !s.ok()) {
     std::cerr << "provisiond serve: " << s.message() << "\n";
@@ -239,12 +300,11 @@ int RunServe(std::vector<std::string> args) {
     return 2;
   }
   ConfigureLogging(config);
-  bool created = false;
-  if (Status s = EnsureDataDir(config.data_dir, &created); !s.ok()) {
-    LogError("cannot prepare the data directory", {{"error", s.message()}});
-    return 1;
+  // Never create data here: a mistyped --data-dir must not serve sample computers.
+  if (Status s = CheckDataDir(config.data_dir); !s.ok()) {
+    std::cerr << "provisiond serve: " << s.message() << "\n";
+    return 2;
   }
-  if (created) LogInfo("created the data directory from the built-in sample data", {{"dir", config.data_dir}});
   auto app = App::Create(config, true);
   if (!app.ok()) {
     LogError("cannot start", {{"error", app.status().message()}});
@@ -257,7 +317,7 @@ int RunServe(std::vector<std::string> args) {
   if (UsesTls(config)) {
     if (Status s = tls->Load(TlsPairs(config)); !s.ok()) {
       std::cerr << "provisiond serve: TLS is configured (mode " << config.tls_mode
-                << ") but the certificate cannot be loaded:\n  " << s.message() << "\n";
+                << ") but the certificate cannot be loaded:\n  " << WithOptions(s.message(), given) << "\n";
       return 1;
     }
     server_options.tls = [tls] { return tls->Current(); };
@@ -295,10 +355,57 @@ int RunServe(std::vector<std::string> args) {
     if (s.ok()) LogInfo("TLS certificate reloaded (SIGHUP)");
     else LogError("TLS reload refused; the previous certificate keeps serving", {{"error", s.message()}});
   });
+  for (const auto& w : (*app)->SettingsWarnings()) LogWarning("settings", {{"warning", w}});
   LogInfo("provisiond listening", {{"bind", config.bind}, {"ports", ports}, {"data_dir", config.data_dir},
                                   {"tls_mode", std::to_string(config.tls_mode)}});
   (*server)->Run();
   LogInfo("provisiond stopped");
+  return 0;
+}
+
+int RunInit(std::vector<std::string> args) {
+  bool sample = false;
+  std::vector<std::string> rest;
+  // The next command keeps the config file the user gave (its other settings apply to serve too).
+  std::string config_option;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--config" && i + 1 < args.size()) config_option = " --config " + Quoted(args[i + 1]);
+    if (args[i].starts_with("--config=")) config_option = " --config " + Quoted(args[i].substr(9));
+  }
+  for (const auto& a : args) {
+    if (a == "--help" || a == "-h") {
+      std::cout << InitHelp();
+      return 0;
+    }
+    if (a == "--sample") sample = true;
+    else rest.push_back(a);
+  }
+  Config config;
+  bool dir_flag = false;
+  for (const auto& a : rest)  // a directory named by a flag or the config file
+    dir_flag = dir_flag || a == "--data-dir" || a.starts_with("--data-dir=") || a == "--config" ||
+               a.starts_with("--config=");
+  if (Status s = LoadEffectiveConfig(&rest, false, &config); !s.ok()) {
+    std::cerr << "provisiond init: " << s.message() << "\n";
+    return 2;
+  }
+  // DIR as a positional wins; else --data-dir (or the configured data.dir).
+  std::string dir = config.data_dir;
+  if (rest.size() == 1 && !rest[0].starts_with("-")) {
+    dir = rest[0];
+  } else if (!rest.empty() || !dir_flag) {
+    std::cerr << "provisiond init: " << (rest.empty() ? "name the directory" : "unexpected '" + rest[0] + "'")
+              << "\n\n" << InitHelp();
+    return 2;
+  }
+  if (Status s = InitDataDir(dir, sample); !s.ok()) {
+    std::cerr << "provisiond init: " << s.message() << "\n";
+    return 1;
+  }
+  std::error_code ec;
+  std::cout << "created " << fs::absolute(dir, ec).string()
+            << (sample ? " from the built-in sample data" : " with empty tables") << "\n"
+            << "next: provisiond serve --data-dir " << Quoted(dir) << config_option << "\n";
   return 0;
 }
 

@@ -4,16 +4,25 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "api/health.h"
 #include "api/router.h"
 #include "base/status.h"
 #include "cli/config.h"
 
 namespace provisiond::cli {
 
-// Creates `dir` from the embedded sample data if it does not exist.
-// Returns true in *created when it did.
-Status EnsureDataDir(const std::string& dir, bool* created);
+// `provisiond init`: creates the data directory `dir` with every table,
+// from the built-in sample data (`sample`) or as empty tables with their
+// headers. InvalidArgument, nothing changed, when `dir` exists and is not
+// an empty directory.
+Status InitDataDir(const std::string& dir, bool sample);
+
+// Ok when `dir` is a directory. Otherwise NotFound / InvalidArgument naming
+// the path and the `provisiond init` command that creates it.
+Status CheckDataDir(const std::string& dir);
 
 // The /file/ root: content.root, else <data-dir>/../file.
 std::string ContentRoot(const Config& config);
@@ -25,8 +34,11 @@ class App {
   static Result<std::unique_ptr<App>> Create(const Config& config, bool load_data);
   ~App();
   std::shared_ptr<const api::Router> router() const { return router_; }
-  // "" when ready to serve, else why not.
-  std::string NotReadyReason() const;
+  // What /readyz reports: data loaded, content root present, TLS loaded.
+  std::vector<api::ReadyCheck> ReadyChecks() const;
+  // Settings warnings at start-up (config.csv problems, a TLS mode
+  // endpoints are told that the listeners cannot serve).
+  std::vector<std::string> SettingsWarnings() const;
 
   struct State;
   // TLS state `serve` fills and the TLS info routes read (app.cc).
@@ -41,5 +53,6 @@ class App {
 
 int RunServe(std::vector<std::string> args);
 int RunRoutes(std::vector<std::string> args);
+int RunInit(std::vector<std::string> args);
 
 }  // namespace provisiond::cli

@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/app.h"
+#include "model/setting_rules.h"
 #include "platform/fs.h"
 #include "store/csv/tables_csv.h"
 #include "store/csv/transfer.h"
@@ -65,6 +67,10 @@ int RunExport(int argc, char** argv) {
   const char* usage = "provisiond export [--data-dir DIR] [--bom] [--semicolon] DEST_DIR|FILE.zip";
   Args a = Parse(argc, argv, {"--bom", "--semicolon", "--help"});
   if (!a.error.empty() || a.Has("--help") || a.positional.size() != 1) return Usage(usage, a.error);
+  if (Status s = CheckDataDir(a.data_dir); !s.ok()) {
+    std::fprintf(stderr, "export failed: %s\n", s.message().c_str());
+    return 1;
+  }
   store::ExportOptions o;
   o.bom = a.Has("--bom");
   o.delimiter = a.Has("--semicolon") ? ';' : ',';
@@ -105,14 +111,23 @@ int RunCheck(int argc, char** argv) {
   const char* usage = "provisiond check [--data-dir DIR]";
   Args a = Parse(argc, argv, {"--help"});
   if (!a.error.empty() || a.Has("--help") || !a.positional.empty()) return Usage(usage, a.error);
+  // A missing directory would load as empty tables and read "ok".
+  if (Status s = CheckDataDir(a.data_dir); !s.ok()) {
+    std::fprintf(stderr, "error: %s\n", s.message().c_str());
+    return 1;
+  }
   store::LoadedDir loaded = store::LoadDataDir(platform::PosixFs(), a.data_dir);
   for (const auto& w : loaded.tables.warnings)
     std::printf("warning: %s: line %d: %s\n", w.file.c_str(), w.line, w.message.c_str());
+  // config.csv against the settings schema: what serve tolerates (the
+  // default is used) and reports in the status route.
+  auto settings = model::CheckConfig(loaded.tables.config.items());
+  for (const auto& p : settings) std::printf("warning: config.csv: line %d: %s\n", p.line, p.message.c_str());
   for (const auto& e : loaded.errors) std::fprintf(stderr, "error: %s\n", store::FormatSourceError(e).c_str());
   if (!loaded.errors.empty()) return 1;
   std::printf("%s: ok (%zu computers, %zu apps, %zu driver rules, %zu types, %zu warnings)\n", a.data_dir.c_str(),
               loaded.tables.computers.size(), loaded.tables.apps.size(), loaded.tables.drivers.size(),
-              loaded.tables.TypeNames().size(), loaded.tables.warnings.size());
+              loaded.tables.TypeNames().size(), loaded.tables.warnings.size() + settings.size());
   return 0;
 }
 

@@ -16,6 +16,7 @@
 #include "base/strings.h"
 #include "base/time.h"
 #include "cli/config.h"
+#include "cli/options.h"
 #include "pki/cert.h"
 #include "pki/keys_dir.h"
 #include "pki/pem.h"
@@ -63,12 +64,77 @@ constexpr const char* kUsage =
     "options for every verb:\n"
     "  --data-dir DIR             default $PROVISIOND_DATA_DIR, else data_csv\n"
     "  --keys-dir DIR             default <data-dir>/keys\n"
-    "  -h, --help                 this text\n"
+    "  --config FILE              TOML config (its data.dir and tls.keys_dir apply)\n"
+    "  -h, --help                 this text; `provisiond keys <verb> --help`: one verb\n"
     "\n"
     "first setup:\n"
     "  provisiond keys root-init\n"
     "  provisiond keys tls-request --subject CN=prov.example.org --san DNS:prov.example.org\n"
     "  provisiond keys tls-issue reporting.csr reporting.crt\n";
+
+constexpr const char* kCommonKeysOptions =
+    "  --data-dir DIR             default $PROVISIOND_DATA_DIR, else data_csv\n"
+    "  --keys-dir DIR             default <data-dir>/keys\n"
+    "  --config FILE              TOML config (its data.dir and tls.keys_dir apply)\n";
+
+// `provisiond keys <verb> --help`: the verb's options and an example.
+std::string VerbHelp(const std::string& verb) {
+  static const std::map<std::string, std::string> texts = {
+      {"root-init",
+       "usage: provisiond keys root-init [options]\n\n"
+       "Creates the root key (root.pvk, mode 0600) and its self-signed certificate (root.crt,\n"
+       "roots.pem). Refused when a root exists (see rotate-root).\n\n"
+       "  --subject DN               default \"CN=provisiond root <host> <time>,O=provisiond\"\n"
+       "  --key-type ec|rsa          ECDSA P-256 (default) or RSA 3072\n"
+       "  --expiration DAYS          root validity, default 7300\n"
+       "example:\n  provisiond keys root-init --data-dir var/data_csv --subject \"CN=Example root,O=Example\"\n"},
+      {"tls-request",
+       "usage: provisiond keys tls-request [KEY] [CSR] [options]\n\n"
+       "Creates the service key and a certificate request (default reporting.pvk reporting.csr).\n\n"
+       "  KEY, CSR                   file names, relative to the keys directory\n"
+       "  --subject DN               default \"CN=<host name>\"\n"
+       "  --san DNS:name|IP:addr     repeatable; default DNS:<CN>\n"
+       "  --key-type ec|rsa          ECDSA P-256 (default) or RSA 3072\n"
+       "  --force                    replace an existing KEY\n"
+       "example:\n  provisiond keys tls-request --subject CN=prov.example.org --san DNS:prov.example.org "
+       "--san IP:10.0.0.5\n"},
+      {"tls-issue",
+       "usage: provisiond keys tls-issue [CSR] [OUT] [ROOTKEY] [options]\n\n"
+       "Issues the certificate for CSR, signed by the root (default reporting.csr reporting.crt\n"
+       "root.pvk).\n\n"
+       "  --csr FILE                 the request (same as CSR)\n"
+       "  -o, --out FILE             the certificate to write (same as OUT)\n"
+       "  --root-key FILE            the signing key (same as ROOTKEY)\n"
+       "  --root-cert FILE           the root certificate, default root.crt\n"
+       "  --expiration DAYS          validity, default 3650\n"
+       "example:\n  provisiond keys tls-issue reporting.csr reporting.crt --expiration 825\n"},
+      {"rotate-root",
+       "usage: provisiond keys rotate-root [options]\n\n"
+       "New root; root.* -> root-previous.*; re-issues every *.crt the old root signed;\n"
+       "roots.pem holds both roots until the grace period ends.\n\n"
+       "  --grace-days N             default 30\n"
+       "  --expiration DAYS          validity of the re-issued certificates, default 3650\n"
+       "  --root-expiration DAYS     validity of the new root, default 7300\n"
+       "  --subject DN               subject of the new root\n"
+       "  --force                    rotate again inside a grace period\n"
+       "example:\n  provisiond keys rotate-root --grace-days 60\n"},
+      {"show",
+       "usage: provisiond keys show [FILE...]\n\n"
+       "Subject, issuer, validity, fingerprints, SANs and key type of certificates, CSRs or\n"
+       "keys (no FILE: every *.crt); also drops an expired previous root from roots.pem.\n\n"
+       "  FILE                       file names, relative to the keys directory\n"
+       "example:\n  provisiond keys show reporting.crt root.crt\n"},
+      {"verify",
+       "usage: provisiond keys verify CERT [--root FILE]...\n\n"
+       "Checks CERT's chain against the roots (default roots.pem, else root.crt).\n\n"
+       "  CERT                       the certificate to check\n"
+       "  --root FILE                a root to trust; repeatable\n"
+       "example:\n  provisiond keys verify reporting.crt --root root.crt\n"},
+  };
+  auto it = texts.find(verb);
+  if (it == texts.end()) return kUsage;
+  return it->second + "\noptions for every verb:\n" + kCommonKeysOptions;
+}
 
 // What each verb accepts: options with a value, flags, and positional count.
 struct VerbSpec {
@@ -184,8 +250,18 @@ int Usage(const std::string& message) {
   return 2;
 }
 
-int Fail(const Status& s) {
-  std::cerr << "provisiond keys: " << s.message() << "\n";
+// The directory options the user gave, for the follow-up commands this
+// prints (" --data-dir D --keys-dir K"): copied, they reach the same files.
+// The default data directory is left out, so the common case stays short.
+std::string FollowOptions(const Args& args) {
+  std::string out;
+  if (auto d = args.Get("--data-dir"); d && *d != Config().data_dir) out += " --data-dir " + Quoted(*d);
+  if (auto k = args.Get("--keys-dir")) out += " --keys-dir " + Quoted(*k);
+  return out;
+}
+
+int Fail(const Args& args, const Status& s) {
+  std::cerr << "provisiond keys: " << WithOptions(s.message(), FollowOptions(args)) << "\n";
   return 1;
 }
 
@@ -212,12 +288,13 @@ int RootInit(const Args& args, const pki::KeysDir& keys) {
     if (auto n = pki::ParseSubject(opt.subject); !n.ok()) return Usage(n.status().message());
   }
   auto info = pki::InitRoot(keys, opt, Now());
-  if (!info.ok()) return Fail(info.status());
+  if (!info.ok()) return Fail(args, info.status());
   std::cout << "wrote " << keys.Path(pki::kRootKeyFile) << " (private, mode 0600)\n"
             << "wrote " << keys.Path(pki::kRootCertFile) << " and " << keys.Path(pki::kTrustBundleFile) << "\n"
             << Indent(pki::FormatCertInfo(*info))
             << "Endpoints pin this root: embed roots.pem (or its SHA-256 above) in the launchers.\n"
-            << "next: provisiond keys tls-request --subject CN=<server name> --san DNS:<server name>\n";
+            << WithOptions("next: provisiond keys tls-request --subject CN=<server name> --san DNS:<server name>\n",
+                           FollowOptions(args));
   return 0;
 }
 
@@ -246,13 +323,13 @@ int TlsRequest(const Args& args, const pki::KeysDir& keys) {
     if (Status s = pki::CheckSan(san); !s.ok()) return Usage(s.message());
   }
   auto r = pki::RequestServiceCert(keys, opt);
-  if (!r.ok()) return Fail(r.status());
+  if (!r.ok()) return Fail(args, r.status());
   std::string csr_name = opt.csr_path.empty() ? std::string(pki::kServiceCsrFile) : opt.csr_path;
   std::cout << "wrote " << r->key_path << " (private, mode 0600)\n"
             << "wrote " << r->csr_path << "\n"
             << "  subject: " << r->subject << "\n"
             << "  SANs:    " << Join(r->sans, ", ") << "\n"
-            << "next: provisiond keys tls-issue " << CertNameFor(csr_name) << "\n";
+            << WithOptions("next: provisiond keys tls-issue " + CertNameFor(csr_name) + "\n", FollowOptions(args));
   return 0;
 }
 
@@ -269,7 +346,7 @@ int TlsIssue(const Args& args, const pki::KeysDir& keys) {
     opt.days = *days;
   }
   auto info = pki::IssueServiceCert(keys, opt, Now());
-  if (!info.ok()) return Fail(info.status());
+  if (!info.ok()) return Fail(args, info.status());
   std::cout << "wrote " << keys.Path(opt.out_path.empty() ? pki::kServiceCertFile : opt.out_path) << "\n"
             << Indent(pki::FormatCertInfo(*info))
             << "Serve it with `provisiond serve --tls-mode 1 --tls-cert <crt> --tls-key <pvk>` (or the "
@@ -302,7 +379,7 @@ int RotateRoot(const Args& args, const pki::KeysDir& keys) {
     if (auto n = pki::ParseSubject(opt.subject); !n.ok()) return Usage(n.status().message());
   }
   auto r = pki::RotateRoot(keys, opt, Now());
-  if (!r.ok()) return Fail(r.status());
+  if (!r.ok()) return Fail(args, r.status());
   std::cout << "old root moved to " << keys.Path(pki::kPreviousRootCertFile) << " (+ .pvk)\n"
             << "  " << r->old_root.subject << "\n  SHA-256 " << r->old_root.sha256 << "\n"
             << "new root " << keys.Path(pki::kRootCertFile) << "\n"
@@ -368,7 +445,7 @@ int Show(const Args& args, const pki::KeysDir& keys) {
   if (std::filesystem::exists(keys.Path(pki::kRootCertFile), ec)) {
     // Running show is one of the moments an ended grace period takes effect.
     auto state = pki::RefreshTrustBundle(keys, now);
-    if (!state.ok()) return Fail(state.status());
+    if (!state.ok()) return Fail(args, state.status());
     if (state->grace_until) {
       std::cout << "root rotation grace period " << (state->previous_included ? "runs" : "ended") << " until "
                 << FormatIso8601(*state->grace_until)
@@ -387,10 +464,10 @@ int Show(const Args& args, const pki::KeysDir& keys) {
     for (const auto& e : std::filesystem::directory_iterator(keys.dir(), ec)) {
       if (e.path().extension() == ".crt") files.push_back(e.path().string());
     }
-    if (ec) return Fail(Status::IoError(keys.dir(), ec.message()));
+    if (ec) return Fail(args, Status::IoError(keys.dir(), ec.message()));
     std::sort(files.begin(), files.end());
     if (files.empty()) {
-      return Fail(Status::NotFound("no .crt file in " + keys.dir() + ": start with `provisiond keys root-init`"));
+      return Fail(args, Status::NotFound("no .crt file in " + keys.dir() + ": start with `provisiond keys root-init`"));
     }
   }
   bool all_ok = true;
@@ -405,7 +482,7 @@ int Show(const Args& args, const pki::KeysDir& keys) {
 int Verify(const Args& args, const pki::KeysDir& keys) {
   if (args.positional.empty()) return Usage("verify needs CERT");
   Status s = pki::VerifyCertFile(keys, args.positional[0], args.All("--root"), Now());
-  if (!s.ok()) return Fail(s);
+  if (!s.ok()) return Fail(args, s);
   std::cout << keys.Path(args.positional[0]) << ": OK\n";
   return 0;
 }
@@ -416,7 +493,7 @@ int RunKeys(int argc, char** argv) {
   Args args;
   if (auto err = Parse(argc, argv, &args)) return Usage(*err);
   if (args.help) {
-    std::cout << kUsage;
+    std::cout << VerbHelp(args.verb);
     return 0;
   }
   pki::KeysDir keys(KeysDirFrom(args));

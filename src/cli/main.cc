@@ -2,6 +2,7 @@
 
 #include <iostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli/app.h"
@@ -17,6 +18,7 @@ constexpr const char* kUsage =
     "usage: provisiond <command> [options]\n\n"
     "Provisioning web service for Windows deployments with Tanium Provision.\n\n"
     "commands:\n"
+    "  init      create a data directory: `provisiond init DIR [--sample]`\n"
     "  serve     run the service (default port 12176); see `provisiond serve --help`\n"
     "  routes    list every route: method, path, access group, summary\n"
     "  config    print the effective configuration (file + environment + flags)\n"
@@ -25,6 +27,7 @@ constexpr const char* kUsage =
     "  import    import tables (dry run prints the diff; --apply to write)\n"
     "  keys      root key, CSR, certificate issue and rotation; `provisiond keys --help`\n"
     "  version   print the version\n\n"
+    "`provisiond <command> --help` explains every option of a command, with examples.\n\n"
     "options every command takes:\n";
 
 int RunConfig(std::vector<std::string> args) {
@@ -72,12 +75,18 @@ int Main(int argc, char** argv) {
   std::string command = args[0];
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (command == "serve") return RunServe(std::move(rest));
+  if (command == "init") return RunInit(std::move(rest));
   bool asks_help = !rest.empty() && (rest[0] == "--help" || rest[0] == "-h");
-  if ((command == "routes" || command == "config") && asks_help) {
-    std::cout << "usage: provisiond " << command << " [--config FILE] [--data-dir DIR] [serve flags]\n"
-              << (command == "routes" ? "Lists every route: method, path, access group, summary.\n"
-                                      : "Prints the effective configuration (file < environment < flags).\n");
-    return 0;
+  bool any_help = false;
+  for (const auto& a : rest) any_help = any_help || a == "--help" || a == "-h";
+  using HelpText = std::string (*)();
+  const std::pair<const char*, HelpText> helps[] = {
+      {"routes", RoutesHelp}, {"config", ConfigHelp}, {"check", CheckHelp}, {"export", ExportHelp}};
+  for (const auto& [name, text] : helps) {
+    if (command == name && any_help) {
+      std::cout << text();
+      return 0;
+    }
   }
   if (command == "routes") return RunRoutes(std::move(rest));
   if (command == "config") return RunConfig(std::move(rest));

@@ -40,6 +40,42 @@ Status ParseNumber(std::string_view flag, const std::string& v, uint64_t max, ui
 
 }  // namespace
 
+std::string Quoted(const std::string& v) {
+  return v.find_first_of(" \t'\"$") == std::string::npos ? v : "'" + v + "'";
+}
+
+std::string GivenDirOptions(const std::vector<std::string>& args) {
+  std::string out;
+  for (size_t i = 0; i < args.size(); ++i) {
+    for (std::string_view flag : {"--config", "--data-dir", "--keys-dir"}) {
+      const std::string& a = args[i];
+      if (a == flag && i + 1 < args.size()) {
+        out += " " + std::string(flag) + " " + Quoted(args[i + 1]);
+      } else if (a.size() > flag.size() && a.starts_with(flag) && a[flag.size()] == '=') {
+        out += " " + std::string(flag) + " " + Quoted(a.substr(flag.size() + 1));
+      }
+    }
+  }
+  return out;
+}
+
+std::string WithOptions(std::string text, std::string_view options) {
+  if (options.empty()) return text;
+  constexpr std::string_view kCommand = "provisiond ";
+  for (size_t pos = text.find(kCommand); pos != std::string::npos; pos = text.find(kCommand, pos)) {
+    size_t end = text.find_first_of("`\n", pos);
+    if (end == std::string::npos) end = text.size();
+    // "provisiond keys ... " ends where a following "(" remark or "#" comment starts.
+    for (std::string_view stop : {" (", "  #"}) {
+      size_t s = text.find(stop, pos);
+      if (s != std::string::npos && s < end) end = s;
+    }
+    text.insert(end, options);
+    pos = end + options.size();
+  }
+  return text;
+}
+
 std::string CommonFlagsHelp() {
   return "  --config FILE       TOML config file (default: ./provisiond.toml if present)\n"
          "  --data-dir DIR      CSV data directory (default: data.dir, else ./data_csv;\n"
@@ -75,7 +111,71 @@ std::string ServeHelp() {
          "  server.max_connections_per_client (256, over: 503), content.upload_min_rate (1024 bytes/s\n"
          "  over content.upload_rate_window_ms 60000; slower: closed),\n"
          "  server.trusted_proxies ([\"127.0.0.0/8\", \"::1/128\"]: X-Forwarded-* honoured only from these;\n"
-         "  env PROVISIOND_TRUSTED_PROXIES, comma-separated).\n";
+         "  env PROVISIOND_TRUSTED_PROXIES, comma-separated).\n\n"
+         "The data directory must exist (create it with `provisiond init DIR [--sample]`).\n\n"
+         "examples:\n"
+         "  provisiond serve --data-dir var/data_csv --content-root var/file\n"
+         "  provisiond serve --config /etc/provisiond.toml --port 8080 --log-format json\n"
+         "  provisiond serve --data-dir var/data_csv --tls-mode 2   # certificate from <data-dir>/keys\n";
+}
+
+std::string InitHelp() {
+  return "usage: provisiond init DIR [--sample]\n"
+         "       provisiond init --data-dir DIR [--sample] [--config FILE]\n\n"
+         "Creates a data directory with every table (computers.csv, postype.csv, apps.csv,\n"
+         "drivers.csv, config.csv, locales.csv, networks.csv, users.csv). `serve` never creates\n"
+         "one: a mistyped --data-dir is an error, not a new directory of sample computers.\n"
+         "An existing non-empty directory is refused (nothing changed).\n\n"
+         "  DIR                 the directory to create (or --data-dir DIR, or data.dir of --config)\n"
+         "  --sample            fill it with the built-in sample data (about 300 computers, types,\n"
+         "                      apps, driver rules); without it: empty tables with their headers\n" +
+         CommonFlagsHelp() +
+         "\nexamples:\n"
+         "  provisiond init /srv/provisiond/data_csv            # empty tables, for production\n"
+         "  provisiond init var/data_csv --sample               # to try the service\n";
+}
+
+std::string RoutesHelp() {
+  return "usage: provisiond routes [--config FILE] [--data-dir DIR]\n\n"
+         "Lists every route: method, path, access group (public, machine, admin), summary.\n"
+         "Reads no data; the options are accepted so the same command line as serve works.\n\n" +
+         CommonFlagsHelp() +
+         "\nexample:\n"
+         "  provisiond routes | grep admin\n";
+}
+
+std::string ConfigHelp() {
+  return "usage: provisiond config [--config FILE] [serve options]\n\n"
+         "Prints the effective configuration: defaults < config file < environment < flags,\n"
+         "secrets masked. Takes every `provisiond serve` option (see serve --help), so it\n"
+         "shows what that serve command line would use.\n\n" +
+         CommonFlagsHelp() +
+         "\nexamples:\n"
+         "  provisiond config --config /etc/provisiond.toml\n"
+         "  WS_PORT=8080 provisiond config --tls-mode 2\n";
+}
+
+std::string CheckHelp() {
+  return "usage: provisiond check [--data-dir DIR] [--config FILE]\n\n"
+         "Validates the data directory as serve loads it: every table, then config.csv\n"
+         "against the settings schema (unknown keys, values out of range: the default is\n"
+         "used). Prints errors (exit 1: serve would refuse the file) and warnings (exit 0).\n\n" +
+         CommonFlagsHelp() +
+         "\nexample:\n"
+         "  provisiond check --data-dir var/data_csv\n";
+}
+
+std::string ExportHelp() {
+  return "usage: provisiond export [--data-dir DIR] [--config FILE] [--bom] [--semicolon] DEST_DIR|FILE.zip\n\n"
+         "Writes every table to a directory or a .zip; cells starting with = + - @ are\n"
+         "neutralised so a spreadsheet does not run them as formulas.\n\n" +
+         CommonFlagsHelp() +
+         "  DEST_DIR|FILE.zip   where to write (a name ending in .zip: one archive)\n"
+         "  --bom               start each file with a UTF-8 BOM (Excel reads accents right)\n"
+         "  --semicolon         ; as the delimiter (French Excel) instead of ,\n"
+         "\nexamples:\n"
+         "  provisiond export --data-dir var/data_csv backup.zip\n"
+         "  provisiond export --data-dir var/data_csv --bom --semicolon /tmp/for-excel\n";
 }
 
 Status LoadEffectiveConfig(std::vector<std::string>* argsp, bool serve_flags, Config* config) {

@@ -6,27 +6,120 @@
 #include "base/strings.h"
 
 namespace provisiond::model {
+namespace {
 
-const SettingRange* FindSettingRange(std::string_view key) {
+// True when `key` is `prefix` followed by at least one character.
+bool HasPrefix(std::string_view key, std::string_view prefix) {
+  return key.size() > prefix.size() && StartsWithI(key, prefix);
+}
+
+std::string KnownKeysList() {
+  std::string out;
+  for (const auto& s : kSettings) out += (out.empty() ? "" : ", ") + std::string(s.key);
+  return out;
+}
+
+Status CheckText(std::string_view key, std::string_view value) {
+  if (value.size() > kMaxSettingTextBytes)
+    return Status::InvalidArgument(std::string(key) + ": longer than " + std::to_string(kMaxSettingTextBytes) +
+                                   " bytes");
+  for (size_t i = 0; i < value.size(); ++i) {
+    auto c = static_cast<unsigned char>(value[i]);
+    if (c < 0x20 || c == 0x7f)
+      return Status::InvalidArgument(std::string(key) + ": control character at byte " + std::to_string(i + 1) +
+                                     "; remove it");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+const SettingSpec* FindSetting(std::string_view key) {
   key = Trim(key);
-  constexpr std::string_view kPrefix = "endpoint.";
-  if (key.size() > kPrefix.size() && StartsWithI(key, kPrefix)) key.remove_prefix(kPrefix.size());
-  for (const auto& r : kSettingRanges)
-    if (IEquals(r.key, key)) return &r;
+  if (HasPrefix(key, kEndpointKeyPrefix)) key.remove_prefix(kEndpointKeyPrefix.size());
+  for (const auto& s : kSettings)
+    if (IEquals(s.key, key)) return &s;
   return nullptr;
 }
 
+KeyKind ClassifyKey(std::string_view key) {
+  key = Trim(key);
+  if (FindSetting(key) != nullptr) return KeyKind::kKnown;
+  if (HasPrefix(key, kEndpointKeyPrefix)) return KeyKind::kEndpoint;
+  if (HasPrefix(key, kVariableNameKeyPrefix)) return KeyKind::kVariableName;
+  if (HasPrefix(key, kCustomKeyPrefix)) return KeyKind::kCustom;
+  return KeyKind::kUnknown;
+}
+
+Status CheckSettingKey(std::string_view key) {
+  if (ClassifyKey(key) != KeyKind::kUnknown) return CheckText("key", key);
+  return Status::InvalidArgument(
+      "unknown setting '" + std::string(Trim(key)) + "'; known: " + KnownKeysList() +
+      "; custom keys start with x- (e.g. x-site), endpoint.<Name> is handed to endpoints as <Name>, "
+      "var_name.<Variable> renames a Tanium variable");
+}
+
 Status ValidateSetting(std::string_view key, std::string_view value) {
-  const SettingRange* range = FindSettingRange(key);
+  std::string_view name = Trim(key);
   std::string_view v = Trim(value);
-  if (range == nullptr || v.empty()) return Status::Ok();
+  if (v.empty()) return Status::Ok();
+  const SettingSpec* spec = FindSetting(name);
+  if (spec == nullptr || spec->type == SettingType::kText) return CheckText(name, value);
   int64_t n = 0;
   auto r = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (r.ec == std::errc() && r.ptr == v.data() + v.size() && n >= range->min && n <= range->max) {
-    return Status::Ok();
+  if (r.ec == std::errc() && r.ptr == v.data() + v.size() && n >= spec->min && n <= spec->max) return Status::Ok();
+  return Status::InvalidArgument(std::string(name) + ": must be an integer " + std::to_string(spec->min) + ".." +
+                                 std::to_string(spec->max) + ", got '" + std::string(v) + "'");
+}
+
+std::string AllowedValues(const SettingSpec& spec) {
+  switch (spec.type) {
+    case SettingType::kInteger:
+      return "integer " + std::to_string(spec.min) + ".." + std::to_string(spec.max);
+    case SettingType::kText:
+      return "text";
   }
-  return Status::InvalidArgument(std::string(Trim(key)) + ": must be an integer " + std::to_string(range->min) +
-                                 ".." + std::to_string(range->max) + ", got '" + std::string(v) + "'");
+  return "text";
+}
+
+std::vector<SettingProblem> CheckConfig(const std::vector<std::pair<std::string, std::string>>& config) {
+  std::vector<SettingProblem> out;
+  for (size_t i = 0; i < config.size(); ++i) {
+    const auto& [key, value] = config[i];
+    int line = static_cast<int>(i) + 2;
+    if (Status s = CheckSettingKey(key); !s.ok()) {
+      out.push_back({key, line, s.message() + " (kept, not read; rename it or remove the row)"});
+      continue;
+    }
+    const SettingSpec* spec = FindSetting(key);
+    if (spec != nullptr && Trim(key) != spec->key) {  // "reportingtlsmode", "endpoint.ReportingTLSMode"
+      out.push_back({key, line, "'" + key + "' is read only when spelled " + std::string(spec->key) +
+                                    "; rename the key (not read as written)"});
+      continue;
+    }
+    if (Status s = ValidateSetting(key, value); !s.ok()) {
+      // Text settings are read as written by the rules in core/ (drop-in);
+      // integer ones fall back to their default there and here alike.
+      std::string instead = spec == nullptr || spec->type == SettingType::kText
+                                ? "it is used as written"
+                                : "the default " + std::string(spec->default_value) + " is used instead";
+      out.push_back({key, line, s.message() + "; " + instead + " (fix it or leave it blank)"});
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> ValidConfigValue(const SettingSpec& spec,
+                                            const std::vector<std::pair<std::string, std::string>>& config) {
+  for (const auto& [key, value] : config) {
+    // Only the exact spelling of the table counts: the readers in core/ look
+    // keys up as written, and the route stores known keys under it.
+    if (Trim(key) != spec.key) continue;
+    std::string_view v = Trim(value);
+    if (v.empty() || !ValidateSetting(spec.key, v).ok()) return std::nullopt;
+    return std::string(v);
+  }
+  return std::nullopt;
 }
 
 }  // namespace provisiond::model

@@ -141,6 +141,9 @@ class Store {
 
   // Sets (adds or replaces) one configuration key. Last writer wins.
   virtual Status SetConfig(std::string_view key, std::string_view value) = 0;
+  // Removes the key's row (case-insensitive) so the default applies again.
+  // Ok, nothing written, when there is no such row.
+  virtual Status DeleteConfig(std::string_view key) = 0;
 
   // Locale defaults by country (case-insensitive).
   virtual Result<model::Locale> PutLocale(model::Locale locale,

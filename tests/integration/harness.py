@@ -38,6 +38,9 @@ class Service:
         os.makedirs(self.content_root)
         if data:
             shutil.copytree(data, self.data_dir)
+        elif data is None:
+            # serve never creates a data directory: init it, as tools/run.sh does.
+            subprocess.run([BIN, "init", self.data_dir, "--sample"], check=True, capture_output=True)
         for rel, content in (files or {}).items():
             path = os.path.join(self.content_root, rel)
             os.makedirs(os.path.dirname(path), exist_ok=True)

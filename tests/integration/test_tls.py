@@ -307,9 +307,10 @@ class Policy(TlsServiceTest):
     def test_endpoint_tls_settings_defaults_and_ranges(self):
         st, body = self.svc.get_json("/api/v1/endpoint/settings")
         s = body["settings"]
+        # ReportingTLSMode is not in config.csv: it follows the listener (--tls-mode 2).
         self.assertEqual((s["ReportingTLSMode"], s["OptionalTLSMinAttemptCount"],
                           s["OptionalTLSBackoffIntervalSeconds"], s["OptionalTLSMaxBackoffSeconds"]),
-                         (0, 3, 1, 3600))
+                         (2, 3, 1, 3600))
         refused = [("OptionalTLSMinAttemptCount", 0, "1..100"), ("OptionalTLSMinAttemptCount", 101, "1..100"),
                    ("OptionalTLSBackoffIntervalSeconds", 0, "1..86400"),
                    ("OptionalTLSMaxBackoffSeconds", 86401, "1..86400"), ("ReportingTLSMode", 3, "0..2"),
@@ -665,22 +666,24 @@ class StartupRefusals(unittest.TestCase):
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 
-    def test_out_of_range_tls_setting_in_config_csv_is_refused_with_its_place(self):
-        tmp = tempfile.mkdtemp(prefix="pvd-it-cfg-")
+    def test_out_of_range_tls_setting_in_config_csv_warns_with_its_place_and_the_default_serves(self):
+        # Issue 16: a hand-edited value the API would refuse is tolerated (drop-in) with a
+        # warning naming its line; endpoints get the default, never the invalid value.
+        svc = Service(data=SAMPLE_DATA)
         try:
-            data = os.path.join(tmp, "data_csv")
-            shutil.copytree(SAMPLE_DATA, data)
-            with open(os.path.join(data, "config.csv"), "a") as f:
+            with open(os.path.join(svc.data_dir, "config.csv"), "a") as f:
                 f.write("OptionalTLSMinAttemptCount,0\n")
-            with open(os.path.join(data, "config.csv")) as f:
+            with open(os.path.join(svc.data_dir, "config.csv")) as f:
                 line = len(f.read().splitlines())
-            rc, out = self.run_serve(data)
-            self.assertEqual(rc, 1, out)
-            self.assertIn("config.csv: line %d, column 2" % line, out)
-            self.assertIn("OptionalTLSMinAttemptCount: must be an integer 1..100, got '0'", out)
+            svc.start()
+            self.assertIn("config.csv:%d: OptionalTLSMinAttemptCount: must be an integer 1..100, got '0'" % line,
+                          svc.logs())
+            st, body = svc.get_json("/api/v1/endpoint/settings")
+            self.assertEqual(body["settings"]["OptionalTLSMinAttemptCount"], 3)
+            st, body = svc.get_json("/api/v1/admin/status")
+            self.assertTrue(any("OptionalTLSMinAttemptCount" in w for w in body["settings_warnings"]))
         finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-
+            svc.cleanup()
 
 if __name__ == "__main__":
     unittest.main()

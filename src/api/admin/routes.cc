@@ -161,8 +161,14 @@ Response StatusRoute(Service& s, Request&) {
   w.Key("locales").Int(static_cast<int64_t>(tables->locales.size()));
   w.Key("networks").Int(static_cast<int64_t>(tables->networks.size()));
   w.EndObject();
+  endpoint::ListenerTls listener{s.ListenerTlsModes()};
   w.Key("settings");
-  endpoint::WriteSettingItems(w, endpoint::EffectiveSettings(*tables));
+  endpoint::WriteSettingItems(w, endpoint::AllSettings(*tables, listener, true));
+  // config.csv values provisiond does not use (the default applies) and a
+  // TLS mode endpoints are told that the listeners cannot serve.
+  w.Key("settings_warnings").BeginArray();
+  for (const auto& warning : endpoint::SettingsWarnings(*tables, listener)) w.String(warning);
+  w.EndArray();
   w.EndObject();
   return JsonResponse(200, w.Take());
 }

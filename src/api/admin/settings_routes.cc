@@ -13,7 +13,10 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr size_t kMaxValueBytes = 4096;
+using endpoint::ListenerTls;
+using endpoint::Setting;
+
+constexpr size_t kMaxValueBytes = model::kMaxSettingTextBytes;
 
 // {"value": "x" | 5 | null} -> the text to store.
 Result<std::string> ValueFromBody(std::string_view body) {
@@ -34,28 +37,114 @@ Result<std::string> ValueFromBody(std::string_view body) {
   return endpoint::BadField("value", "must be a string, an integer or null");
 }
 
-Response PutSetting(store::Store& store, Request& req) {
-  std::string key(Trim(req.Param("key").value_or("")));
+// The key as config.csv stores it: the schema's spelling for a known key
+// (the readers look it up as spelled there), else as given. InvalidArgument
+// naming "key" for an unknown one.
+Result<std::string> CanonicalKey(std::string_view raw) {
+  std::string key(Trim(raw));
+  if (Status s = model::CheckSettingKey(key); !s.ok()) return endpoint::BadField("key", s.message());
+  // "endpoint.ReportingTLSMode" too: the table's settings are read only under their own name.
+  if (model::ClassifyKey(key) == model::KeyKind::kKnown) return std::string(model::FindSetting(key)->key);
+  return key;
+}
+
+void WriteSetting(endpoint::JsonWriter& w, const Setting& s) {
+  w.BeginObject().Key("key").String(s.key).Key("value").String(s.value).Key("source").String(s.source);
+  if (s.spec != nullptr) {
+    w.Key("default").String(s.spec->default_value);
+    w.Key("type").String(s.spec->type == model::SettingType::kInteger ? "integer" : "text");
+    w.Key("allowed").String(model::AllowedValues(*s.spec));
+    w.Key("description").String(s.spec->description);
+    w.Key("endpoint").Bool(s.spec->endpoint);
+  } else {
+    w.Key("default").Null().Key("type").String("text").Key("allowed").String("text");
+    w.Key("description").String(model::ClassifyKey(s.key) == model::KeyKind::kUnknown
+                                    ? "unknown key: kept, never read"
+                                    : "custom or prefixed key, kept as written");
+    w.Key("endpoint").Bool(model::ClassifyKey(s.key) == model::KeyKind::kEndpoint);
+  }
+  w.EndObject();
+}
+
+// The effective setting named `key` (canonical), if listed.
+const Setting* Find(const std::vector<Setting>& all, std::string_view key) {
+  for (const auto& s : all)
+    if (IEquals(s.key, key)) return &s;
+  return nullptr;
+}
+
+Response ListSettings(store::Store& store, const ListenerTls& listener) {
+  auto tables = store.Snapshot();
+  endpoint::JsonWriter w(8192);
+  w.BeginObject().Key("settings").BeginArray();
+  for (const auto& s : endpoint::AllSettings(*tables, listener, true)) WriteSetting(w, s);
+  w.EndArray().Key("warnings").BeginArray();
+  for (const auto& warning : endpoint::SettingsWarnings(*tables, listener)) w.String(warning);
+  w.EndArray().EndObject();
+  return endpoint::JsonResponse(200, w.Take());
+}
+
+// 200 with the effective setting `key` after a change (or a read).
+Response OneSetting(store::Store& store, const ListenerTls& listener, const std::string& key) {
+  auto all = endpoint::AllSettings(*store.Snapshot(), listener, true);
+  const Setting* s = Find(all, key);
+  if (s == nullptr) {
+    // A prefixed key without a row: not set.
+    Setting unset{key, "", endpoint::kSourceDefault};
+    endpoint::JsonWriter w(512);
+    WriteSetting(w, unset);
+    return endpoint::JsonResponse(200, w.Take());
+  }
+  endpoint::JsonWriter w(1024);
+  WriteSetting(w, *s);
+  return endpoint::JsonResponse(200, w.Take());
+}
+
+Response GetSetting(store::Store& store, const ListenerTls& listener, Request& req) {
+  std::string raw(Trim(req.Param("key").value_or("")));
+  auto key = CanonicalKey(raw);
+  if (!key.ok()) return Problem(404, key.status().message().substr(5), "\"field\":\"key\"");
+  return OneSetting(store, listener, *key);
+}
+
+Response PutSetting(store::Store& store, const ListenerTls& listener, Request& req) {
+  auto key = CanonicalKey(req.Param("key").value_or(""));
+  if (!key.ok()) return endpoint::ErrorResponse(key.status());
   auto value = ValueFromBody(req.body);
   if (!value.ok()) return endpoint::ErrorResponse(value.status());
   // The key names the field: "OptionalTLSMinAttemptCount: must be an integer 1..100, got '0'".
-  if (Status s = model::ValidateSetting(key, *value); !s.ok()) return endpoint::ErrorResponse(s);
-  if (Status s = store.SetConfig(key, *value); !s.ok()) return endpoint::ErrorResponse(s);
-  endpoint::JsonWriter w(256);
-  w.BeginObject().Key("key").String(key).Key("value").String(*value).EndObject();
-  return endpoint::JsonResponse(200, w.Take());
+  if (Status s = model::ValidateSetting(*key, *value); !s.ok()) return endpoint::ErrorResponse(s);
+  if (Status s = store.SetConfig(*key, *value); !s.ok()) return endpoint::ErrorResponse(s);
+  return OneSetting(store, listener, *key);
+}
+
+Response DeleteSetting(store::Store& store, const ListenerTls& listener, Request& req) {
+  auto key = CanonicalKey(req.Param("key").value_or(""));
+  if (!key.ok()) return endpoint::ErrorResponse(key.status());
+  if (Status s = store.DeleteConfig(*key); !s.ok()) return endpoint::ErrorResponse(s);
+  return OneSetting(store, listener, *key);
 }
 
 }  // namespace
 
-void RegisterSettingsRoutes(Router& router, std::shared_ptr<store::Store> store) {
-  RouteOptions o;
-  o.group = RouteGroup::kAdmin;
-  o.summary = "set one setting ({\"value\": ...}); ranged settings are checked";
-  o.blocking = true;
-  o.max_body_bytes = 16 * 1024;
-  router.Add("PUT", "/api/v1/admin/settings/{key}", [store](Request& r) { return PutSetting(*store, r); },
-             std::move(o));
+void RegisterSettingsRoutes(Router& router, std::shared_ptr<store::Store> store, ListenerTls listener) {
+  auto opts = [](std::string summary, bool blocking) {
+    RouteOptions o;
+    o.group = RouteGroup::kAdmin;
+    o.summary = std::move(summary);
+    o.blocking = blocking;
+    o.max_body_bytes = 16 * 1024;
+    return o;
+  };
+  const std::string p = "/api/v1/admin/settings";
+  router.Add("GET", p, [store, listener](Request&) { return ListSettings(*store, listener); },
+             opts("every setting: value, source, default, allowed values, description; warnings", false));
+  router.Add("GET", p + "/{key}", [store, listener](Request& r) { return GetSetting(*store, listener, r); },
+             opts("one setting with its source and default", false));
+  router.Add("PUT", p + "/{key}", [store, listener](Request& r) { return PutSetting(*store, listener, r); },
+             opts("set one setting ({\"value\": ...}); unknown keys and invalid values refused", true));
+  router.Add("DELETE", p + "/{key}", [store, listener](Request& r) { return DeleteSetting(*store, listener, r); },
+             opts("reset one setting to its default (removes the config.csv row)", true));
 }
 
 }  // namespace provisiond::api::admin

@@ -257,7 +257,7 @@ Response PostEvent(Service& s, Request& req) {
 
 Response Settings(Service& s, Request&) {
   auto tables = s.Snapshot();
-  auto settings = EffectiveSettings(*tables);
+  auto settings = EffectiveSettings(*tables, {s.ListenerTlsModes()});
   JsonWriter w(1024);
   // A value that reads as an integer is answered as a JSON number.
   auto write_value = [&w](const std::string& value) {

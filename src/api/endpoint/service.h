@@ -40,6 +40,8 @@ class Service {
   Timestamp Now() const { return deps_.clock(); }
   std::string NewId() const { return deps_.new_id(); }
   void RunLater(std::function<void()> work) { deps_.run_later(std::move(work)); }
+  // serve's listener modes (ProvisioningDeps::listener_tls_modes).
+  const std::vector<int>& ListenerTlsModes() const { return deps_.listener_tls_modes; }
 
   // Resolve options for a request on `tables`: base URL from its external
   // origin, and this thread's PlanIndex of `tables` (built once per

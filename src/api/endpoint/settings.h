@@ -1,54 +1,60 @@
-// Global endpoint settings: what GET /api/v1/endpoint/settings hands out.
-// The list is data: kEndpointSettings names each key with its default, and
-// config.csv overrides a value under the same key; any config.csv key
-// "endpoint.<Name>" is handed out too (as <Name>). Adding a setting is a row
-// here or a line in config.csv, not route code. Pure.
+// Effective settings: the value of every setting of the schema
+// (model/setting_rules.h) and where it came from. GET
+// /api/v1/endpoint/settings hands out the endpoint ones, the admin settings
+// route and the status route list them all.
+// Sources, strongest first: config.csv (a valid, non-blank value), the
+// listener (ReportingTLSMode follows serve's --tls-mode unless set), the
+// default. An invalid config.csv value is skipped (model::CheckConfig
+// reports it). Any config.csv key "endpoint.<Name>" is handed out as <Name>.
+// Pure.
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
+#include "model/setting_rules.h"
 #include "model/tables.h"
 
 namespace provisiond::api::endpoint {
 
-struct SettingDefault {
-  const char* key;
-  const char* default_value;
-  const char* description;
-  bool server_variable = false;  // handed to endpoints as Server_<key> too (platform names)
+// What the running server listens with; empty when unknown (tests, `routes`).
+struct ListenerTls {
+  std::vector<int> modes;  // tls mode of each listener, the primary (--port/--tls-mode) first
 };
 
-// Every built-in setting with its default ("" = not set).
-inline constexpr SettingDefault kEndpointSettings[] = {
-    {"stale_timeout_minutes", "30", "a running deployment without an event for this long shows as stale"},
-    {"naming_template", "", "computer name suggested for an unknown device, e.g. {country}-{serial:-7}"},
-    {"default_bundle_timeout", "120", "BundleTimeout handed to Tanium Provision"},
-    // TLS policy of the endpoint side: also answered as Server_<key>, the name the
-    // endpoint stores it under (a local value without the prefix wins there).
-    {"ReportingTLSMode", "0", "0 plaintext, 1 TLS required, 2 try TLS then fall back", true},
-    {"OptionalTLSMinAttemptCount", "3", "mode 2: TLS failures before falling back (1-100)", true},
-    {"OptionalTLSBackoffIntervalSeconds", "1", "mode 2: first wait before retrying TLS (1-86400)", true},
-    {"OptionalTLSMaxBackoffSeconds", "3600", "mode 2: longest wait between TLS retries (1-86400)", true},
-};
-
-// config.csv prefix of extra settings handed out as they are.
-inline constexpr const char* kEndpointSettingPrefix = "endpoint.";
+inline constexpr const char* kSourceConfig = "config.csv";
+inline constexpr const char* kSourceListener = "listener";
+inline constexpr const char* kSourceDefault = "default";
 
 struct Setting {
   std::string key;
   std::string value;
-  std::string source;  // "default" or "config"
+  std::string source;  // kSourceConfig, kSourceListener or kSourceDefault
   bool server_variable = false;
+  const model::SettingSpec* spec = nullptr;  // null for "endpoint.<Name>" and other config keys
 };
 
-// The built-in settings in table order (config value when set and non-blank,
-// else the default), then the "endpoint." keys in config.csv order.
-std::vector<Setting> EffectiveSettings(const model::Tables& tables);
+// Every setting of the schema in table order, then (with `include_extra`)
+// the config.csv keys outside it (endpoint.<Name> as <Name>, var_name.*,
+// x-*, unknown ones) in file order, source config.csv.
+std::vector<Setting> AllSettings(const model::Tables& tables, const ListenerTls& listener, bool include_extra);
 
-// config stale_timeout_minutes when a positive integer, else 30 minutes.
+// The endpoint settings of the schema in table order, then the
+// "endpoint.<Name>" keys of config.csv (as <Name>) in file order.
+std::vector<Setting> EffectiveSettings(const model::Tables& tables, const ListenerTls& listener = {});
+
+// Why the TLS mode endpoints are told cannot work with the listeners, or ""
+// (also "" when the listeners are unknown): told 1 with no TLS listener,
+// told 0 with only TLS-only listeners.
+std::string TlsMismatch(int told_mode, const ListenerTls& listener);
+
+// The settings warnings the status route and `check` show: config.csv
+// problems (model::CheckConfig, with file and line) then the TLS mismatch.
+std::vector<std::string> SettingsWarnings(const model::Tables& tables, const ListenerTls& listener);
+
+// config stale_timeout_minutes when valid, else 30 minutes.
 std::chrono::milliseconds StaleTimeout(const model::Tables& tables);
 
 }  // namespace provisiond::api::endpoint

@@ -31,7 +31,8 @@ struct Env {
   std::shared_ptr<Timestamp> now = std::make_shared<Timestamp>(T0());
   std::shared_ptr<int> next_id = std::make_shared<int>(0);
 
-  explicit Env(const std::string& source) {
+  // `listener_tls_modes`: serve's listeners as ProvisioningDeps gets them.
+  explicit Env(const std::string& source, std::vector<int> listener_tls_modes = {}) {
     store::testing::CopyDir(source, dir.path());
     store::CsvStoreOptions o;
     o.data_dir = dir.path();
@@ -50,6 +51,7 @@ struct Env {
     deps.new_id = [ids] { return "d" + std::to_string(++*ids); };
     deps.random = [] { return uint64_t{42}; };
     deps.run_later = [](std::function<void()> f) { f(); };
+    deps.listener_tls_modes = std::move(listener_tls_modes);
     RegisterProvisioningRoutes(router, std::move(deps));
   }
 

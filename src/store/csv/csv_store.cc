@@ -735,6 +735,22 @@ Status CsvStore::SetConfig(std::string_view key_in, std::string_view value) {
   return CommitLocked(TableId::kConfig, std::move(next));
 }
 
+Status CsvStore::DeleteConfig(std::string_view key_in) {
+  std::string_view key = Trim(key_in);
+  std::lock_guard lock(write_mu_);
+  auto cur = Snapshot();
+  bool found = false;
+  for (const auto& [k, v] : cur->config) found = found || IEquals(k, key);
+  if (!found) return Status::Ok();
+  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kConfig));
+  auto next = CopyLocked();
+  std::vector<std::pair<std::string, std::string>> rows;
+  for (const auto& row : next->config)
+    if (!IEquals(row.first, key)) rows.push_back(row);
+  next->config = std::move(rows);
+  return CommitLocked(TableId::kConfig, std::move(next));
+}
+
 Result<Locale> CsvStore::PutLocale(Locale locale, std::optional<uint64_t> expected_version) {
   locale.country = ToUpper(Trim(locale.country));
   if (locale.country.empty()) return Status::InvalidArgument("country: empty; give an ISO 3166 code, e.g. FR");

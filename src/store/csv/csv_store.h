@@ -78,6 +78,7 @@ class CsvStore final : public Store {
                                           std::optional<uint64_t> expected_version) override;
   Status DeleteDriverRule(uint64_t id, uint64_t expected_version) override;
   Status SetConfig(std::string_view key, std::string_view value) override;
+  Status DeleteConfig(std::string_view key) override;
   Result<model::Locale> PutLocale(model::Locale locale, std::optional<uint64_t> expected_version) override;
   Status DeleteLocale(std::string_view country, uint64_t expected_version) override;
 

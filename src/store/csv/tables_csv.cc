@@ -6,7 +6,6 @@
 #include <unordered_map>
 
 #include "base/strings.h"
-#include "model/setting_rules.h"
 
 namespace provisiond::store {
 namespace {
@@ -540,11 +539,8 @@ std::optional<SourceError> DecodeConfig(const CsvTable& csv, model::Tables* out)
                        "(key) duplicate '" + key + "', first on line " + std::to_string(LineOf(csv, it->second)) +
                            "; keep one of the rows");
     const std::string& value = csv.rows[r][static_cast<size_t>(value_col - 1)];
-    // Ranged settings (endpoint TLS policy) are refused here as on the admin
-    // route: a hand edit must not hand endpoints an out-of-range value.
-    if (Status s = model::ValidateSetting(key, value); !s.ok())
-      return MakeError(TableId::kConfig, LineOf(csv, r), value_col,
-                       "(value) " + s.message() + "; fix it or leave it blank for the default");
+    // An unknown key or an invalid value is tolerated (drop-in): the readers
+    // use the default and model::CheckConfig reports it (check, status route).
     config.emplace_back(std::move(key), value);
   }
   out->config = std::move(config);
