@@ -83,12 +83,100 @@ int RunExport(int argc, char** argv) {
   return 0;
 }
 
+constexpr const char* kImportHelp =
+    "usage: provisiond import [--data-dir DIR] [--mode merge|replace] [--table NAME] [--dry-run | --apply] SOURCE\n"
+    "\n"
+    "Imports configuration tables into the data directory. Without --apply it only shows\n"
+    "what would change (a dry run). SOURCE is one of:\n"
+    "  FILE.csv   one table; which one is found from its header (or give --table)\n"
+    "  DIR        every table file in it, found by name (computers.csv, postype.csv, apps.csv,\n"
+    "             drivers.csv, config.csv, locales.csv, networks.csv, users.csv)\n"
+    "  FILE.zip   the same inside an archive (e.g. made by `provisiond export`)\n"
+    "Files may use ',' or ';', a UTF-8 BOM and CRLF line ends (Excel); the formula prefixes that\n"
+    "export adds are removed. Every file is validated first: one invalid file refuses the import.\n"
+    "\n"
+    "options:\n"
+    "  --data-dir DIR   the data directory to import into (default: ./data, or the config file's)\n"
+    "  --mode merge     the default: a row whose key is in the import is updated (only the columns\n"
+    "                   the file has; the others keep their values), a new key is added, and rows\n"
+    "                   the import does not name are kept. Keys: computers serial, postype\n"
+    "                   (postype, application), apps name, drivers (model_regex, os_regex, url),\n"
+    "                   config key, locales country, networks network, users username.\n"
+    "  --mode replace   each imported table replaces the whole current table: rows not in the\n"
+    "                   import are REMOVED (the dry run lists them under \"REMOVED: N rows\")\n"
+    "  --table NAME     the table a single CSV file holds, when its header does not tell:\n"
+    "                   computers, postype, apps, drivers, config, locales, networks, users\n"
+    "  --dry-run        show the changes (+ added, ~ changed, REMOVED block), change nothing (the default)\n"
+    "  --apply          write the changes, all files or none; a running service loads them\n"
+    "                   within its reload interval\n"
+    "  --help           this text\n"
+    "\n"
+    "examples:\n"
+    "  provisiond import --data-dir var/data_csv new-computers.csv             # dry run of a merge\n"
+    "  provisiond import --data-dir var/data_csv new-computers.csv --apply     # add/update those computers\n"
+    "  provisiond import --data-dir var/data_csv --table apps apps-fr.csv --apply\n"
+    "  provisiond import --data-dir var/data_csv --mode replace backup.zip     # what a restore would remove\n"
+    "  provisiond import --data-dir var/data_csv --mode replace backup.zip --apply\n"
+    "\n"
+    "exit status: 0 done (or dry run shown), 1 refused or failed (nothing changed), 2 bad usage\n";
+
+// --mode and --table take a value: taken out of argv before Parse (which
+// knows only flags and --data-dir).
+struct ImportArgs {
+  store::ImportOptions options;
+  std::vector<std::string> rest;  // argv without them, argv[0] first
+  std::string error;
+};
+
+ImportArgs TakeImportOptions(int argc, char** argv) {
+  ImportArgs out;
+  out.rest.emplace_back(argc > 0 ? argv[0] : "import");
+  for (int i = 1; i < argc && out.error.empty(); ++i) {
+    std::string_view s = argv[i];
+    std::string_view name = s.substr(0, s.find('='));
+    if (name != "--mode" && name != "--table") {
+      out.rest.emplace_back(s);
+      continue;
+    }
+    std::string value;
+    if (name.size() < s.size()) {
+      value = std::string(s.substr(name.size() + 1));
+    } else if (i + 1 < argc && !std::string_view(argv[i + 1]).starts_with("--")) {
+      value = argv[++i];
+    } else {
+      out.error = std::string(name) + (name == "--mode" ? " needs merge or replace" : " needs a table name");
+      break;
+    }
+    if (name == "--mode") {
+      auto mode = store::ParseImportMode(value);
+      if (mode.ok()) out.options.mode = *mode;
+      else out.error = "--mode: " + mode.status().message();
+    } else {
+      auto table = store::ParseTableName(value);
+      if (table.ok()) out.options.table = *table;
+      else out.error = "--table: " + table.status().message();
+    }
+  }
+  return out;
+}
+
 int RunImport(int argc, char** argv) {
-  const char* usage = "provisiond import [--data-dir DIR] [--dry-run | --apply] SOURCE_DIR|FILE.zip";
-  Args a = Parse(argc, argv, {"--dry-run", "--apply", "--help"});
-  if (!a.error.empty() || a.Has("--help") || a.positional.size() != 1) return Usage(usage, a.error);
+  const char* usage =
+      "provisiond import [--data-dir DIR] [--mode merge|replace] [--table NAME] [--dry-run | --apply] "
+      "FILE.csv|DIR|FILE.zip (details: provisiond import --help)";
+  ImportArgs ia = TakeImportOptions(argc, argv);
+  std::vector<char*> rest;
+  for (auto& r : ia.rest) rest.push_back(r.data());
+  Args a = Parse(static_cast<int>(rest.size()), rest.data(), {"--dry-run", "--apply", "--help"});
+  if (a.Has("--help")) {
+    std::fputs(kImportHelp, stdout);
+    return 0;
+  }
+  if (!ia.error.empty()) return Usage(usage, ia.error);
+  if (!a.error.empty() || a.positional.size() != 1)
+    return Usage(usage, a.error.empty() ? "give one SOURCE (a .csv file, a directory or a .zip)" : a.error);
   if (a.Has("--dry-run") && a.Has("--apply")) return Usage(usage, "--dry-run and --apply exclude each other");
-  auto plan = store::PlanImport(platform::PosixFs(), a.data_dir, a.positional[0]);
+  auto plan = store::PlanImport(platform::PosixFs(), a.data_dir, a.positional[0], ia.options);
   if (!plan.ok()) {
     std::fprintf(stderr, "import refused: %s\n", plan.status().ToString().c_str());
     return 1;
@@ -103,7 +191,7 @@ int RunImport(int argc, char** argv) {
     std::fprintf(stderr, "import failed: %s\n", s.ToString().c_str());
     return 1;
   }
-  std::printf("imported into %s\n", a.data_dir.c_str());
+  std::printf("imported into %s (%s)\n", a.data_dir.c_str(), std::string(store::ImportModeName(plan->mode)).c_str());
   return 0;
 }
 

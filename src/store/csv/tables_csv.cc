@@ -560,6 +560,8 @@ SourceError FromCodecError(TableId id, const Status& s) {
 
 std::string_view FileNameOf(TableId id) { return Info(id).file; }
 
+const std::vector<std::string>& RequiredColumnsOf(TableId id) { return Info(id).original; }
+
 std::optional<TableId> TableOfFile(std::string_view file_name) {
   for (TableId id : kAllTables)
     if (FileNameOf(id) == file_name) return id;

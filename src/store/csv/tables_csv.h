@@ -30,6 +30,8 @@ inline constexpr TableId kAllTables[] = {TableId::kComputers, TableId::kApps,   
 std::string_view FileNameOf(TableId id);
 // The table a file name holds (exact, lower-case name), or nullopt.
 std::optional<TableId> TableOfFile(std::string_view file_name);
+// The original service's columns of `id`, which its header must have.
+const std::vector<std::string>& RequiredColumnsOf(TableId id);
 
 // "computers.csv: line 4, field 2 (computername): reason" (parts omitted when 0).
 std::string FormatSourceError(const SourceError& e);

@@ -3,6 +3,8 @@
 #include <zip.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <unordered_map>
@@ -21,21 +23,24 @@ std::string BaseName(const std::string& p) {
   return slash == std::string::npos ? p : p.substr(slash + 1);
 }
 
-// Table files of a directory or a zip, by table.
-Result<std::map<TableId, std::string>> ReadSource(platform::Fs& fs, const std::string& source) {
+// Table files of a directory, by table (exact file names).
+Result<std::map<TableId, std::string>> ReadDir(platform::Fs& fs, const std::string& source) {
   std::map<TableId, std::string> out;
-  if (!IsZip(source)) {
-    for (TableId id : kAllTables) {
-      std::string path = source + "/" + std::string(FileNameOf(id));
-      platform::FsStat st;
-      if (auto e = fs.Stat(path, &st); !e.ok()) return FromFs(e);
-      if (!st.exists) continue;
-      std::string text;
-      if (auto e = fs.ReadFile(path, &text); !e.ok()) return FromFs(e);
-      out[id] = std::move(text);
-    }
-    return out;
+  for (TableId id : kAllTables) {
+    std::string path = source + "/" + std::string(FileNameOf(id));
+    platform::FsStat st;
+    if (auto e = fs.Stat(path, &st); !e.ok()) return FromFs(e);
+    if (!st.exists) continue;
+    std::string text;
+    if (auto e = fs.ReadFile(path, &text); !e.ok()) return FromFs(e);
+    out[id] = std::move(text);
   }
+  return out;
+}
+
+// Table files of a zip, by table (base names, any case).
+Result<std::map<TableId, std::string>> ReadZip(const std::string& source) {
+  std::map<TableId, std::string> out;
   int err = 0;
   std::unique_ptr<zip_t, decltype(&zip_discard)> z(zip_open(source.c_str(), ZIP_RDONLY, &err), &zip_discard);
   if (!z) {
@@ -63,6 +68,48 @@ Result<std::map<TableId, std::string>> ReadSource(platform::Fs& fs, const std::s
       return Status::IoError(source, std::string(name) + ": truncated entry");
     out[*id] = std::move(data);
   }
+  return out;
+}
+
+
+// What an import reads: its tables' texts, and how messages name each one
+// (a single file keeps its own name: "new.csv (as computers.csv)").
+struct SourceTexts {
+  std::map<TableId, std::string> texts;
+  std::map<TableId, std::string> labels;
+};
+
+Result<SourceTexts> ReadSource(platform::Fs& fs, const std::string& source, const ImportOptions& options) {
+  platform::FsStat st;
+  if (auto e = fs.Stat(source, &st); !e.ok()) return FromFs(e);
+  if (!st.exists)
+    return Status::NotFound(source + ": no such file or directory; give a .csv file, a directory of table "
+                                     "files or a .zip");
+  std::vector<std::string> names;
+  platform::FsError listed = fs.ListDir(source, &names);
+  // ENOTDIR: a file. ListDir is the Fs call that tells the two apart.
+  const bool is_dir = listed.ok();
+  if (!is_dir && listed.err != ENOTDIR) return FromFs(listed);
+  SourceTexts out;
+  if (is_dir || IsZip(source)) {
+    if (options.table) {
+      return Status::InvalidArgument(source + ": a table is named only for a single CSV file; the files of a " +
+                                     (is_dir ? "directory" : ".zip") +
+                                     " are matched by name (computers.csv, postype.csv, ...)");
+    }
+    PV_ASSIGN_OR_RETURN(out.texts, is_dir ? ReadDir(fs, source) : ReadZip(source));
+    return out;
+  }
+  std::string text;
+  if (auto e = fs.ReadFile(source, &text); !e.ok()) return FromFs(e);
+  TableId id;
+  if (options.table) {
+    id = *options.table;
+  } else {
+    PV_ASSIGN_OR_RETURN(id, DetectTable(text, BaseName(source)));
+  }
+  out.labels[id] = BaseName(source) + " (as " + std::string(FileNameOf(id)) + ")";
+  out.texts[id] = std::move(text);
   return out;
 }
 
@@ -131,6 +178,197 @@ TableDiff Diff(TableId id, const model::Tables& before, const model::Tables& aft
   return d;
 }
 
+// The columns a merge matches rows by: the table's key, and for drivers
+// (no key column) the rule's identity.
+std::vector<std::string_view> KeyColumns(TableId id) {
+  switch (id) {
+    case TableId::kComputers: return {"serial"};
+    case TableId::kTypeApps: return {"postype", "application"};
+    case TableId::kApps: return {"name"};
+    case TableId::kDrivers: return {"model_regex", "os_regex", "url"};
+    case TableId::kConfig: return {"key"};
+    case TableId::kLocales: return {"country"};
+    case TableId::kNetworks: return {"network"};
+    case TableId::kUsers: return {"username"};
+  }
+  return {};
+}
+
+size_t ColumnIndex(const std::vector<std::string>& header, std::string_view name) {
+  for (size_t c = 0; c < header.size(); ++c)
+    if (IEquals(Trim(header[c]), Trim(name))) return c;
+  return header.size();
+}
+
+// The merge key of a row: its key columns trimmed and upper-cased.
+std::string MergeKey(TableId id, const CsvTable& t, const std::vector<std::string>& row) {
+  std::string key;
+  for (std::string_view name : KeyColumns(id)) {
+    size_t c = ColumnIndex(t.header, name);
+    if (c < row.size()) key += ToUpper(Trim(row[c]));
+    key += '\t';
+  }
+  return key;
+}
+
+// `current` with `import` merged in, cell by cell: a row whose key is in both
+// takes the import's cells for the import's columns and keeps its other
+// columns (and its own spelling of the key: "s1" updates "S1"); a new row
+// gets the import's cells (other columns empty) and goes at the end, or for
+// postype.csv after the last row of its type (row order is install order).
+// *kept counts the current rows the import does not name.
+CsvTable MergeTables(TableId id, const CsvTable& current, const CsvTable& import, size_t* kept) {
+  CsvTable out;
+  out.header = current.header;
+  std::vector<size_t> import_column;
+  std::vector<bool> is_key;
+  for (const auto& name : import.header) {
+    size_t c = ColumnIndex(out.header, name);
+    if (c == out.header.size()) out.header.push_back(name);
+    import_column.push_back(c);
+    auto keys = KeyColumns(id);
+    is_key.push_back(std::any_of(keys.begin(), keys.end(), [&](std::string_view k) { return IEquals(Trim(name), k); }));
+  }
+  std::vector<std::vector<std::string>> rows = current.rows, added;
+  for (auto& r : rows) r.resize(out.header.size());
+  std::unordered_map<std::string, std::vector<std::string>*> by_key;
+  std::vector<bool> named(rows.size(), false);
+  for (size_t r = 0; r < rows.size(); ++r) by_key.emplace(MergeKey(id, current, current.rows[r]), &rows[r]);
+  added.reserve(import.rows.size());  // stable addresses for by_key
+  for (const auto& in : import.rows) {
+    std::string key = MergeKey(id, import, in);
+    auto it = by_key.find(key);
+    std::vector<std::string>* target;
+    const bool existing = it != by_key.end();
+    if (existing) {
+      target = it->second;
+      if (target >= rows.data() && target < rows.data() + rows.size()) named[target - rows.data()] = true;
+    } else {
+      target = &added.emplace_back(out.header.size());
+      by_key.emplace(std::move(key), target);
+    }
+    for (size_t c = 0; c < in.size(); ++c)
+      if (!existing || !is_key[c]) (*target)[import_column[c]] = in[c];
+  }
+  *kept = static_cast<size_t>(std::count(named.begin(), named.end(), false));
+  if (id != TableId::kTypeApps) {
+    rows.insert(rows.end(), std::make_move_iterator(added.begin()), std::make_move_iterator(added.end()));
+    out.rows = std::move(rows);
+    return out;
+  }
+  // postype.csv: a new (type, application) row joins its type's block.
+  const size_t type_col = ColumnIndex(out.header, "postype");
+  auto type_of = [&](const std::vector<std::string>& r) { return ToUpper(Trim(r[type_col])); };
+  std::unordered_map<std::string, size_t> last_of_type;
+  for (size_t r = 0; r < rows.size(); ++r) last_of_type[type_of(rows[r])] = r;
+  std::vector<bool> placed(added.size(), false);
+  for (size_t r = 0; r < rows.size(); ++r) {
+    out.rows.push_back(rows[r]);
+    if (last_of_type[type_of(rows[r])] != r) continue;
+    for (size_t a = 0; a < added.size(); ++a) {
+      if (!placed[a] && type_of(added[a]) == type_of(rows[r])) {
+        out.rows.push_back(added[a]);
+        placed[a] = true;
+      }
+    }
+  }
+  for (size_t a = 0; a < added.size(); ++a)
+    if (!placed[a]) out.rows.push_back(std::move(added[a]));
+  return out;
+}
+
+// A parse error of ParseCsv ("line L, column C: reason") as a SourceError.
+SourceError ParseError(std::string source, const Status& s) {
+  int line = 0, column = 0, consumed = 0;
+  const std::string& m = s.message();
+  SourceError e;
+  e.source = std::move(source);
+  if (std::sscanf(m.c_str(), "line %d, column %d: %n", &line, &column, &consumed) >= 2 && consumed > 0) {
+    e.line = line;
+    e.column = column;
+    e.reason = m.substr(static_cast<size_t>(consumed));
+  } else {
+    e.reason = m;
+  }
+  return e;
+}
+
+std::string TableNames() {
+  std::vector<std::string> names;
+  for (TableId id : kAllTables) {
+    std::string_view f = FileNameOf(id);
+    names.emplace_back(f.substr(0, f.size() - 4));
+  }
+  return Join(names, ", ");
+}
+
+Result<ImportPlan> PlanTexts(platform::Fs& fs, const std::string& data_dir, const SourceTexts& source,
+                             ImportMode mode) {
+  const auto& texts = source.texts;
+  auto label = [&](TableId id) {
+    auto it = source.labels.find(id);
+    return it == source.labels.end() ? std::string(FileNameOf(id)) : it->second;
+  };
+  LoadedDir current = LoadDataDir(fs, data_dir);
+  std::vector<SourceError> errors;
+  for (auto e : current.errors) {
+    auto id = TableOfFile(e.source);
+    if (id && texts.contains(*id)) {
+      if (mode == ImportMode::kReplace) continue;  // replaced files may be broken
+      e.reason += "; a merge needs the current file valid: fix it, or import this table with mode replace";
+    }
+    errors.push_back(std::move(e));
+  }
+  model::Tables next = current.tables;
+  ImportPlan plan;
+  plan.mode = mode;
+  std::map<TableId, size_t> kept;
+  for (const auto& [id, text] : texts) {
+    CsvReadOptions ro;
+    ro.restore_formulas = true;
+    auto parsed = ParseCsv(text, ro);
+    if (!parsed.ok()) {
+      errors.push_back(ParseError(label(id), parsed.status()));
+      continue;
+    }
+    // Decode exactly as the store loads: the canonical text of the import,
+    // on its own first, so that errors name the import's own lines.
+    CsvWriteOptions wo;
+    wo.newline = "\n";
+    std::vector<std::string> header;
+    model::Tables alone = next;
+    if (auto e = DecodeFile(id, WriteCsv(*parsed, wo), &alone, &header)) {
+      e->source = label(id);
+      errors.push_back(*e);
+      continue;
+    }
+    if (mode == ImportMode::kReplace) {
+      next = std::move(alone);
+    } else {
+      CsvTable merged = MergeTables(id, EncodeTable(id, current.tables, current.files[id].header), *parsed,
+                                    &kept[id]);
+      if (auto e = DecodeFile(id, WriteCsv(merged, wo), &next, &header)) {
+        e->source = label(id) + " merged with the current " + std::string(FileNameOf(id));
+        errors.push_back(*e);
+        continue;
+      }
+    }
+    plan.files[id] = EncodeFile(id, next, header);
+  }
+  if (!errors.empty()) {
+    std::string m;
+    for (const auto& e : errors) m += (m.empty() ? "" : "; ") + FormatSourceError(e);
+    return Status::InvalidArgument(m + "; nothing was imported");
+  }
+  ComputeWarnings(&next);
+  plan.warnings = next.warnings.items();
+  for (const auto& [id, text] : plan.files) {
+    plan.diffs.push_back(Diff(id, current.tables, next));
+    plan.diffs.back().kept = kept[id];
+  }
+  return plan;
+}
+
 }  // namespace
 
 Status ExportData(platform::Fs& fs, const std::string& data_dir, const std::string& dest,
@@ -178,69 +416,122 @@ Status ExportData(platform::Fs& fs, const std::string& data_dir, const std::stri
   return Status::Ok();
 }
 
-Result<ImportPlan> PlanImport(platform::Fs& fs, const std::string& data_dir, const std::string& source) {
-  PV_ASSIGN_OR_RETURN(auto texts, ReadSource(fs, source));
-  if (texts.empty())
+Result<ImportMode> ParseImportMode(std::string_view text) {
+  if (IEquals(Trim(text), "merge")) return ImportMode::kMerge;
+  if (IEquals(Trim(text), "replace")) return ImportMode::kReplace;
+  return Status::InvalidArgument("unknown import mode '" + std::string(text) +
+                                 "'; use merge (add and update rows, remove none; the default) or replace "
+                                 "(each imported table replaces the current one)");
+}
+
+std::string_view ImportModeName(ImportMode mode) {
+  switch (mode) {
+    case ImportMode::kMerge: return "merge";
+    case ImportMode::kReplace: return "replace";
+  }
+  return "merge";
+}
+
+Result<TableId> ParseTableName(std::string_view text) {
+  std::string name = ToLower(Trim(text));
+  if (!name.ends_with(".csv")) name += ".csv";
+  if (auto id = TableOfFile(name)) return *id;
+  return Status::InvalidArgument("unknown table '" + std::string(text) + "'; use one of: " + TableNames());
+}
+
+Result<TableId> DetectTable(std::string_view csv_text, std::string_view file_name) {
+  std::optional<TableId> named = TableOfFile(ToLower(file_name));
+  auto parsed = ParseCsv(csv_text);
+  if (!parsed.ok()) {  // a bad row further down: the header line alone
+    size_t eol = csv_text.find_first_of("\r\n");
+    parsed = ParseCsv(csv_text.substr(0, eol));
+  }
+  if (!parsed.ok()) {
+    if (named) return *named;  // the import reports the parse error, with line and column
+    return Status::InvalidArgument(std::string(file_name) + ": " + parsed.status().message());
+  }
+  const auto& header = parsed->header;
+  std::vector<TableId> fits;
+  // The closest table: the most of its required columns present.
+  std::optional<TableId> closest;
+  size_t closest_has = 0;
+  std::vector<std::string> closest_lacks;
+  for (TableId id : kAllTables) {
+    std::vector<std::string> lacks;
+    const auto& required = RequiredColumnsOf(id);
+    for (const auto& col : required)
+      if (ColumnIndex(header, col) == header.size()) lacks.push_back(col);
+    if (lacks.empty()) fits.push_back(id);
+    if (!closest || required.size() - lacks.size() > closest_has) {
+      closest = id;
+      closest_has = required.size() - lacks.size();
+      closest_lacks = std::move(lacks);
+    }
+  }
+  if (fits.size() == 1) return fits[0];
+  if (named) return *named;
+  const std::string how = "; name the table (import --table NAME, one of: " + TableNames() + ")";
+  if (fits.empty()) {
+    return Status::InvalidArgument(std::string(file_name) + ": cannot tell which table its header (" +
+                                   Join(header, ",") + ") is for: it has the columns of no table (closest: " +
+                                   std::string(FileNameOf(*closest)) + ", which also needs " +
+                                   Join(closest_lacks, ",") + ")" + how);
+  }
+  std::vector<std::string> names;
+  for (TableId id : fits) names.emplace_back(FileNameOf(id));
+  return Status::InvalidArgument(std::string(file_name) + ": its header (" + Join(header, ",") +
+                                 ") has the columns of several tables (" + Join(names, ", ") + ")" + how);
+}
+
+Result<ImportPlan> PlanImport(platform::Fs& fs, const std::string& data_dir, const std::string& source,
+                              const ImportOptions& options) {
+  PV_ASSIGN_OR_RETURN(SourceTexts texts, ReadSource(fs, source, options));
+  if (texts.texts.empty())
     return Status::NotFound(source + ": no table file found (computers.csv, postype.csv, apps.csv, drivers.csv, "
                                      "config.csv, locales.csv, networks.csv, users.csv)");
-  LoadedDir current = LoadDataDir(fs, data_dir);
-  std::vector<SourceError> errors;
-  for (const auto& e : current.errors)
-    if (!texts.contains(*TableOfFile(e.source))) errors.push_back(e);  // replaced files may be broken
-  model::Tables next = current.tables;
-  ImportPlan plan;
-  for (const auto& [id, text] : texts) {
-    CsvReadOptions ro;
-    ro.restore_formulas = true;
-    auto parsed = ParseCsv(text, ro);
-    std::vector<std::string> header;
-    if (!parsed.ok()) {
-      int line = 0, column = 0, consumed = 0;
-      const std::string m = parsed.status().message();
-      SourceError e;
-      e.source = std::string(FileNameOf(id));
-      if (std::sscanf(m.c_str(), "line %d, column %d: %n", &line, &column, &consumed) >= 2 && consumed > 0) {
-        e.line = line;
-        e.column = column;
-        e.reason = m.substr(static_cast<size_t>(consumed));
-      } else {
-        e.reason = m;
-      }
-      errors.push_back(std::move(e));
-      continue;
-    }
-    // Decode exactly as the store loads: the canonical text of the import.
-    CsvWriteOptions wo;
-    wo.newline = "\n";
-    if (auto e = DecodeFile(id, WriteCsv(*parsed, wo), &next, &header)) {
-      errors.push_back(*e);
-      continue;
-    }
-    plan.files[id] = EncodeFile(id, next, header);
-  }
-  if (!errors.empty()) {
-    std::string m;
-    for (const auto& e : errors) m += (m.empty() ? "" : "; ") + FormatSourceError(e);
-    return Status::InvalidArgument(m + "; nothing was imported");
-  }
-  ComputeWarnings(&next);
-  plan.warnings = next.warnings.items();
-  for (const auto& [id, text] : plan.files) plan.diffs.push_back(Diff(id, current.tables, next));
-  return plan;
+  return PlanTexts(fs, data_dir, texts, options.mode);
+}
+
+Result<ImportPlan> PlanImportTexts(platform::Fs& fs, const std::string& data_dir,
+                                   const std::map<TableId, std::string>& texts, ImportMode mode) {
+  if (texts.empty()) return Status::NotFound("no table to import");
+  return PlanTexts(fs, data_dir, SourceTexts{texts, {}}, mode);
 }
 
 std::string FormatPlan(const ImportPlan& plan) {
-  std::string out;
+  const bool merge = plan.mode == ImportMode::kMerge;
+  std::string out = merge ? "import mode: merge (rows are added or updated by key; no row is removed)\n"
+                          : "import mode: replace (each imported table replaces the current one; rows not in "
+                            "the import are removed)\n";
+  size_t removed = 0, kept = 0;
   for (const auto& d : plan.diffs) {
     out += std::string(FileNameOf(d.table)) + ": " + std::to_string(d.added.size()) + " added, " +
-           std::to_string(d.changed.size()) + " changed, " + std::to_string(d.removed.size()) + " removed\n";
+           std::to_string(d.changed.size()) + " changed, " + std::to_string(d.removed.size()) + " removed";
+    if (merge) out += ", " + std::to_string(d.kept) + " kept";
+    out += "\n";
     for (const auto& k : d.added) out += "  + " + k + "\n";
     for (const auto& c : d.changed) {
       out += "  ~ " + c.key + ":";
       for (const auto& f : c.fields) out += " " + f.column + " '" + f.before + "' -> '" + f.after + "';";
       out.back() = '\n';
     }
-    for (const auto& k : d.removed) out += "  - " + k + "\n";
+    removed += d.removed.size();
+    kept += d.kept;
+  }
+  // Removals get their own block, after everything else a diff shows: a
+  // count nobody scrolls past.
+  out += "\nREMOVED: " + std::to_string(removed) + (removed == 1 ? " row" : " rows");
+  if (merge) {
+    out += " (merge mode";
+    if (kept > 0)
+      out += " keeps the " + std::to_string(kept) + (kept == 1 ? " row" : " rows") +
+             " the import does not name; mode replace would remove " + (kept == 1 ? "it" : "them");
+    out += ")\n";
+  } else {
+    out += " (replace mode)";
+    out += removed > 0 ? ": in the data directory but not in the import, they will be deleted\n" : "\n";
+    for (const auto& d : plan.diffs)
+      for (const auto& k : d.removed) out += "  - " + std::string(FileNameOf(d.table)) + ": " + k + "\n";
   }
   for (const auto& w : plan.warnings)
     out += "warning: " + w.file + ": line " + std::to_string(w.line) + ": " + w.message + "\n";

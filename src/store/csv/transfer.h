@@ -1,10 +1,14 @@
 // Import and export of the configuration tables (`provisiond export`,
-// `provisiond import`): to/from a directory or a .zip, with a per-table diff
-// shown before anything is applied, and all-or-nothing application.
+// `provisiond import`, later the admin API's import): to/from a directory or
+// a .zip (import also a single CSV file), merging by key or replacing whole
+// tables, with a per-table diff shown before anything is applied, and
+// all-or-nothing application.
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -38,26 +42,66 @@ struct TableDiff {
   TableId table;
   std::vector<std::string> added;    // keys
   std::vector<RowChange> changed;
-  std::vector<std::string> removed;  // keys
+  std::vector<std::string> removed;  // keys (replace mode only)
+  size_t kept = 0;                   // merge mode: current rows the import does not name, left as they are
   bool empty() const { return added.empty() && changed.empty() && removed.empty(); }
 };
 
+// How an imported table meets the current one.
+enum class ImportMode {
+  kMerge,    // upsert by key, column by column; no row removed
+  kReplace,  // the imported file becomes the whole table
+};
+// "merge" or "replace" (any case); kInvalidArgument naming both otherwise.
+Result<ImportMode> ParseImportMode(std::string_view text);
+std::string_view ImportModeName(ImportMode mode);
+// A table by name: "computers", "postype", ... or its file name
+// ("computers.csv"), any case; kInvalidArgument listing the names otherwise.
+Result<TableId> ParseTableName(std::string_view text);
+// The table a CSV file holds, from its header: the one table whose required
+// columns (RequiredColumnsOf) the header has all of. `file_name` (base name)
+// decides when the header matches none but the name is a table file's.
+// kInvalidArgument (header found, which tables it falls short of, how to
+// name the table) when neither tells.
+Result<TableId> DetectTable(std::string_view csv_text, std::string_view file_name);
+
+struct ImportOptions {
+  ImportMode mode = ImportMode::kMerge;
+  // The table of a single CSV file; nullopt: DetectTable. Only for a file
+  // source: kInvalidArgument for a directory or a .zip.
+  std::optional<TableId> table;
+};
+
 struct ImportPlan {
+  ImportMode mode = ImportMode::kMerge;
   std::vector<TableDiff> diffs;                 // one per imported table
   std::map<TableId, std::string> files;         // new file content per imported table
   std::vector<model::LoadWarning> warnings;     // of the data as it would be after import
 };
 
-// Reads the table files found in `source` (a directory or a .zip; other
-// files ignored; ',' or ';', BOM, and export's formula prefixes handled),
-// validates them together with the tables of `data_dir` they do not
-// replace, and computes the diff. Changes nothing. kInvalidArgument lists
-// every invalid file (file, line, column, reason); kNotFound if `source`
-// holds no table file.
-Result<ImportPlan> PlanImport(platform::Fs& fs, const std::string& data_dir, const std::string& source);
+// Reads the table files found in `source`: a single CSV file (its table from
+// options.table or DetectTable), or a directory or a .zip (table files by
+// name, other files ignored); ',' or ';', BOM, and export's formula
+// prefixes handled. Validates them together with the tables of `data_dir`
+// they do not import, merges or replaces (options.mode), and computes the
+// diff. Changes nothing. kInvalidArgument lists every invalid file (file,
+// line, column, reason); kNotFound if `source` holds no table file.
+Result<ImportPlan> PlanImport(platform::Fs& fs, const std::string& data_dir, const std::string& source,
+                              const ImportOptions& options = {});
+// The same for texts already read (e.g. an upload), by table; `source`
+// only names them in messages.
+Result<ImportPlan> PlanImportTexts(platform::Fs& fs, const std::string& data_dir,
+                                   const std::map<TableId, std::string>& texts, ImportMode mode);
 
-// Human-readable diff: "computers.csv: 2 added, 1 changed, 0 removed" then
-// "+ KEY", "~ KEY: column 'before' -> 'after'", "- KEY".
+// Human-readable plan, e.g. (merge):
+//   import mode: merge (rows are added or updated by key; no row is removed)
+//   computers.csv: 1 added, 1 changed, 0 removed, 298 kept
+//     + NEW1
+//     ~ 5CG6050PH9: computername 'manu15' -> 'manu16'
+//   REMOVED: 0 rows (merge mode keeps the 298 rows the import does not name; --mode replace would remove them)
+// In replace mode the removed rows are listed in their own block after the
+// tables: "REMOVED: 2 rows (replace mode) ..." then "  - computers.csv: KEY".
+// Then "warning: ..." lines.
 std::string FormatPlan(const ImportPlan& plan);
 
 // Writes every file of the plan durably. All or nothing: if a write fails,
