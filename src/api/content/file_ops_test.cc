@@ -266,6 +266,17 @@ TEST(AdminFiles, RefusedUploadKeepsFoldersThatExistedOrGotOtherContent) {
   EXPECT_TRUE(Exists(a.root / "New/Sub"));
 }
 
+TEST(AdminFiles, FailedRenameRemovesTheFoldersItCreatedForTheTarget) {
+  Admin a;
+  WriteFile(a.root / "Apps/tool.exe", "MZ");
+  ContentRoot root(a.root.string());
+  // "New" is created for the target, then rename() fails on the over-long name.
+  Status st = Rename(root, "Apps/tool.exe", "New/" + std::string(300, 'x'), false);
+  EXPECT_FALSE(st.ok());
+  EXPECT_FALSE(Exists(a.root / "New"));
+  EXPECT_EQ(ReadFile(a.root / "Apps/tool.exe"), "MZ");
+}
+
 TEST(AdminFiles, UploadedFilesAndFoldersTakeTheContentRootsMode) {
   struct Case {
     uint32_t root_mode, file_mode;

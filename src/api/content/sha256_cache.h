@@ -55,8 +55,9 @@ class Sha256Cache {
 
   // The cached lower-case hex digest, or nullopt.
   std::optional<std::string> Find(const FileIdentity& id) const;
-  // Hashes the open file `fd` whose identity is `id`, stores and returns the
-  // hex digest. IoError on a read failure; Conflict if the file changed while
+  // Hashes the open file `fd` whose identity is `id` on the calling thread,
+  // stores and returns the hex digest: for small files (or the queue's own
+  // thread). IoError on a read failure; Conflict if the file changed while
   // it was read (nothing cached then).
   Result<std::string> Compute(int fd, const FileIdentity& id);
   // Records a digest computed elsewhere (an upload hashed while written).
