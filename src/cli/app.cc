@@ -94,9 +94,6 @@ std::vector<net::TlsPairPaths> TlsPairs(const Config& c) {
   for (size_t i = 0; i < c.tls_certs.size(); ++i) pairs.push_back({c.tls_certs[i], c.tls_keys[i]});
   return pairs;
 }
-}  // namespace
-
-namespace {
 
 bool IsEmptyDir(const fs::path& dir) {
   std::error_code ec;

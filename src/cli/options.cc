@@ -159,7 +159,8 @@ std::string CheckHelp() {
   return "usage: provisiond check [--data-dir DIR] [--config FILE]\n\n"
          "Validates the data directory as serve loads it: every table, then config.csv\n"
          "against the settings schema (unknown keys, values out of range: the default is\n"
-         "used). Prints errors (exit 1: serve would refuse the file) and warnings (exit 0).\n\n" +
+         "used). Prints errors (exit 1: serve would refuse the file) and warnings (exit 0).\n"
+         "A missing DIR is an error (exit 1) that prints the `provisiond init` command.\n\n" +
          CommonFlagsHelp() +
          "\nexample:\n"
          "  provisiond check --data-dir var/data_csv\n";

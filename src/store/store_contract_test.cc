@@ -261,6 +261,20 @@ TEST_P(StoreContract, ConfigAndLocales) {
   EXPECT_TRUE(store_->DeleteLocale("fr", 1).ok());
 }
 
+TEST_P(StoreContract, DeleteConfigRemovesTheRowInAnySpellingAndIsANoOpWhenAbsent) {
+  ASSERT_TRUE(store_->SetConfig("OptionalTLSMinAttemptCount", "7").ok());
+  ASSERT_TRUE(store_->SetConfig("x-site", "Lille").ok());
+  uint64_t generation = store_->Snapshot()->generation;
+  ASSERT_TRUE(store_->DeleteConfig("optionaltlsminattemptcount").ok());
+  auto t = store_->Snapshot();
+  EXPECT_FALSE(t->Config("OptionalTLSMinAttemptCount").has_value());
+  EXPECT_EQ(t->Config("x-site"), "Lille");  // the other rows stay
+  EXPECT_GT(t->generation, generation);
+  generation = t->generation;
+  ASSERT_TRUE(store_->DeleteConfig("deploy_root").ok());  // no such row: nothing written
+  EXPECT_EQ(store_->Snapshot()->generation, generation);
+}
+
 model::Deployment MakeDeployment(std::string id, std::string serial, int64_t started_ms) {
   model::Deployment d;
   d.id = std::move(id);
