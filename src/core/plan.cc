@@ -137,7 +137,8 @@ VariableNames VariableNamesFromConfig(const model::Tables& tables) {
     if (!StartsWithI(key, prefix)) continue;
     std::string_view def = Trim(std::string_view(key).substr(prefix.size()));
     std::string_view to = Trim(value);
-    if (!def.empty() && !to.empty()) names[std::string(def)] = std::string(to);
+    for (const char* known : kTaniumVariables)
+      if (IEquals(def, known) && !to.empty()) names[known] = std::string(to);
   }
   return names;
 }

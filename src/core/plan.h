@@ -98,12 +98,18 @@ inline constexpr const char* kVarLanguage = "Language";
 inline constexpr const char* kVarKeyboard = "Keyboard";
 inline constexpr const char* kVarTimeZone = "TimeZone";
 inline constexpr const char* kVarTags = "Tags";
+// Every variable, by its default name.
+inline constexpr const char* kTaniumVariables[] = {kVarBundleId, kVarBundleTimeout, kVarComputerName,
+                                                   kVarType,     kVarCountry,       kVarLanguage,
+                                                   kVarKeyboard, kVarTimeZone,      kVarTags};
 // config.csv key prefix renaming a variable: "var_name.BundleID" = "MyBundle".
 inline constexpr const char* kVarNamePrefix = "var_name.";
 
 // Default name -> name the admin set up in Tanium (only renamed ones needed).
 using VariableNames = std::map<std::string, std::string>;
-// Reads every config key "var_name.<Default>" with a non-blank value.
+// Reads every config key "var_name.<Default>" with a non-blank value; the
+// default name in any case ("var_name.bundleid"), kept in its own spelling
+// (kTaniumVariables). Keys naming no variable are ignored.
 VariableNames VariableNamesFromConfig(const model::Tables& tables);
 
 struct TaniumValue {

@@ -158,8 +158,9 @@ TEST(Resolve, BadFactsNameTheField) {
 TEST(TaniumVariables, FlatMapWithAdminNames) {
   model::Tables t = PlanTables();
   t.config.push_back({"var_name.BundleID", "OSBundle"});
-  t.config.push_back({"var_name.TimeZone", " TZ "});
+  t.config.push_back({"var_name.timezone", " TZ "});  // any case: the variable's own spelling is kept
   t.config.push_back({"var_name.Keyboard", ""});
+  t.config.push_back({"var_name.NoSuchVariable", "X"});
   auto p = Resolve({.serial = "5CG6050PH9", .model = "VMware Virtual Platform"}, t, Options());
   ASSERT_TRUE(p.ok());
   VariableNames names = VariableNamesFromConfig(t);

@@ -324,5 +324,85 @@ TEST(EndpointVariables, NotFoundSaysWhyWithNoDefaultAndNoRule) {
   EXPECT_FALSE(v.contains("BundleID"));
 }
 
+TEST(EndpointVariables, EveryTaniumSpellingMethodAndBodyGivesTheTaniumGlobalAnswer) {
+  Env env(SampleData());
+  struct Case {
+    const char* name;
+    const char* method;
+    std::string query;  // after the path
+    std::string body;
+    const char* content_type;
+  };
+  const Case cases[] = {
+      {"query serial/model", "GET", "?serial=SDK86P3&model=Precision%203581", "", nullptr},
+      {"query SerialNumber/Model", "GET", "?SerialNumber=SDK86P3&Model=Precision%203581", "", nullptr},
+      {"query serialnumber/computermodel", "GET", "?serialnumber=SDK86P3&computermodel=Precision%203581", "",
+       nullptr},
+      {"query SERIAL/MODEL by POST", "POST", "?SERIAL=SDK86P3&MODEL=Precision%203581", "", nullptr},
+      {"JSON serialNumber/computerModel", "POST", "",
+       R"({"serialNumber":"SDK86P3","computerModel":"Precision 3581"})", "application/json"},
+      {"JSON SerialNumber/ComputerModel", "POST", "",
+       R"({"SerialNumber":"SDK86P3","ComputerModel":"Precision 3581"})", "application/json"},
+      {"form Serial/Model", "POST", "", "Serial=SDK86P3&Model=Precision+3581",
+       "application/x-www-form-urlencoded"},
+      {"model in the query, serial in the body", "POST", "?Model=Precision%203581", R"({"SerialNumber":"SDK86P3"})",
+       "application/json"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    auto call = [&](const std::string& path) {
+      Request r = env.Make(c.method, path + c.query, c.body);
+      r.headers = {};
+      if (c.content_type) r.headers.Add("Content-Type", c.content_type);
+      return env.router.Dispatch(r);
+    };
+    Response global = call("/tanium/global");
+    ASSERT_EQ(global.status, 200) << global.body;
+    EXPECT_EQ(global.body, R"({"BundleID":43,"BundleTimeout":120})");  // the Precision 3581 rule, not the default
+    Response vars = call("/api/v1/endpoint/variables");
+    ASSERT_EQ(vars.status, 200) << vars.body;
+    auto v = Parse(vars).as_object();
+    auto g = Parse(global).as_object();
+    EXPECT_EQ(v.at("BundleID"), g.at("BundleID"));
+    EXPECT_EQ(v.at("BundleTimeout"), g.at("BundleTimeout"));
+    EXPECT_EQ(Str(v.at("ComputerName")), "FR-LIL-LT-0001");  // the serial was read too
+    Response one = call("/api/v1/endpoint/variables/BundleID");
+    EXPECT_EQ(one.status, 200) << one.body;
+    EXPECT_EQ(one.body, "43");
+  }
+}
+
+TEST(EndpointVariables, RenamedVariableAnswersOnlyUnderItsConfiguredName) {
+  Env env(SampleData());
+  ASSERT_TRUE(env.store->SetConfig("var_name.bundleid", "OSBundle").ok());  // the key in any case
+  auto v = Parse(env.Get("/api/v1/endpoint/variables?serial=SDK86P3")).as_object();
+  EXPECT_FALSE(v.contains("BundleID"));
+  EXPECT_EQ(v.at("OSBundle").as_int64(), 42);
+  EXPECT_EQ(env.Get("/api/v1/endpoint/variables/OSBundle?serial=SDK86P3").body, "42");
+  EXPECT_EQ(env.Get("/api/v1/endpoint/variables/osbundle?serial=SDK86P3").body, "42");
+  Response old = env.Get("/api/v1/endpoint/variables/BundleID?serial=SDK86P3");
+  EXPECT_EQ(old.status, 404);
+  auto p = Parse(old).as_object();
+  EXPECT_EQ(Str(p.at("detail")),
+            "variable 'BundleID' is renamed 'OSBundle' by config.csv key var_name.BundleID; ask for OSBundle "
+            "(/api/v1/endpoint/variables/OSBundle)");
+  EXPECT_EQ(Str(p.at("renamed_to")), "OSBundle");
+  // Not renamed: answers under its default name.
+  EXPECT_EQ(env.Get("/api/v1/endpoint/variables/BundleTimeout?serial=SDK86P3").body, "120");
+}
+
+TEST(EndpointVariables, NeitherSerialNorModelNamesTheAcceptedSpellings) {
+  Env env(SampleData());
+  for (const char* method : {"GET", "POST"}) {
+    SCOPED_TRACE(method);
+    Response r = env.Call(method, "/api/v1/endpoint/variables", method == std::string("POST") ? R"({"sn":"X"})" : "");
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_NE(r.body.find("serial, serialNumber; model, computerModel"), std::string::npos) << r.body;
+  }
+  // A serial sent in the body is checked like one in the query.
+  Response bad = env.Post("/api/v1/endpoint/variables", R"({"SerialNumber":"A\u0001B"})");
+  EXPECT_EQ(bad.status, 400) << bad.body;
+}
+
 }  // namespace
 }  // namespace provisiond::api

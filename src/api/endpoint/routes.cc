@@ -9,6 +9,7 @@
 #include "api/endpoint/render.h"
 #include "api/endpoint/settings.h"
 #include "api/endpoint/snapshot_cache.h"
+#include "api/endpoint/tanium_query.h"
 #include "api/problem.h"
 #include "base/strings.h"
 #include "core/deployment_rules.h"
@@ -328,18 +329,27 @@ Response Drivers(Service& s, Request& req) {
   return JsonResponse(200, w.Take());
 }
 
-// ---- GET variables[/{name}] ------------------------------------------------
+// ---- GET, POST variables[/{name}] -------------------------------------------
 
 struct VariablesResult {
   std::map<std::string, core::TaniumValue> values;
   core::Plan plan;
   core::VariableNames names;
+  core::Facts facts;
 };
 
+// Facts from the query (serial, model, uuid, mac, os, ...), with serial and
+// model read as /tanium/global reads them: Tanium's spellings, query or body.
 Result<VariablesResult> ResolveVariables(Service& s, const Request& req) {
   PV_ASSIGN_OR_RETURN(core::Facts facts, FactsFromQuery(req));
-  if (Trim(facts.serial).empty() && Trim(facts.model).empty()) {
-    return BadField("serial", "give serial and/or model (e.g. ?serial=5CG6050PH9&model=HP+EliteBook+840+G2)");
+  TaniumQuery tq = ReadTaniumQuery(req);
+  facts.serial = std::move(tq.serial);
+  facts.model = std::move(tq.model);
+  PV_RETURN_IF_ERROR(core::ValidateFacts(facts));
+  if (facts.serial.empty() && facts.model.empty()) {
+    return BadField("serial", std::string("give the serial and/or the model, in the query (?serial=5CG6050PH9&model="
+                                          "HP+EliteBook+840+G2) or a JSON or form body; names, any case: ") +
+                                  kTaniumSerialNames + "; " + kTaniumModelNames);
   }
   auto tables = s.Snapshot();
   PV_ASSIGN_OR_RETURN(core::Plan plan, core::Resolve(facts, *tables, s.ResolveOptionsFor(req, false, tables)));
@@ -347,6 +357,7 @@ Result<VariablesResult> ResolveVariables(Service& s, const Request& req) {
   r.names = *DerivedFor(tables).names;  // parsed once per snapshot
   r.values = core::TaniumVariables(plan, r.names);
   r.plan = std::move(plan);
+  r.facts = std::move(facts);
   return r;
 }
 
@@ -364,8 +375,7 @@ Response Variables(Service& s, Request& req) {
   auto r = ResolveVariables(s, req);
   if (!r.ok()) return ErrorResponse(r.status());
   if (r->values.empty()) {
-    return Problem(404, "no Tanium variables for serial '" + std::string(req.Query("serial").value_or("")) +
-                            "' model '" + std::string(req.Query("model").value_or("")) +
+    return Problem(404, "no Tanium variables for serial '" + r->facts.serial + "' model '" + r->facts.model +
                             "': " + NoValueReason(r->plan, core::kVarBundleId) + "; " +
                             NoValueReason(r->plan, core::kVarComputerName));
   }
@@ -378,20 +388,27 @@ Response Variable(Service& s, Request& req) {
   std::string asked(req.Param("name").value_or(""));
   auto r = ResolveVariables(s, req);
   if (!r.ok()) return ErrorResponse(r.status());
-  // The asked name is the configured (output) name or the default one.
-  static constexpr const char* kDefaults[] = {core::kVarBundleId, core::kVarBundleTimeout, core::kVarComputerName,
-                                              core::kVarType,     core::kVarCountry,       core::kVarLanguage,
-                                              core::kVarKeyboard, core::kVarTimeZone,      core::kVarTags};
-  std::string def, out_name;
+  // A variable answers under its configured name only: Tanium is set up
+  // with that name, and an old one answering too would hide a typo.
+  std::string def, out_name, renamed_from, renamed_to;
   std::vector<std::string> known;
-  for (const char* d : kDefaults) {
+  for (const char* d : core::kTaniumVariables) {
     auto it = r->names.find(d);
     std::string out = it == r->names.end() ? d : it->second;
     known.push_back(out);
-    if (IEquals(asked, out) || (def.empty() && IEquals(asked, d))) {
+    if (IEquals(asked, out)) {
       def = d;
       out_name = out;
+    } else if (IEquals(asked, d)) {
+      renamed_from = d;
+      renamed_to = out;
     }
+  }
+  if (def.empty() && !renamed_from.empty()) {
+    return Problem(404, "variable '" + asked + "' is renamed '" + renamed_to + "' by config.csv key " +
+                            core::kVarNamePrefix + renamed_from + "; ask for " + renamed_to +
+                            " (/api/v1/endpoint/variables/" + renamed_to + ")",
+                   "\"renamed_to\":\"" + JsonEscape(renamed_to) + "\"");
   }
   if (def.empty()) {
     return Problem(404, "unknown variable '" + asked + "'; known: " + Join(known, ", "));
@@ -432,10 +449,13 @@ void RegisterEndpointRoutes(Router& router, std::shared_ptr<Service> s) {
   router.Add("GET", p + "/settings", Bind(s, Settings), opts("global endpoint settings", false));
   router.Add("GET", p + "/apps", Bind(s, Apps), opts("applications for serial/model/os (same filters as plan)", false));
   router.Add("GET", p + "/drivers", Bind(s, Drivers), opts("driver packages for model/os", false));
-  router.Add("GET", p + "/variables", Bind(s, Variables),
-             opts("Tanium Provision variables for serial/model (flat JSON)", false));
-  router.Add("GET", p + "/variables/{name}", Bind(s, Variable),
-             opts("one Tanium Provision variable as text/plain", false));
+  // GET and POST, query, JSON or form: as Tanium Provision calls /tanium/global.
+  for (const char* method : {"GET", "POST"}) {
+    router.Add(method, p + "/variables", Bind(s, Variables),
+               opts("Tanium Provision variables for serial/model (flat JSON)", false));
+    router.Add(method, p + "/variables/{name}", Bind(s, Variable),
+               opts("one Tanium Provision variable as text/plain", false));
+  }
 }
 
 }  // namespace provisiond::api::endpoint

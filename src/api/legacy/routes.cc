@@ -11,6 +11,7 @@
 
 #include "api/endpoint/json_in.h"
 #include "api/endpoint/json_writer.h"
+#include "api/endpoint/tanium_query.h"
 #include "api/problem.h"
 #include "base/strings.h"
 #include "core/apps.h"
@@ -350,18 +351,6 @@ Response Message(Service& s, Request& req) {
 
 // ---- GET, POST /tanium/global --------------------------------------------------
 
-constexpr std::string_view kSerialNames[] = {"serial", "Serial", "SERIAL", "serialNumber", "SerialNumber"};
-constexpr std::string_view kModelNames[] = {"model", "Model", "MODEL", "computerModel", "ComputerModel"};
-
-template <typename Get>
-std::string_view FirstOf(const std::string_view (&names)[5], Get get) {
-  for (auto n : names) {
-    std::string_view v = Trim(get(n));
-    if (!v.empty()) return v;
-  }
-  return {};
-}
-
 // The answer for `model` in `tables`. A whole fleet asks for a handful of
 // models, and matching every drivers.csv regex (RE2 without a DFA for \b)
 // costs more than the rest of the request: the answers are memoised per
@@ -396,33 +385,8 @@ std::string TaniumGlobalBody(const std::shared_ptr<const model::Tables>& tables,
 }
 
 Response TaniumGlobal(Service& s, Request& req) {
-  auto from_query = [&](std::string_view n) { return req.Query(n).value_or(""); };
-  std::string_view model = FirstOf(kModelNames, from_query);
-  std::string body_model;
-  if (model.empty() && !Trim(req.body).empty()) {
-    // Tanium sends JSON; some scripts post a form. A body that is neither
-    // is ignored (the answer then falls back to the default bundle).
-    if (IsForm(req)) {
-      auto pairs = ParseQuery(req.body);
-      body_model = FirstOf(kModelNames, [&](std::string_view n) -> std::string_view {
-        for (auto& [k, v] : pairs)
-          if (k == n) return v;
-        return {};
-      });
-    } else {
-      boost::system::error_code ec;
-      json::value v = json::parse(req.body, ec);
-      if (!ec && v.is_object()) {
-        const auto& o = v.as_object();
-        body_model = FirstOf(kModelNames, [&](std::string_view n) -> std::string_view {
-          auto it = o.find(n);
-          if (it == o.end() || !it->value().is_string()) return {};
-          return it->value().get_string();
-        });
-      }
-    }
-    model = body_model;
-  }
+  // The same reader as the variables route: every spelling and body form.
+  std::string model = endpoint::ReadTaniumQuery(req).model;
   auto tables = s.Snapshot();
   return Json(TaniumGlobalBody(tables, model));
 }

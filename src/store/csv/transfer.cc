@@ -200,11 +200,17 @@ size_t ColumnIndex(const std::vector<std::string>& header, std::string_view name
   return header.size();
 }
 
-// The merge key of a row: its key columns trimmed and upper-cased.
-std::string MergeKey(TableId id, const CsvTable& t, const std::vector<std::string>& row) {
+// Where a table's key columns are in `header` (header.size() if absent).
+std::vector<size_t> KeyColumnIndexes(TableId id, const std::vector<std::string>& header) {
+  std::vector<size_t> out;
+  for (std::string_view name : KeyColumns(id)) out.push_back(ColumnIndex(header, name));
+  return out;
+}
+
+// The merge key of a row: its key cells trimmed and upper-cased.
+std::string MergeKey(const std::vector<size_t>& key_columns, const std::vector<std::string>& row) {
   std::string key;
-  for (std::string_view name : KeyColumns(id)) {
-    size_t c = ColumnIndex(t.header, name);
+  for (size_t c : key_columns) {
     if (c < row.size()) key += ToUpper(Trim(row[c]));
     key += '\t';
   }
@@ -220,23 +226,24 @@ std::string MergeKey(TableId id, const CsvTable& t, const std::vector<std::strin
 CsvTable MergeTables(TableId id, const CsvTable& current, const CsvTable& import, size_t* kept) {
   CsvTable out;
   out.header = current.header;
+  const std::vector<size_t> current_keys = KeyColumnIndexes(id, current.header);
+  const std::vector<size_t> import_keys = KeyColumnIndexes(id, import.header);
   std::vector<size_t> import_column;
   std::vector<bool> is_key;
-  for (const auto& name : import.header) {
-    size_t c = ColumnIndex(out.header, name);
-    if (c == out.header.size()) out.header.push_back(name);
+  for (size_t i = 0; i < import.header.size(); ++i) {
+    size_t c = ColumnIndex(out.header, import.header[i]);
+    if (c == out.header.size()) out.header.push_back(import.header[i]);
     import_column.push_back(c);
-    auto keys = KeyColumns(id);
-    is_key.push_back(std::any_of(keys.begin(), keys.end(), [&](std::string_view k) { return IEquals(Trim(name), k); }));
+    is_key.push_back(std::find(import_keys.begin(), import_keys.end(), i) != import_keys.end());
   }
   std::vector<std::vector<std::string>> rows = current.rows, added;
   for (auto& r : rows) r.resize(out.header.size());
   std::unordered_map<std::string, std::vector<std::string>*> by_key;
   std::vector<bool> named(rows.size(), false);
-  for (size_t r = 0; r < rows.size(); ++r) by_key.emplace(MergeKey(id, current, current.rows[r]), &rows[r]);
+  for (size_t r = 0; r < rows.size(); ++r) by_key.emplace(MergeKey(current_keys, current.rows[r]), &rows[r]);
   added.reserve(import.rows.size());  // stable addresses for by_key
   for (const auto& in : import.rows) {
-    std::string key = MergeKey(id, import, in);
+    std::string key = MergeKey(import_keys, in);
     auto it = by_key.find(key);
     std::vector<std::string>* target;
     const bool existing = it != by_key.end();

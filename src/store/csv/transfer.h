@@ -88,8 +88,8 @@ struct ImportPlan {
 // line, column, reason); kNotFound if `source` holds no table file.
 Result<ImportPlan> PlanImport(platform::Fs& fs, const std::string& data_dir, const std::string& source,
                               const ImportOptions& options = {});
-// The same for texts already read (e.g. an upload), by table; `source`
-// only names them in messages.
+// The same for texts already read (e.g. an admin upload), by table;
+// messages name each by its table's file name.
 Result<ImportPlan> PlanImportTexts(platform::Fs& fs, const std::string& data_dir,
                                    const std::map<TableId, std::string>& texts, ImportMode mode);
 
