@@ -17,7 +17,8 @@ import time
 import unittest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN = os.environ.get("PROVISIOND_BIN", os.path.join(ROOT, "build", "provisiond"))
+# Absolute, so tests that run the binary from another working directory find it.
+BIN = os.path.abspath(os.environ.get("PROVISIOND_BIN", os.path.join(ROOT, "build", "provisiond")))
 ORIGINAL_DATA = os.path.join(ROOT, "tests", "data", "original")
 SAMPLE_DATA = os.path.join(ROOT, "data", "sample")
 

@@ -119,8 +119,10 @@ class TrickleUpload(ServiceTest):
         finally:
             s.close()
         self.assertTrue(wait_for(lambda: not glob.glob(os.path.join(folder, ".pv-upload-*"))),
-                        os.listdir(folder))
+                        self.svc.logs())
         self.assertFalse(os.path.exists(os.path.join(folder, "slow.bin")))
+        # The folder was made for this upload only: it goes with the refused upload.
+        self.assertFalse(os.path.exists(folder))
         self.assertIn("upload slower than content.upload_min_rate", self.svc.logs())
 
 
