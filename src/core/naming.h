@@ -9,30 +9,21 @@
 #include <string_view>
 
 #include "base/status.h"
+#include "model/computer_name.h"
 
 namespace provisiond::core {
 
 // config.csv key holding the template, e.g. "{country}-{serial:-7}".
 inline constexpr const char* kNamingTemplateKey = "naming_template";
-inline constexpr size_t kMaxNetbiosName = 15;
-
-// Which NetBIOS rule a name breaks.
-enum class NameRule { kEmpty, kTooLong, kBadCharacter, kAllDigits, kLeadingHyphen, kTrailingHyphen };
-
-struct NameViolation {
-  NameRule rule;
-  std::string message;  // e.g. "computer name 'PC_01' has '_' at position 3; allowed: A-Z a-z 0-9 -"
-  friend bool operator==(const NameViolation&, const NameViolation&) = default;
-};
-
-// The first rule `name` breaks, or nullopt when it is a valid computer name:
-// 1..15 characters, only ASCII letters, digits and '-', not only digits,
-// no leading or trailing '-'.
-std::optional<NameViolation> CheckComputerName(std::string_view name);
-
-// Tanium's cleaning of ComputerName: keeps [-a-zA-Z0-9], then cuts to 15.
-// May return a name that still fails CheckComputerName (e.g. all digits).
-std::string SanitizeComputerName(std::string_view name);
+// The NetBIOS rule and the one normalisation live in model/ (store/ applies
+// them on write and load too); core names them as before.
+using model::AnsweredName;
+using model::AnswerComputerName;
+using model::CheckComputerName;
+using model::kMaxNetbiosName;
+using model::NameRule;
+using model::NameViolation;
+using model::SanitizeComputerName;
 
 // Values the template placeholders read.
 struct NamingInputs {

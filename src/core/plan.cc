@@ -14,9 +14,11 @@ void Put(Variables& vars, const char* name, std::string_view value) {
 void ResolveName(const Facts& facts, const model::Tables& tables, const ResolveOptions& options,
                  Plan& plan, Explain* explain) {
   if (plan.computer && !Trim(plan.computer->computer_name).empty()) {
-    plan.computer_name = std::string(Trim(plan.computer->computer_name));
+    // The one answer every route gives for a stored name (model/computer_name.h).
+    AnsweredName answered = AnswerComputerName(plan.computer->computer_name);
+    plan.computer_name = std::move(answered.name);
     plan.name_source = NameSource::kRecord;
-    plan.name_violation = CheckComputerName(plan.computer_name);
+    plan.name_violation = std::move(answered.violation);
     if (explain) {
       Note(explain, "name", plan.computer_name, true,
            plan.name_violation ? "from the computer record, but " + plan.name_violation->message

@@ -54,7 +54,9 @@ struct Plan {
   // Name: the record's, else the template's suggestion.
   std::string computer_name;
   NameSource name_source = NameSource::kNone;
-  std::optional<NameViolation> name_violation;  // the name breaks a NetBIOS rule
+  // The stored (or suggested) name breaks a NetBIOS rule; computer_name is
+  // then its sanitised form, the same every route answers.
+  std::optional<NameViolation> name_violation;
   // Type, country, language, keyboard, time zone with their sources.
   LocaleSettings locale;
   std::vector<PlannedApp> apps;

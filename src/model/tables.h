@@ -125,6 +125,9 @@ struct LoadWarning {
   std::string file;
   int line = 0;
   std::string message;
+  // The row's key when the warning is about one row (serial, app name...),
+  // so a store can drop it when that row is rewritten; empty otherwise.
+  std::string key = {};
   friend bool operator==(const LoadWarning&, const LoadWarning&) = default;
 };
 

@@ -97,8 +97,11 @@ class Store {
   virtual StoreHealth Health() const = 0;
 
   // Every write below is durable before it returns ok, and visible in the
-  // next Snapshot(). On any error nothing changed (stored data and the
-  // serving snapshot are as before). Common errors:
+  // next Snapshot(). Every backend applies the shared write rules first
+  // (store/write_rules.h: PrepareComputer, PrepareTypeApps, CheckAppUnused,
+  // CheckVersion...), so all refuse the same values with the same message and
+  // store catalogue names in the catalogue's spelling. On any error nothing
+  // changed (stored data and the serving snapshot are as before). Common errors:
   //   kConflict           expected version differs from the stored one, or a
   //                       create names a key that exists
   //   kNotFound           update/delete of a key that does not exist
@@ -111,7 +114,8 @@ class Store {
   // Creates (expected_version = nullopt; kConflict if the serial exists) or
   // updates (the stored version must equal *expected_version) the computer
   // with this serial (trimmed, case-insensitive). `c.version` is ignored.
-  // A non-empty `c.type` must name an existing type. Returns the stored row.
+  // The row must pass PrepareComputer (a valid NetBIOS name when set, an
+  // existing type when set). Returns the stored row.
   virtual Result<model::Computer> PutComputer(model::Computer c,
                                               std::optional<uint64_t> expected_version) = 0;
   virtual Status DeleteComputer(std::string_view serial, uint64_t expected_version) = 0;

@@ -205,6 +205,64 @@ TEST_P(StoreContract, DanglingReferencesAreRefused) {
   EXPECT_EQ(store_->Snapshot()->TypeNames().size(), 1u);
 }
 
+// The shared write rules (store/write_rules.h) on every backend: the same
+// values refused with the same field, nothing stored, catalogue spellings.
+TEST_P(StoreContract, WriteRulesRefuseNamingTheFieldAndStoreCatalogueSpellings) {
+  auto computer = [](std::string name, std::string type) {
+    model::Computer c;
+    c.serial = "X1";
+    c.computer_name = std::move(name);
+    c.type = std::move(type);
+    return c;
+  };
+  struct Case {
+    const char* name;
+    std::function<Status()> write;
+    const char* field;
+  } cases[] = {
+      {"accented name", [&] { return store_->PutComputer(computer("BE-R\xC3\xA9" "ception", "ACCUEIL"), std::nullopt).status(); },
+       "computer_name: "},
+      {"name too long", [&] { return store_->PutComputer(computer("ABCDEFGHIJKLMNOP", ""), std::nullopt).status(); },
+       "computer_name: "},
+      {"unknown type", [&] { return store_->PutComputer(computer("PC-01", "BUREAU"), std::nullopt).status(); },
+       "type: "},
+      {"app twice", [&] { return store_->SetTypeApps("KIOSK", {"VLC", "vlc"}, std::nullopt).status(); },
+       "applications: "},
+      {"negative minimum",
+       [&] {
+         model::DriverRule r;
+         r.min_disk_gb = -1;
+         return store_->PutDriverRule(r, std::nullopt).status();
+       },
+       "min_disk_gb: "},
+      {"setting out of range", [&] { return store_->SetConfig("OptionalTLSMinAttemptCount", "0"); },
+       "OptionalTLSMinAttemptCount: "},
+  };
+  const uint64_t generation = store_->Snapshot()->generation;
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    Status s = c.write();
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
+    EXPECT_EQ(s.message().rfind(c.field, 0), 0u) << s.message();
+  }
+  EXPECT_EQ(store_->Snapshot()->generation, generation);
+
+  // postype.csv of the original spells the type "Accueil": a new row is
+  // stored so; an edit that keeps 5CG6050PH9's type keeps its "ACCUEIL".
+  auto stored = store_->PutComputer(computer("PC-01", "ACCUEIL"), std::nullopt);
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  EXPECT_EQ(stored->type, "Accueil");
+  model::Computer old = *store_->Snapshot()->FindComputerBySerial("5CG6050PH9");
+  old.computer_name = "manu16";
+  old.type = "accueil";
+  auto kept = store_->PutComputer(old, old.version);
+  ASSERT_TRUE(kept.ok()) << kept.status().ToString();
+  EXPECT_EQ(kept->type, "ACCUEIL");
+  auto apps = store_->SetTypeApps("KIOSK", {"vlc", "notepadplusplus"}, std::nullopt);
+  ASSERT_TRUE(apps.ok()) << apps.status().ToString();
+  EXPECT_EQ(store_->Snapshot()->AppsOfType("KIOSK"), (std::vector<std::string>{"VLC", "NotepadPlusPlus"}));
+}
+
 TEST_P(StoreContract, TypeVersionsConflict) {
   auto v = TypeVersion(*store_->Snapshot(), "ACCUEIL");
   ASSERT_NE(v, 0u);

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+#include <string>
+
 #include <boost/json.hpp>
 
 #include "api/endpoint/test_env_for_testing.h"
@@ -171,8 +175,18 @@ TEST(GetSettings, ListsEverySettingWithValueDefaultSourceAndDescription) {
 
 TEST(StatusRoute, ShowsInvalidConfigValuesAndATlsMismatch) {
   SettingsEnv env({0});
-  // As a hand edit would leave them: the store takes any value, the route would refuse these.
-  ASSERT_TRUE(env.store->SetConfig("default_bundle_timeout", "abc").ok());
+  // A hand edit of config.csv: the store's writes refuse "abc" as the route does.
+  EXPECT_FALSE(env.store->SetConfig("default_bundle_timeout", "abc").ok());
+  {
+    const std::string path = env.dir.path() + "/config.csv";
+    std::ifstream in(path);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const size_t at = text.find("default_bundle_timeout,120");
+    ASSERT_NE(at, std::string::npos);
+    text.replace(at, 26, "default_bundle_timeout,abc");
+    std::ofstream(path, std::ios::trunc) << text;
+  }
+  env.store->ReloadNowForTesting();
   ASSERT_TRUE(env.store->SetConfig("ReportingTLSMode", "1").ok());
   auto status = json::parse(env.Get("/api/v1/admin/status").body).as_object();
   auto warnings = status["settings_warnings"].as_array();

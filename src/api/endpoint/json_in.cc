@@ -50,6 +50,14 @@ Status BadField(std::string_view field, std::string_view why) {
   return Status::InvalidArgument(std::move(m));
 }
 
+Status RenameField(Status s, std::string_view from, std::string_view to) {
+  const std::string& m = s.message();
+  if (s.code() != StatusCode::kInvalidArgument || m.size() < from.size() + 2 || m.compare(0, from.size(), from) != 0 ||
+      m.compare(from.size(), 2, ": ") != 0)
+    return s;
+  return Status::InvalidArgument(std::string(to) + m.substr(from.size()));
+}
+
 Status ParseObject(std::string_view body, json::object* out) {
   if (Trim(body).empty()) return BadField("body", "empty; send a JSON object");
   boost::system::error_code ec;

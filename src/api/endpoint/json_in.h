@@ -22,6 +22,9 @@ namespace provisiond::api::endpoint {
 
 // "<field>: <why>" as InvalidArgument.
 Status BadField(std::string_view field, std::string_view why);
+// `s` with field `from` named `to` (a route whose body calls a field other
+// than the store does, e.g. computer_name -> name); other statuses unchanged.
+Status RenameField(Status s, std::string_view from, std::string_view to);
 
 // Parses `body` as one JSON object. InvalidArgument "body: ..." for empty
 // input, malformed JSON (with the byte offset) or another JSON type.

@@ -96,20 +96,13 @@ Response Confirm(Service& s, Request& req) {
     return ErrorResponse(BadField("serial", *why + "; it cannot key a computer record, set a real serial "
                                                    "in the firmware or create the record as an admin"));
   }
-  if (!name) return ErrorResponse(BadField("name", "required"));
-  if (auto v = core::CheckComputerName(Trim(*name))) return ErrorResponse(BadField("name", v->message));
+  // Required here (a person confirms both); what a valid name and a known
+  // type are is the store's write rules (store/write_rules.h), the same for
+  // every route: the type is stored in the catalogue's spelling.
+  if (!name || Trim(*name).empty()) return ErrorResponse(BadField("name", "required"));
   if (!type || Trim(*type).empty()) return ErrorResponse(BadField("type", "required"));
 
   auto tables = s.Snapshot();
-  std::vector<std::string> types = tables->TypeNames();
-  const std::string* known_type = nullptr;
-  for (const auto& t : types) {
-    if (IEquals(t, Trim(*type))) known_type = &t;
-  }
-  if (!known_type) {
-    return ErrorResponse(BadField("type", "unknown type '" + std::string(Trim(*type)) +
-                                              "'; known types: " + Join(types, ", ")));
-  }
   if (tables->FindComputerBySerial(serial_v)) {
     return Problem(409, "a computer with serial '" + std::string(serial_v) +
                             "' exists; it needs no confirmation (an admin edits it)",
@@ -118,12 +111,11 @@ Response Confirm(Service& s, Request& req) {
   model::Computer c;
   c.serial = std::string(serial_v);
   c.computer_name = std::string(Trim(*name));
-  c.type = *known_type;
+  c.type = std::string(Trim(*type));
   auto set = [](std::string& out, const std::optional<std::string>& v) {
     if (v) out = std::string(Trim(*v));
   };
-  set(c.country, country);
-  c.country = ToUpper(c.country);
+  set(c.country, country);  // stored in locales.csv's spelling / upper-cased by the write rules
   set(c.language, language);
   set(c.keyboard, keyboard);
   set(c.timezone, timezone);
@@ -136,7 +128,7 @@ Response Confirm(Service& s, Request& req) {
     if (stored.status().code() == StatusCode::kConflict) {
       return Problem(409, stored.status().message(), "\"field\":\"serial\"");
     }
-    return ErrorResponse(stored.status());
+    return ErrorResponse(RenameField(stored.status(), "computer_name", "name"));
   }
   JsonWriter w;
   w.BeginObject().Key("computer");
@@ -371,6 +363,24 @@ std::string NoValueReason(const core::Plan& plan, std::string_view def) {
   return identity + "; and no country or global default gives " + std::string(def);
 }
 
+// The flat variables map has no room for a flag: a stored name that breaks
+// the NetBIOS rule (answered sanitised, as by every route) is flagged in a
+// header, its message with bytes outside printable ASCII as %XX.
+void FlagNameViolation(const core::Plan& plan, Response* resp) {
+  if (!plan.name_violation) return;
+  std::string v;
+  for (unsigned char c : plan.name_violation->message) {
+    if (c >= 0x20 && c < 0x7f && c != '%') {
+      v += static_cast<char>(c);
+    } else {
+      v += '%';
+      v += "0123456789ABCDEF"[c >> 4];
+      v += "0123456789ABCDEF"[c & 15];
+    }
+  }
+  resp->headers.Set("Provisiond-Name-Violation", v);
+}
+
 Response Variables(Service& s, Request& req) {
   auto r = ResolveVariables(s, req);
   if (!r.ok()) return ErrorResponse(r.status());
@@ -381,7 +391,9 @@ Response Variables(Service& s, Request& req) {
   }
   JsonWriter w(512);
   WriteTaniumVariables(w, r->values);
-  return JsonResponse(200, w.Take());
+  Response resp = JsonResponse(200, w.Take());
+  FlagNameViolation(r->plan, &resp);
+  return resp;
 }
 
 Response Variable(Service& s, Request& req) {
@@ -419,6 +431,7 @@ Response Variable(Service& s, Request& req) {
   }
   Response resp = Response::Text(200, it->second.text);
   resp.headers.Set("Cache-Control", "no-store");
+  if (def == core::kVarComputerName) FlagNameViolation(r->plan, &resp);
   return resp;
 }
 

@@ -7,6 +7,7 @@
 #include "base/strings.h"
 #include "core/deployment_rules.h"
 #include "core/identity.h"
+#include "model/computer_name.h"
 
 namespace provisiond::api::endpoint {
 namespace {
@@ -149,7 +150,8 @@ Result<Service::LegacyOutcome> Service::PostLegacyMessage(std::string_view text,
     d.tls_version = req.connection.tls ? req.connection.tls_version : "";
     auto tables = Snapshot();
     if (const model::Computer* c = tables->FindComputerBySerial(message.serial)) {
-      if (d.computer_name.empty()) d.computer_name = c->computer_name;
+      // The name every route answers (model/computer_name.h), as a plan-started deployment records.
+      if (d.computer_name.empty()) d.computer_name = model::AnswerComputerName(c->computer_name).name;
       if (d.type.empty()) d.type = c->type;
     }
     // The event and the state it leads to are one record: create the

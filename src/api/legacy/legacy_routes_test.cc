@@ -143,8 +143,18 @@ TEST(LegacyRoutes, SetComputerCreatesUpdatesAndRefusesUnknownTypes) {
   Response created = env.Post("/setcomputer", R"({"serial":"NEW1","computerName":"pc-new","type":"accueil","country":"FR"})");
   ASSERT_EQ(created.status, 200) << created.body;
   EXPECT_TRUE(Parse(created).at("created").as_bool());
+  // Stored in the catalogue's spelling: the original's postype.csv writes "Accueil"
+  // (an update that keeps 5CG6050PH9's type, above, keeps its stored "ACCUEIL").
   EXPECT_EQ(env.Get("/getcomputer?serial=NEW1").body,
-            R"({"computerName":"pc-new","type":"ACCUEIL","country":"FR","language":null,"timezone":null,"keyboard":null})");
+            R"({"computerName":"pc-new","type":"Accueil","country":"FR","language":null,"timezone":null,"keyboard":null})");
+
+  // The store's write rules name the field as this route calls it.
+  Response bad_name = env.Post("/setcomputer", R"({"serial":"NEW1","computerName":"PC_01"})");
+  EXPECT_EQ(bad_name.status, 400);
+  EXPECT_NE(bad_name.body.find(R"("error":"computerName: computer name 'PC_01' has '_' at position 3)"),
+            std::string::npos)
+      << bad_name.body;
+  EXPECT_EQ(env.store->Snapshot()->FindComputerBySerial("NEW1")->computer_name, "pc-new");
 
   EXPECT_EQ(env.Post("/setcomputer", R"({"computerName":"x"})").status, 400);
   EXPECT_EQ(env.Post("/setcomputer", "{nope").status, 400);

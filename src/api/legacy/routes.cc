@@ -20,6 +20,7 @@
 #include "core/identity.h"
 #include "core/legacy_message.h"
 #include "core/used_values.h"
+#include "model/computer_name.h"
 
 namespace provisiond::api::legacy {
 namespace json = boost::json;
@@ -84,9 +85,14 @@ class PlaceholderRows {
   std::shared_ptr<State> state_ = std::make_shared<State>();
 };
 
-// The original's computer fields, each null when empty.
+// The original's computer fields, each null when empty. The name is the one
+// every route answers (model::AnswerComputerName): a stored name that breaks
+// the NetBIOS rule is given sanitised, flagged by "nameViolation" (absent
+// when the name is valid, so the original's shape is unchanged).
 void WriteLegacyComputerFields(JsonWriter& w, const model::Computer& c) {
-  w.Key("computerName").StringOrNull(c.computer_name);
+  model::AnsweredName name = model::AnswerComputerName(c.computer_name);
+  w.Key("computerName").StringOrNull(name.name);
+  if (name.violation) w.Key("nameViolation").String(name.violation->message);
   w.Key("type").StringOrNull(c.type);
   w.Key("country").StringOrNull(c.country);
   w.Key("language").StringOrNull(c.language);
@@ -129,7 +135,6 @@ Response SetComputer(Service& s, Request& req) {
   if (!serial || Trim(*serial).empty()) return LegacyError(400, "serial: required");
   if (!UsableSerial(Trim(*serial))) return LegacyError(400, "serial: must be printable text");
 
-  auto tables = s.Snapshot();
   std::vector<std::pair<std::string model::Computer::*, std::string>> changes;
   for (const auto& f : fields) {
     auto it = body.find(f.name);
@@ -138,16 +143,8 @@ Response SetComputer(Service& s, Request& req) {
     if (Status st = endpoint::ReadString(body, f.name, &v, kMaxValueBytes); !st.ok()) return LegacyError(st);
     changes.emplace_back(f.member, v ? std::string(Trim(*v)) : std::string());  // null clears
   }
-  for (auto& [member, value] : changes) {
-    if (member != &model::Computer::type || value.empty()) continue;
-    // Types are compared upper-cased and stored so (the original's sample
-    // holds ACCUEIL for the type written "Accueil").
-    value = ToUpper(value);
-    bool known = false;
-    auto names = tables->TypeNames();
-    for (const auto& t : names) known = known || IEquals(t, value);
-    if (!known) return LegacyError(400, "type: unknown type '" + value + "'; known types: " + Join(names, ", "));
-  }
+  // A valid name, a known type (stored in the catalogue's spelling): the
+  // store's write rules (store/write_rules.h), as on every route.
 
   // Last writer wins, as in the original: on a concurrent change, re-read
   // and re-apply a few times.
@@ -172,7 +169,8 @@ Response SetComputer(Service& s, Request& req) {
       w.EndObject();
       return Json(w.Take());
     }
-    if (stored.status().code() != StatusCode::kConflict || attempt >= 3) return LegacyError(stored.status());
+    if (stored.status().code() != StatusCode::kConflict || attempt >= 3)
+      return LegacyError(endpoint::RenameField(stored.status(), "computer_name", "computerName"));
   }
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/strings.h"
+#include "store/write_rules.h"
 
 namespace provisiond::store {
 
@@ -13,25 +14,6 @@ using model::Locale;
 using model::Tables;
 
 namespace {
-
-Status StaleVersion(std::string_view what, std::string_view key, uint64_t stored, uint64_t expected) {
-  return Status::Conflict(std::string(what) + " '" + std::string(key) + "' is at version " + std::to_string(stored) +
-                          ", not " + std::to_string(expected) +
-                          " (someone changed it meanwhile); re-read it and apply your change again");
-}
-
-// The rule every Put* shares: no expected version creates (kConflict if the
-// row exists), one updates (kNotFound if it is missing, kConflict if stale).
-// `stored` is the row's version, nullopt when there is none.
-Status CheckPutVersion(std::string_view what, const std::string& key, std::optional<uint64_t> stored,
-                       std::optional<uint64_t> expected, const std::string& not_found) {
-  if (!expected && stored)
-    return Status::Conflict(std::string(what) + " '" + key + "' exists (version " + std::to_string(*stored) +
-                            "); update it with its version instead");
-  if (expected && !stored) return Status::NotFound(not_found);
-  if (expected && *stored != *expected) return StaleVersion(what, key, *stored, *expected);
-  return Status::Ok();
-}
 
 template <typename Row>
 std::optional<uint64_t> VersionOf(const Row* row) {
@@ -44,6 +26,40 @@ bool IsTempName(const std::string& name) {
 }
 
 constexpr size_t kMaxChangeWarnings = 100;
+
+// The file line of each row of `t` as WriteCsv writes it (header on line 1,
+// a cell's newlines inside its quotes).
+std::vector<int> RowLinesOf(const CsvTable& t) {
+  std::vector<int> lines;
+  lines.reserve(t.rows.size());
+  int line = 2;
+  for (const auto& row : t.rows) {
+    lines.push_back(line);
+    ++line;
+    for (const auto& cell : row) line += static_cast<int>(std::count(cell.begin(), cell.end(), '\n'));
+  }
+  return lines;
+}
+
+// One log line for the rows a load found breaking the write rules (each is
+// listed in Health().warnings, the status route and `provisiond check`).
+std::optional<std::string> WarningsSummary(const Tables& t) {
+  if (t.warnings.empty()) return std::nullopt;
+  const model::LoadWarning& w = t.warnings.front();
+  return std::to_string(t.warnings.size()) + " load warning(s) (see /api/v1/admin/status or provisiond check), first: " +
+         w.file + ": line " + std::to_string(w.line) + ": " + w.message;
+}
+
+// A computer row rewritten through the store passed the write rules: the
+// load warnings about its previous content no longer apply.
+void DropRowWarnings(Tables* t, const std::string& serial_key) {
+  const auto& items = t->warnings.items();
+  if (std::none_of(items.begin(), items.end(), [&](const model::LoadWarning& w) { return w.key == serial_key; }))
+    return;
+  std::erase_if(t->warnings.Mutable(), [&](const model::LoadWarning& w) {
+    return w.key == serial_key && w.file == FileNameOf(TableId::kComputers);
+  });
+}
 
 }  // namespace
 
@@ -84,6 +100,7 @@ Result<std::unique_ptr<CsvStore>> CsvStore::Open(const CsvStoreOptions& options)
   tables->generation = 1;
   tables->BuildIndexes();
   s->files_ = std::move(loaded.files);
+  if (auto m = WarningsSummary(*tables)) s->Report(LogLevel::kWarning, *m);
   s->loaded_at_ = s->options_.clock();
   s->snapshot_.store(std::move(tables));
 
@@ -162,7 +179,7 @@ size_t CsvStore::PendingComputerChangesForTesting() const {
 }
 
 void CsvStore::SetWarningsLocked(Tables* t) const {
-  ComputeWarnings(t);
+  ComputeWarnings(t, &files_);
   if (change_warnings_.empty()) return;
   std::vector<model::LoadWarning> w = t->warnings.items();
   w.insert(w.end(), change_warnings_.begin(), change_warnings_.end());
@@ -233,6 +250,7 @@ void CsvStore::ReloadIfChangedLocked() {
                                      " (they conflict again on the next load)");
   }
   SetWarningsLocked(next.get());
+  if (auto m = WarningsSummary(*next)) Report(LogLevel::kWarning, *m);
   ++reload_epoch_;
   if (!wal_changes_.empty()) ScheduleFlush();
   if (!errors_.empty()) Report(LogLevel::kInfo, "data files valid again; refused edits cleared");
@@ -315,17 +333,17 @@ void CsvStore::SetBeforeRenameHookForTesting(std::function<void()> hook) {
 Status CsvStore::CommitLocked(TableId id, std::shared_ptr<Tables> next) {
   auto cur = Snapshot();
   next->generation = cur->generation + 1;
-  // Only apps and types change the warnings; other writes share them.
-  if (id == TableId::kApps || id == TableId::kTypeApps) SetWarningsLocked(next.get());
   next->BuildIndexes();
   FileMeta& meta = files_[id];
   std::string text;
   std::vector<std::string> header;
+  std::optional<std::vector<int>> row_lines;  // unknown for computers: their lines stay as loaded
   if (id == TableId::kComputers) {
     std::lock_guard lock(encoder_mu_);
     text = encoder_.Encode(*next, meta.header, &header);
   } else {
     CsvTable table = EncodeTable(id, *next, meta.header);
+    row_lines = RowLinesOf(table);
     CsvWriteOptions wo;
     wo.newline = "\n";
     text = WriteCsv(table, wo);
@@ -351,6 +369,11 @@ Status CsvStore::CommitLocked(TableId id, std::shared_ptr<Tables> next) {
   // rename has another inode or size and is still seen by the watcher.
   meta.stat = ours;
   meta.header = std::move(header);
+  if (row_lines) meta.row_lines = std::move(*row_lines);
+  // Apps, types and drivers change what the rules find (a type created for
+  // computers that named it, an app added that a type listed); computer
+  // writes keep their warnings current row by row (DropRowWarnings).
+  if (id == TableId::kApps || id == TableId::kTypeApps || id == TableId::kDrivers) SetWarningsLocked(next.get());
   Publish(std::move(next));
   if (id == TableId::kComputers && !wal_changes_.empty()) {
     // The file now holds everything the log did.
@@ -500,17 +523,13 @@ Status CsvStore::Flush() {
 
 // ---- computers ------------------------------------------------------------
 
-Result<Computer> CsvStore::PutComputer(Computer c, std::optional<uint64_t> expected_version) {
-  c.serial = std::string(Trim(c.serial));
-  if (c.serial.empty()) return Status::InvalidArgument("serial: empty; give the BIOS serial number");
+Result<Computer> CsvStore::PutComputer(Computer c_in, std::optional<uint64_t> expected_version) {
   std::lock_guard lock(write_mu_);
   PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kComputers));
   auto cur = Snapshot();
-  if (!Trim(c.type).empty() && cur->AppsOfType(c.type).empty())
-    return Status::InvalidArgument("type: '" + c.type + "' does not exist; create the type first or use one of: " +
-                                   Join(cur->TypeNames(), ", "));
-  const Computer* old = cur->FindComputerBySerial(c.serial);
-  PV_RETURN_IF_ERROR(CheckPutVersion("computer", c.serial, VersionOf(old), expected_version,
+  const Computer* old = cur->FindComputerBySerial(c_in.serial);
+  PV_ASSIGN_OR_RETURN(Computer c, PrepareComputer(*cur, std::move(c_in), old));
+  PV_RETURN_IF_ERROR(CheckVersion("computer", c.serial, VersionOf(old), expected_version,
                                      "no computer with serial '" + c.serial + "'"));
   auto next = CopyLocked();
   PendingChange change;
@@ -525,6 +544,7 @@ Result<Computer> CsvStore::PutComputer(Computer c, std::optional<uint64_t> expec
     next->AddComputer(c);
   }
   change.row = c;
+  DropRowWarnings(next.get(), model::Tables::SerialKey(c.serial));  // the row passed the rules now
   PV_RETURN_IF_ERROR(CommitComputerLocked(std::move(change), std::move(next)));
   return c;
 }
@@ -543,26 +563,19 @@ Status CsvStore::DeleteComputer(std::string_view serial, uint64_t expected_versi
   change.base_hash = RowHash(*old);
   change.row.serial = old->serial;
   next->EraseComputer(*cur->PositionOf(old));
+  DropRowWarnings(next.get(), model::Tables::SerialKey(old->serial));
   return CommitComputerLocked(std::move(change), std::move(next));
 }
 
 // ---- apps -----------------------------------------------------------------
 
-Result<App> CsvStore::PutApp(App app, std::optional<uint64_t> expected_version) {
-  app.name = std::string(Trim(app.name));
-  if (app.name.empty()) return Status::InvalidArgument("name: empty; give the application a name");
-  // Patterns are compiled by construction (Pattern::Compile); only the list
-  // separator needs checking here.
-  for (const auto& p : app.allowed_models) {
-    if (p.source().find(';') != std::string::npos)
-      return Status::InvalidArgument("allowed_models: '" + p.source() +
-                                     "' contains ';', the list separator; split it into several regexes");
-  }
+Result<App> CsvStore::PutApp(App app_in, std::optional<uint64_t> expected_version) {
   std::lock_guard lock(write_mu_);
   PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kApps));
   auto cur = Snapshot();
+  PV_ASSIGN_OR_RETURN(App app, PrepareApp(*cur, std::move(app_in)));
   const App* old = cur->FindApp(app.name);
-  PV_RETURN_IF_ERROR(CheckPutVersion("application", app.name, VersionOf(old), expected_version,
+  PV_RETURN_IF_ERROR(CheckVersion("application", app.name, VersionOf(old), expected_version,
                                      "no application '" + app.name + "'"));
   auto next = CopyLocked();
   if (old != nullptr) {
@@ -584,14 +597,7 @@ Status CsvStore::DeleteApp(std::string_view name, uint64_t expected_version) {
   const App* old = cur->FindApp(name);
   if (old == nullptr) return Status::NotFound("no application '" + std::string(Trim(name)) + "'");
   if (old->version != expected_version) return StaleVersion("application", old->name, old->version, expected_version);
-  std::vector<std::string> users;
-  for (const auto& ta : cur->type_apps)
-    if (IEquals(Trim(ta.application), old->name) &&
-        std::find(users.begin(), users.end(), ta.type) == users.end())
-      users.push_back(ta.type);
-  if (!users.empty())
-    return Status::InvalidArgument("application '" + old->name + "' is used by type(s) " + Join(users, ", ") +
-                                   "; remove it from those types first");
+  PV_RETURN_IF_ERROR(CheckAppUnused(*cur, old->name));
   auto next = CopyLocked();
   next->apps.erase(next->apps.begin() + (old - cur->apps.items().data()));
   return CommitLocked(TableId::kApps, std::move(next));
@@ -602,23 +608,12 @@ Status CsvStore::DeleteApp(std::string_view name, uint64_t expected_version) {
 Result<uint64_t> CsvStore::SetTypeApps(std::string_view type_in, std::vector<std::string> apps,
                                        std::optional<uint64_t> expected_version) {
   std::string type(Trim(type_in));
-  if (type.empty()) return Status::InvalidArgument("type: empty; give the type a name");
-  if (apps.empty()) return Status::InvalidArgument("applications: empty; a type needs at least one (or delete it)");
   std::lock_guard lock(write_mu_);
   PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kTypeApps));
   auto cur = Snapshot();
-  std::vector<std::string> seen;
-  for (auto& a : apps) {
-    a = std::string(Trim(a));
-    const App* app = cur->FindApp(a);
-    if (app == nullptr)
-      return Status::InvalidArgument("applications: '" + a + "' does not exist in apps.csv; create it first");
-    for (const auto& s : seen)
-      if (IEquals(s, a)) return Status::InvalidArgument("applications: '" + a + "' is listed twice; keep one");
-    seen.push_back(a);
-  }
+  PV_ASSIGN_OR_RETURN(apps, PrepareTypeApps(*cur, type, std::move(apps)));
   const uint64_t stored = TypeVersion(*cur, type);  // 0: no such type
-  PV_RETURN_IF_ERROR(CheckPutVersion("type", type, stored == 0 ? std::nullopt : std::optional(stored),
+  PV_RETURN_IF_ERROR(CheckVersion("type", type, stored == 0 ? std::nullopt : std::optional(stored),
                                      expected_version, "no type '" + type + "'"));
   auto next = CopyLocked();
   const std::string key = ToUpper(type);
@@ -660,13 +655,7 @@ Status CsvStore::DeleteType(std::string_view type_in, uint64_t expected_version)
   if (stored == 0) return Status::NotFound("no type '" + type + "'");
   if (stored != expected_version) return StaleVersion("type", type, stored, expected_version);
   const std::string key = ToUpper(type);
-  size_t users = 0;
-  std::string first;
-  for (const auto& c : cur->computers)
-    if (ToUpper(Trim(c.type)) == key && users++ == 0) first = c.serial;
-  if (users > 0)
-    return Status::InvalidArgument("type '" + type + "' is used by " + std::to_string(users) +
-                                   " computer(s), e.g. '" + first + "'; move them to another type first");
+  PV_RETURN_IF_ERROR(CheckTypeUnused(*cur, type));
   auto next = CopyLocked();
   std::erase_if(next->type_apps.Mutable(), [&](const model::TypeApp& ta) { return ToUpper(Trim(ta.type)) == key; });
   return CommitLocked(TableId::kTypeApps, std::move(next));
@@ -674,11 +663,11 @@ Status CsvStore::DeleteType(std::string_view type_in, uint64_t expected_version)
 
 // ---- drivers --------------------------------------------------------------
 
-Result<DriverRule> CsvStore::PutDriverRule(DriverRule rule, std::optional<uint64_t> expected_version) {
-  if (rule.bundle_id && Trim(*rule.bundle_id).empty()) rule.bundle_id.reset();
+Result<DriverRule> CsvStore::PutDriverRule(DriverRule rule_in, std::optional<uint64_t> expected_version) {
   std::lock_guard lock(write_mu_);
   PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kDrivers));
   auto cur = Snapshot();
+  PV_ASSIGN_OR_RETURN(DriverRule rule, PrepareDriverRule(*cur, std::move(rule_in)));
   auto next = CopyLocked();
   if (!expected_version) {
     rule.id = next->drivers.size() + 1;
@@ -721,7 +710,7 @@ Status CsvStore::DeleteDriverRule(uint64_t id, uint64_t expected_version) {
 
 Status CsvStore::SetConfig(std::string_view key_in, std::string_view value) {
   std::string key(Trim(key_in));
-  if (key.empty()) return Status::InvalidArgument("key: empty; name the setting");
+  PV_RETURN_IF_ERROR(CheckSetting(key, value));
   std::lock_guard lock(write_mu_);
   PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kConfig));
   auto next = CopyLocked();
@@ -751,14 +740,13 @@ Status CsvStore::DeleteConfig(std::string_view key_in) {
   return CommitLocked(TableId::kConfig, std::move(next));
 }
 
-Result<Locale> CsvStore::PutLocale(Locale locale, std::optional<uint64_t> expected_version) {
-  locale.country = ToUpper(Trim(locale.country));
-  if (locale.country.empty()) return Status::InvalidArgument("country: empty; give an ISO 3166 code, e.g. FR");
+Result<Locale> CsvStore::PutLocale(Locale locale_in, std::optional<uint64_t> expected_version) {
   std::lock_guard lock(write_mu_);
   PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kLocales));
   auto cur = Snapshot();
+  PV_ASSIGN_OR_RETURN(Locale locale, PrepareLocale(*cur, std::move(locale_in)));
   const Locale* old = cur->FindLocale(locale.country);
-  PV_RETURN_IF_ERROR(CheckPutVersion("locale", locale.country, VersionOf(old), expected_version,
+  PV_RETURN_IF_ERROR(CheckVersion("locale", locale.country, VersionOf(old), expected_version,
                                      "no locale for country '" + locale.country + "'"));
   auto next = CopyLocked();
   if (old != nullptr) {

@@ -577,11 +577,15 @@ std::string FormatSourceError(const SourceError& e) {
 }
 
 std::optional<SourceError> DecodeFile(TableId id, std::string_view text, model::Tables* out,
-                                      std::vector<std::string>* header) {
+                                      std::vector<std::string>* header, std::vector<int>* row_lines) {
   auto parsed = ParseCsv(text);
   if (!parsed.ok()) return FromCodecError(id, parsed.status());
   const CsvTable& csv = *parsed;
   if (header != nullptr) *header = csv.header;
+  if (row_lines != nullptr) {
+    row_lines->resize(csv.rows.size());
+    for (size_t r = 0; r < csv.rows.size(); ++r) (*row_lines)[r] = LineOf(csv, r);
+  }
   switch (id) {
     case TableId::kComputers:
       return DecodeKeyedRows(id, csv, ComputerFields(), "serial", ComputerKey, &out->computers);
@@ -746,18 +750,59 @@ std::string ComputersEncoder::Encode(const model::Tables& t, const std::vector<s
   return out;
 }
 
-void ComputeWarnings(model::Tables* t) {
+namespace {
+
+// The CSV column a rule's field is stored in.
+std::string_view ColumnOfField(TableId id, std::string_view field) {
+  if (id == TableId::kComputers) {
+    if (field == "computer_name") return "computername";
+    if (field == "type") return "postype";
+  }
+  if (id == TableId::kTypeApps && field == "applications") return "application";
+  return field;
+}
+
+int LineOfRow(size_t row, const std::vector<int>& row_lines) {
+  return row < row_lines.size() ? row_lines[row] : static_cast<int>(row) + 2;
+}
+
+}  // namespace
+
+TableId TableOfFinding(const RowFinding& f) {
+  switch (f.table) {
+    case RuleTable::kComputers: return TableId::kComputers;
+    case RuleTable::kTypeApps: return TableId::kTypeApps;
+    case RuleTable::kApps: return TableId::kApps;
+    case RuleTable::kDrivers: return TableId::kDrivers;
+    case RuleTable::kLocales: return TableId::kLocales;
+  }
+  return TableId::kComputers;
+}
+
+SourceError FindingToError(const RowFinding& f, const std::vector<std::string>& header,
+                           const std::vector<int>& row_lines) {
+  const TableId id = TableOfFinding(f);
+  const std::string_view column = ColumnOfField(id, f.field);
+  int col = 0;
+  for (size_t c = 0; c < header.size(); ++c)
+    if (IEquals(Trim(header[c]), column)) col = static_cast<int>(c) + 1;
+  return MakeError(id, LineOfRow(f.row, row_lines), col, "(" + std::string(column) + ") " + f.message);
+}
+
+void ComputeWarnings(model::Tables* t, const std::map<TableId, FileMeta>* files) {
+  static const std::vector<int> kNoLines;
+  static const std::vector<std::string> kNoHeader;
   std::vector<model::LoadWarning> warnings;
-  std::unordered_map<std::string, bool> apps;
-  for (const auto& a : t->apps) apps.emplace(AppKey(a), true);
-  for (size_t i = 0; i < t->type_apps.size(); ++i) {
-    const auto& ta = t->type_apps[i];
-    if (apps.contains(ToUpper(Trim(ta.application)))) continue;
+  for (const RowFinding& f : CheckTables(*t)) {
+    const FileMeta* meta = nullptr;
+    if (files != nullptr)
+      if (auto it = files->find(TableOfFinding(f)); it != files->end()) meta = &it->second;
+    SourceError e = FindingToError(f, meta ? meta->header : kNoHeader, meta ? meta->row_lines : kNoLines);
     model::LoadWarning w;
-    w.file = "postype.csv";
-    w.line = static_cast<int>(i) + 2;  // header is line 1; postype rows hold no newlines
-    w.message = "type '" + ta.type + "' names application '" + ta.application +
-                "' that apps.csv lacks; it is skipped in plans (add it to apps.csv or remove the row)";
+    w.file = e.source;
+    w.line = e.line;
+    w.message = std::move(e.reason);
+    w.key = f.key;
     warnings.push_back(std::move(w));
   }
   t->warnings = std::move(warnings);
@@ -825,7 +870,7 @@ LoadedDir LoadDataDir(platform::Fs& fs, const std::string& dir, const std::vecto
       std::string text;
       if (auto e = fs.ReadFile(path, &text); !e.ok()) {
         out.errors.push_back(MakeError(id, 0, 0, e.ToString()));
-      } else if (auto e = DecodeFile(id, text, &out.tables, &meta.header)) {
+      } else if (auto e = DecodeFile(id, text, &out.tables, &meta.header, &meta.row_lines)) {
         out.errors.push_back(*e);
       }
     }
@@ -851,7 +896,7 @@ LoadedDir LoadDataDir(platform::Fs& fs, const std::string& dir, const std::vecto
     }
     out.pending = ApplyPendingChanges(wal.changes, &out.tables, &out.dropped);
   }
-  ComputeWarnings(&out.tables);
+  ComputeWarnings(&out.tables, &out.files);
   if (!out.dropped.empty()) {
     std::vector<model::LoadWarning> w = out.tables.warnings.items();
     w.insert(w.end(), out.dropped.begin(), out.dropped.end());

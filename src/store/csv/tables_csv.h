@@ -17,6 +17,7 @@
 #include "store/csv/computer_wal.h"
 #include "store/csv/csv_codec.h"
 #include "store/store.h"
+#include "store/write_rules.h"
 
 namespace provisiond::store {
 
@@ -41,8 +42,10 @@ std::string FormatSourceError(const SourceError& e);
 // duplicate keys, regexes (RE2, Python-only constructs named), numbers,
 // booleans. On error returns where and why; *out's table is then unspecified.
 // `header`, if given, receives the file's column names.
+// `row_lines`, if given, receives the file line of each data row.
 std::optional<SourceError> DecodeFile(TableId id, std::string_view text, model::Tables* out,
-                                      std::vector<std::string>* header = nullptr);
+                                      std::vector<std::string>* header = nullptr,
+                                      std::vector<int>* row_lines = nullptr);
 
 // The rows of `id` as a CSV table: original columns, then the optional
 // columns that a row sets to a non-default value or that `keep_columns`
@@ -77,8 +80,23 @@ class ComputersEncoder {
   size_t encoded_chunks_ = 0;
 };
 
-// Recomputes t->warnings: every postype row naming an app apps.csv lacks.
-void ComputeWarnings(model::Tables* t);
+struct FileMeta;
+
+// Recomputes t->warnings from the shared write rules (store/write_rules.h,
+// CheckTables): every row a write would refuse (a computer with an invalid
+// name or an unknown type, a postype row naming an app apps.csv lacks or
+// repeating one, a negative driver minimum) is a warning
+// "<file>: line N: (<column>) <reason>" keyed by the row's key. Lines come
+// from `files` (as last loaded); without them, row + 2.
+void ComputeWarnings(model::Tables* t, const std::map<TableId, FileMeta>* files = nullptr);
+
+// The findings of CheckTables as SourceErrors with file, line and column:
+// what `provisiond import` refuses. `header` and `row_lines` of the file the
+// table came from (column 0 / line row + 2 when unknown).
+SourceError FindingToError(const RowFinding& f, const std::vector<std::string>& header,
+                           const std::vector<int>& row_lines);
+// The file holding a finding's table.
+TableId TableOfFinding(const RowFinding& f);
 
 // Versions across a reload of files that may lack a `version` column: a row
 // whose content changed but whose version did not grow gets prev + 1; an
@@ -88,6 +106,7 @@ void CarryVersions(const model::Tables& prev, model::Tables* next);
 struct FileMeta {
   platform::FsStat stat;             // as seen just before reading
   std::vector<std::string> header;   // columns the file had (empty if missing)
+  std::vector<int> row_lines;        // file line of each data row, as last loaded
 };
 
 struct LoadedDir {

@@ -7,9 +7,12 @@
 #include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <set>
+#include <tuple>
 #include <unordered_map>
 
 #include "base/strings.h"
+#include "model/setting_rules.h"
 
 namespace provisiond::store {
 namespace {
@@ -309,6 +312,29 @@ std::string TableNames() {
   return Join(names, ", ");
 }
 
+// The settings of an imported config.csv that the settings route would
+// refuse (model/setting_rules.h: unknown key, value out of range), but for
+// the problems the data directory's config.csv already had (they stay
+// warnings). `lines`: the file line of each row.
+std::vector<SourceError> ConfigFindings(const model::Tables& current, const model::Tables& imported,
+                                        const std::vector<int>& lines) {
+  std::set<std::pair<std::string, std::string>> before;
+  for (const auto& p : model::CheckConfig(current.config.items())) before.emplace(p.key, p.message);
+  std::vector<SourceError> out;
+  for (const auto& p : model::CheckConfig(imported.config.items())) {
+    if (before.contains({p.key, p.message})) continue;
+    const size_t row = p.line >= 2 ? static_cast<size_t>(p.line - 2) : 0;
+    const int line = row < lines.size() ? lines[row] : p.line;
+    const int column = model::CheckSettingKey(p.key).ok() ? 2 : 1;  // the value, else the key
+    SourceError e;
+    e.line = line;
+    e.column = column;
+    e.reason = std::string(column == 2 ? "(value) " : "(key) ") + p.message;
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 Result<ImportPlan> PlanTexts(platform::Fs& fs, const std::string& data_dir, const SourceTexts& source,
                              ImportMode mode) {
   const auto& texts = source.texts;
@@ -330,6 +356,12 @@ Result<ImportPlan> PlanTexts(platform::Fs& fs, const std::string& data_dir, cons
   ImportPlan plan;
   plan.mode = mode;
   std::map<TableId, size_t> kept;
+  std::map<TableId, FileMeta> files = current.files;  // imported ones: their header and lines
+  // Rule findings the data already had (they stay warnings, so the data
+  // directory's own export imports again) and those reported already.
+  using FindingKey = std::tuple<RuleTable, std::string, std::string>;
+  std::set<FindingKey> before, reported;
+  for (const auto& f : CheckTables(current.tables)) before.emplace(f.table, f.key, f.field);
   for (const auto& [id, text] : texts) {
     CsvReadOptions ro;
     ro.restore_formulas = true;
@@ -349,25 +381,73 @@ Result<ImportPlan> PlanTexts(platform::Fs& fs, const std::string& data_dir, cons
       errors.push_back(*e);
       continue;
     }
+    FileMeta& meta = files[id];
+    meta.row_lines.clear();
+    std::vector<int> own_lines;
+    for (size_t r = 0; r < parsed->rows.size(); ++r)
+      own_lines.push_back(r < parsed->row_lines.size() ? parsed->row_lines[r] : static_cast<int>(r) + 2);
+    if (id == TableId::kConfig) {
+      for (auto& e : ConfigFindings(current.tables, alone, own_lines)) {
+        e.source = label(id);
+        errors.push_back(std::move(e));
+      }
+    }
+    if (mode == ImportMode::kMerge) {
+      // The file's own rows against the write rules first, so a finding
+      // names the import's line (a merge folds a repeated row into one, and
+      // its lines are those of the merged table).
+      for (const auto& f : CheckTables(alone)) {
+        if (TableOfFinding(f) != id || before.contains({f.table, f.key, f.field})) continue;
+        SourceError e = FindingToError(f, header, own_lines);
+        e.source = label(id);
+        errors.push_back(std::move(e));
+        reported.emplace(f.table, f.key, f.field);
+      }
+    }
     if (mode == ImportMode::kReplace) {
       next = std::move(alone);
+      // Rule findings name the import's own lines.
+      meta.row_lines = std::move(own_lines);
     } else {
       CsvTable merged = MergeTables(id, EncodeTable(id, current.tables, current.files[id].header), *parsed,
                                     &kept[id]);
-      if (auto e = DecodeFile(id, WriteCsv(merged, wo), &next, &header)) {
+      if (auto e = DecodeFile(id, WriteCsv(merged, wo), &next, &header, &meta.row_lines)) {
         e->source = label(id) + " merged with the current " + std::string(FileNameOf(id));
         errors.push_back(*e);
         continue;
       }
     }
-    plan.files[id] = EncodeFile(id, next, header);
+    meta.header = header;
+  }
+  if (errors.empty()) {
+    // The write rules (store/write_rules.h), as on every API write: a row
+    // that a write would refuse is refused here too, with its file, line and
+    // column; so is a row of a table left as it is that the import breaks
+    // (e.g. postype naming an app the import removes). What the data
+    // directory already held stays a warning, so its own export imports again.
+    for (const auto& f : CheckTables(next)) {
+      const TableId id = TableOfFinding(f);
+      if (before.contains({f.table, f.key, f.field}) || reported.contains({f.table, f.key, f.field})) continue;
+      SourceError e = FindingToError(f, files[id].header, files[id].row_lines);
+      if (!texts.contains(id)) e.reason += " (after this import)";
+      else if (mode == ImportMode::kMerge) e.source = label(id) + " merged with the current " + e.source;
+      else e.source = label(id);
+      errors.push_back(std::move(e));
+    }
   }
   if (!errors.empty()) {
     std::string m;
     for (const auto& e : errors) m += (m.empty() ? "" : "; ") + FormatSourceError(e);
     return Status::InvalidArgument(m + "; nothing was imported");
   }
-  ComputeWarnings(&next);
+  // Stored as a write stores them: catalogue names in the catalogue's spelling.
+  for (const auto& [id, text] : texts) {
+    if (id == TableId::kComputers) ApplyCatalogueSpellings(RuleTable::kComputers, current.tables, &next);
+    if (id == TableId::kTypeApps) ApplyCatalogueSpellings(RuleTable::kTypeApps, current.tables, &next);
+    if (id == TableId::kApps) ApplyCatalogueSpellings(RuleTable::kApps, current.tables, &next);
+    plan.files[id] = EncodeFile(id, next, files[id].header);
+  }
+  ComputeWarnings(&next, &files);
   plan.warnings = next.warnings.items();
   for (const auto& [id, text] : plan.files) {
     plan.diffs.push_back(Diff(id, current.tables, next));

@@ -58,12 +58,15 @@ TEST(Import, ReplaceDryRunShowsAddedChangedRemovedAndChangesNothing) {
   const std::string before = ReadText(data / "computers.csv");
   // French Excel: ';', BOM, CRLF.
   WriteText(src / "computers.csv",
-            "\xEF\xBB\xBFserial;computername;postype;setkeyboard;country;language;timezone\r\n"
-            "5CG6050PH9;manu16;ACCUEIL;fr-FR;FR;fr-FR;Romance Standard Time\r\n"
-            "NEW1;Poste été;ACCUEIL;de-DE;DE;de-DE;W. Europe Standard Time\r\n");
+            "\xEF\xBB\xBFserial;computername;postype;setkeyboard;country;language;timezone;notes\r\n"
+            "5CG6050PH9;manu16;ACCUEIL;fr-FR;FR;fr-FR;Romance Standard Time;\r\n"
+            "NEW1;Poste-ete;ACCUEIL;de-DE;DE;de-DE;W. Europe Standard Time;Poste été\r\n");
   WriteText(src / "apps.csv",
             "name,url,script,reboot,allowed_countries,blocked_countries,allowed_models\n"
             "VLC,https://provision.infra-lab.fr/file/apps/VLC,install.cmd,0,,,\n");
+  // The types stop listing the removed apps in the same import (else it is refused:
+  // postype.csv would name apps apps.csv lacks).
+  WriteText(src / "postype.csv", "postype,application\nAccueil,VLC\n");
   ImportOptions replace;
   replace.mode = ImportMode::kReplace;
   auto plan = PlanImport(platform::PosixFs(), data.path(), src.path(), replace);

@@ -1,0 +1,290 @@
+#include "store/write_rules.h"
+
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "base/strings.h"
+#include "model/computer_name.h"
+#include "model/setting_rules.h"
+
+namespace provisiond::store {
+
+using model::App;
+using model::Computer;
+using model::DriverRule;
+using model::Locale;
+using model::Tables;
+
+namespace {
+
+Status Bad(std::string_view field, const std::string& why) {
+  return Status::InvalidArgument(std::string(field) + ": " + why);
+}
+
+std::string UnknownTypeMessage(std::string_view type, const std::vector<std::string>& known) {
+  return "unknown type '" + std::string(Trim(type)) + "' (postype.csv lists no such type); use one of: " +
+         (known.empty() ? std::string("(none yet)") : Join(known, ", ")) + ", or create the type first";
+}
+
+std::string MissingAppMessage(const model::TypeApp& ta) {
+  return "type '" + ta.type + "' names application '" + ta.application +
+         "' that apps.csv lacks; it is skipped in plans (add it to apps.csv or remove the row)";
+}
+
+// The minimum a driver rule sets below zero, as a finding-style message.
+std::optional<std::pair<std::string, std::string>> NegativeMinimum(const DriverRule& r) {
+  auto neg = [](const char* field, double v) {
+    return std::make_pair(std::string(field), "is " + std::to_string(v) + "; a minimum cannot be negative, "
+                                                  "write 0 or leave it empty for no minimum");
+  };
+  if (r.min_ram_gb && *r.min_ram_gb < 0) return neg("min_ram_gb", *r.min_ram_gb);
+  if (r.min_disk_gb && *r.min_disk_gb < 0) return neg("min_disk_gb", *r.min_disk_gb);
+  if (r.min_cpu_count && *r.min_cpu_count < 0)
+    return std::make_pair(std::string("min_cpu_count"),
+                          "is " + std::to_string(*r.min_cpu_count) +
+                              "; a minimum cannot be negative, write 0 or leave it empty for no minimum");
+  return std::nullopt;
+}
+
+std::vector<std::string> CatalogueCountries(const Tables& t, const std::vector<std::string>& in) {
+  std::vector<std::string> out;
+  for (const auto& c : in) {
+    std::string v = CatalogueCountry(t, c);
+    if (!v.empty()) out.push_back(std::move(v));
+  }
+  return out;
+}
+
+}  // namespace
+
+// ---- versions -----------------------------------------------------------------
+
+Status StaleVersion(std::string_view what, std::string_view key, uint64_t stored, uint64_t expected) {
+  return Status::Conflict(std::string(what) + " '" + std::string(key) + "' is at version " + std::to_string(stored) +
+                          ", not " + std::to_string(expected) +
+                          " (someone changed it meanwhile); re-read it and apply your change again");
+}
+
+Status CheckVersion(std::string_view what, std::string_view key, std::optional<uint64_t> stored,
+                    std::optional<uint64_t> expected, std::string_view not_found) {
+  if (!expected && stored)
+    return Status::Conflict(std::string(what) + " '" + std::string(key) + "' exists (version " +
+                            std::to_string(*stored) + "); update it with its version instead");
+  if (expected && !stored) return Status::NotFound(std::string(not_found));
+  if (expected && *stored != *expected) return StaleVersion(what, key, *stored, *expected);
+  return Status::Ok();
+}
+
+// ---- catalogue spellings ----------------------------------------------------
+
+std::optional<std::string> CatalogueType(const Tables& t, std::string_view type) {
+  std::string_view want = Trim(type);
+  for (const auto& ta : t.type_apps)
+    if (IEquals(Trim(ta.type), want)) return std::string(Trim(ta.type));
+  return std::nullopt;
+}
+
+std::string CatalogueCountry(const Tables& t, std::string_view country) {
+  if (const Locale* l = t.FindLocale(country); l != nullptr && !Trim(l->country).empty())
+    return std::string(Trim(l->country));
+  return ToUpper(Trim(country));
+}
+
+void ApplyCatalogueSpellings(RuleTable table, const Tables& before, Tables* t) {
+  switch (table) {
+    case RuleTable::kComputers: {
+      std::unordered_map<std::string, std::string> types;  // upper -> catalogue spelling
+      for (const auto& ta : t->type_apps) types.emplace(ToUpper(Trim(ta.type)), std::string(Trim(ta.type)));
+      std::unordered_map<std::string, const Computer*> old;  // serial key -> `before` row
+      for (const auto& c : before.computers) old.emplace(Tables::SerialKey(c.serial), &c);
+      const Tables& catalogue = *t;
+      t->computers.Transform([&](const Computer& c) -> std::optional<Computer> {
+        auto prev = old.find(Tables::SerialKey(c.serial));
+        const Computer* o = prev == old.end() ? nullptr : prev->second;
+        std::string type = c.type;
+        if (o != nullptr && IEquals(Trim(o->type), Trim(c.type))) type = std::string(Trim(o->type));
+        else if (auto it = types.find(ToUpper(Trim(c.type))); it != types.end()) type = it->second;
+        std::string country = o != nullptr && IEquals(Trim(o->country), Trim(c.country))
+                                  ? std::string(Trim(o->country))
+                                  : CatalogueCountry(catalogue, c.country);
+        if (type == c.type && country == c.country) return std::nullopt;
+        Computer out = c;
+        out.type = std::move(type);
+        out.country = std::move(country);
+        return out;
+      });
+      return;
+    }
+    case RuleTable::kTypeApps: {
+      std::unordered_map<std::string, std::string> apps;
+      for (const auto& a : t->apps) apps.emplace(ToUpper(Trim(a.name)), a.name);
+      std::vector<model::TypeApp> rows = t->type_apps.items();
+      for (auto& ta : rows)
+        if (auto it = apps.find(ToUpper(Trim(ta.application))); it != apps.end()) ta.application = it->second;
+      if (!(rows == t->type_apps.items())) t->type_apps = std::move(rows);
+      return;
+    }
+    case RuleTable::kApps: {
+      std::vector<App> rows = t->apps.items();
+      for (auto& a : rows) {
+        a.allowed_countries = CatalogueCountries(*t, a.allowed_countries);
+        a.blocked_countries = CatalogueCountries(*t, a.blocked_countries);
+      }
+      if (!(rows == t->apps.items())) t->apps = std::move(rows);
+      return;
+    }
+    case RuleTable::kDrivers:
+    case RuleTable::kLocales:
+      return;
+  }
+}
+
+Result<Pattern> CompileRegex(std::string_view field, std::string_view source) {
+  auto p = Pattern::Compile(Trim(source));
+  if (!p.ok()) return Bad(field, "invalid regex '" + std::string(Trim(source)) + "': " + p.status().message());
+  return p;
+}
+
+// ---- rows before a write ------------------------------------------------------
+
+Result<Computer> PrepareComputer(const Tables& t, Computer c, const Computer* old) {
+  c.serial = std::string(Trim(c.serial));
+  if (c.serial.empty()) return Bad("serial", "empty; give the BIOS serial number");
+  c.computer_name = std::string(Trim(c.computer_name));
+  if (!c.computer_name.empty()) {
+    if (auto v = model::CheckComputerName(c.computer_name)) return Bad("computer_name", v->message);
+  }
+  if (!Trim(c.type).empty()) {
+    auto type = CatalogueType(t, c.type);
+    if (!type) return Bad("type", UnknownTypeMessage(c.type, t.TypeNames()));
+    c.type = old != nullptr && IEquals(Trim(old->type), Trim(c.type)) ? std::string(Trim(old->type)) : *type;
+  } else {
+    c.type.clear();
+  }
+  c.country = old != nullptr && IEquals(Trim(old->country), Trim(c.country)) ? std::string(Trim(old->country))
+                                                                          : CatalogueCountry(t, c.country);
+  return c;
+}
+
+Result<App> PrepareApp(const Tables& t, App app) {
+  app.name = std::string(Trim(app.name));
+  if (app.name.empty()) return Bad("name", "empty; give the application a name");
+  // Patterns are compiled by construction (CompileRegex); only the list
+  // separator needs checking here.
+  for (const auto& p : app.allowed_models) {
+    if (p.source().find(';') != std::string::npos)
+      return Bad("allowed_models",
+                 "'" + p.source() + "' contains ';', the list separator; split it into several regexes");
+  }
+  app.allowed_countries = CatalogueCountries(t, app.allowed_countries);
+  app.blocked_countries = CatalogueCountries(t, app.blocked_countries);
+  return app;
+}
+
+Result<std::vector<std::string>> PrepareTypeApps(const Tables& t, std::string_view type,
+                                                 std::vector<std::string> apps) {
+  if (Trim(type).empty()) return Bad("type", "empty; give the type a name");
+  if (apps.empty()) return Bad("applications", "empty; a type needs at least one (or delete it)");
+  std::vector<std::string> out;
+  for (const auto& a : apps) {
+    const App* app = t.FindApp(a);
+    if (app == nullptr)
+      return Bad("applications", "'" + std::string(Trim(a)) + "' does not exist in apps.csv; create it first");
+    for (const auto& s : out)
+      if (IEquals(s, app->name)) return Bad("applications", "'" + app->name + "' is listed twice; keep one");
+    out.push_back(app->name);
+  }
+  return out;
+}
+
+Result<DriverRule> PrepareDriverRule(const Tables&, DriverRule rule) {
+  if (rule.bundle_id && Trim(*rule.bundle_id).empty()) rule.bundle_id.reset();
+  if (auto neg = NegativeMinimum(rule)) return Bad(neg->first, neg->second);
+  return rule;
+}
+
+Result<Locale> PrepareLocale(const Tables&, Locale locale) {
+  locale.country = ToUpper(Trim(locale.country));
+  if (locale.country.empty()) return Bad("country", "empty; give an ISO 3166 code, e.g. FR");
+  return locale;
+}
+
+Status CheckSetting(std::string_view key, std::string_view value) {
+  if (Trim(key).empty()) return Bad("key", "empty; name the setting");
+  return model::ValidateSetting(Trim(key), value);
+}
+
+// ---- deletes -------------------------------------------------------------------
+
+Status CheckAppUnused(const Tables& t, std::string_view name) {
+  std::vector<std::string> users;
+  for (const auto& ta : t.type_apps)
+    if (IEquals(Trim(ta.application), Trim(name)) && std::find(users.begin(), users.end(), ta.type) == users.end())
+      users.push_back(ta.type);
+  if (users.empty()) return Status::Ok();
+  return Status::InvalidArgument("application '" + std::string(Trim(name)) + "' is used by type(s) " +
+                                 Join(users, ", ") + "; remove it from those types first");
+}
+
+Status CheckTypeUnused(const Tables& t, std::string_view type) {
+  const std::string key = ToUpper(Trim(type));
+  size_t users = 0;
+  std::string first;
+  for (const auto& c : t.computers)
+    if (ToUpper(Trim(c.type)) == key && users++ == 0) first = c.serial;
+  if (users == 0) return Status::Ok();
+  return Status::InvalidArgument("type '" + std::string(Trim(type)) + "' is used by " + std::to_string(users) +
+                                 " computer(s), e.g. '" + first + "'; move them to another type first");
+}
+
+// ---- whole tables --------------------------------------------------------------
+
+std::vector<RowFinding> CheckTables(const Tables& t) {
+  std::vector<RowFinding> out;
+  auto add = [&out](RuleTable table, size_t row, std::string key, std::string field, std::string message) {
+    out.push_back({table, row, std::move(key), std::move(field), std::move(message)});
+  };
+
+  // Computers: the checks of PrepareComputer that a file can break. The type
+  // catalogue is indexed once: 100k rows stay linear.
+  std::unordered_set<std::string> types;
+  for (const auto& ta : t.type_apps) types.insert(ToUpper(Trim(ta.type)));
+  std::vector<std::string> known;  // built only when a row needs the list
+  for (size_t i = 0; i < t.computers.size(); ++i) {
+    const Computer& c = t.computers[i];
+    std::string_view name = Trim(c.computer_name);
+    if (!name.empty() && model::CheckComputerName(name)) {  // valid names: no allocation
+      model::AnsweredName a = model::AnswerComputerName(name);
+      if (a.violation) add(RuleTable::kComputers, i, Tables::SerialKey(c.serial), "computer_name", a.violation->message);
+    }
+    if (!Trim(c.type).empty() && !types.contains(ToUpper(Trim(c.type)))) {
+      if (known.empty()) known = t.TypeNames();
+      add(RuleTable::kComputers, i, Tables::SerialKey(c.serial), "type", UnknownTypeMessage(c.type, known));
+    }
+  }
+
+  // postype rows: a dangling application, an application twice in a type.
+  std::unordered_set<std::string> apps;  // own index: `t` may not have BuildIndexes() yet
+  for (const auto& a : t.apps) apps.insert(ToUpper(Trim(a.name)));
+  std::unordered_set<std::string> pairs;  // "TYPE\nAPP" seen
+  for (size_t i = 0; i < t.type_apps.size(); ++i) {
+    const auto& ta = t.type_apps[i];
+    std::string key = ToUpper(Trim(ta.type)) + " / " + std::string(Trim(ta.application));
+    if (!apps.contains(ToUpper(Trim(ta.application)))) {
+      add(RuleTable::kTypeApps, i, key, "applications", MissingAppMessage(ta));
+      continue;
+    }
+    if (!pairs.insert(ToUpper(Trim(ta.type)) + "\n" + ToUpper(Trim(ta.application))).second)
+      add(RuleTable::kTypeApps, i, key, "applications",
+          "type '" + ta.type + "' lists application '" + ta.application +
+              "' more than once; it is installed once, remove the repeated row");
+  }
+
+  for (size_t i = 0; i < t.drivers.size(); ++i)
+    if (auto neg = NegativeMinimum(t.drivers[i]))
+      add(RuleTable::kDrivers, i, std::to_string(t.drivers[i].id), neg->first, neg->second);
+  return out;
+}
+
+}  // namespace provisiond::store
