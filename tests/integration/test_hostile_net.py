@@ -121,8 +121,9 @@ class TrickleUpload(ServiceTest):
         self.assertTrue(wait_for(lambda: not glob.glob(os.path.join(folder, ".pv-upload-*"))),
                         self.svc.logs())
         self.assertFalse(os.path.exists(os.path.join(folder, "slow.bin")))
-        # The folder was made for this upload only: it goes with the refused upload.
-        self.assertFalse(os.path.exists(folder))
+        # The folder was made for this upload only: it goes with the refused upload
+        # (just after the temp file, so wait for it too).
+        self.assertTrue(wait_for(lambda: not os.path.exists(folder)), self.svc.logs())
         self.assertIn("upload slower than content.upload_min_rate", self.svc.logs())
 
 
