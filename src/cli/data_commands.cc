@@ -209,15 +209,21 @@ int RunCheck(int argc, char** argv) {
     std::printf("warning: %s: line %d: %s\n", w.file.c_str(), w.line, w.message.c_str());
   // config.csv against the settings schema: what serve tolerates (the
   // default is used) and reports in the status route.
-  auto settings = model::CheckConfig(loaded.tables.config.items());
+  auto settings = model::CheckConfig(loaded.tables.config.items(), loaded.tables.config_lines.items());
   for (const auto& p : settings) std::printf("warning: config.csv: line %d: %s\n", p.line, p.message.c_str());
   for (const auto& e : loaded.errors) std::fprintf(stderr, "error: %s\n", store::FormatSourceError(e).c_str());
   if (!loaded.errors.empty()) return 1;
   // Warnings are rows the write rules refuse (store/write_rules.h) that a
-  // hand-edited file may hold: the data serves, but it is not "ok".
+  // hand-edited file may hold: the data serves, but it is not "ok". So are
+  // the notes on what Excel leaves (blank rows), though nothing needs fixing.
   const size_t warnings = loaded.tables.warnings.size() + settings.size();
+  size_t notes = 0;
+  for (const auto& [id, meta] : loaded.files) notes += meta.notes.size();
+  const char* verdict = warnings == 0       ? "ok"
+                        : warnings == notes ? "loads, with warnings: notes above on what Excel left, skipped"
+                                            : "loads, with warnings: rows above that the API would refuse, fix them";
   std::printf("%s: %s (%zu computers, %zu apps, %zu driver rules, %zu types, %zu warnings)\n", a.data_dir.c_str(),
-              warnings == 0 ? "ok" : "loads, with warnings: rows above that the API would refuse, fix them",
+              verdict,
               loaded.tables.computers.size(), loaded.tables.apps.size(), loaded.tables.drivers.size(),
               loaded.tables.TypeNames().size(), warnings);
   return 0;

@@ -82,11 +82,12 @@ std::string AllowedValues(const SettingSpec& spec) {
   return "text";
 }
 
-std::vector<SettingProblem> CheckConfig(const std::vector<std::pair<std::string, std::string>>& config) {
+std::vector<SettingProblem> CheckConfig(const std::vector<std::pair<std::string, std::string>>& config,
+                                        const std::vector<int>& lines) {
   std::vector<SettingProblem> out;
   for (size_t i = 0; i < config.size(); ++i) {
     const auto& [key, value] = config[i];
-    int line = static_cast<int>(i) + 2;
+    int line = i < lines.size() ? lines[i] : static_cast<int>(i) + 2;
     if (Status s = CheckSettingKey(key); !s.ok()) {
       out.push_back({key, line, s.message() + " (kept, not read; rename it or remove the row)"});
       continue;

@@ -100,13 +100,16 @@ std::string AllowedValues(const SettingSpec& spec);
 // value (integers: the default is used; text: used as written).
 struct SettingProblem {
   std::string key;
-  int line = 0;  // config.csv line, header = 1 (rows hold no newlines)
+  int line = 0;  // config.csv line, header = 1
   std::string message;  // what, and what is used instead
   friend bool operator==(const SettingProblem&, const SettingProblem&) = default;
 };
 
-// Every problem of `config` (config.csv rows in file order).
-std::vector<SettingProblem> CheckConfig(const std::vector<std::pair<std::string, std::string>>& config);
+// Every problem of `config` (config.csv rows in file order). `lines`: the
+// file line of each row (Tables::config_lines); a row past its end is on
+// line row + 2.
+std::vector<SettingProblem> CheckConfig(const std::vector<std::pair<std::string, std::string>>& config,
+                                        const std::vector<int>& lines = {});
 
 // The trimmed configured value of `spec` when present, non-blank and valid;
 // nullopt otherwise (the default or another source applies).

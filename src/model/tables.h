@@ -144,6 +144,9 @@ struct Tables {
   CowVector<App> apps;
   CowVector<DriverRule> drivers;
   CowVector<std::pair<std::string, std::string>> config;  // config.csv in file order
+  // config.csv line of each config row, as last read or written (the
+  // header is line 1; blank rows may lie between); missing: row + 2.
+  CowVector<int> config_lines;
   CowVector<Locale> locales;
   CowVector<Network> networks;
   CowVector<User> users;

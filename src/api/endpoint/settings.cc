@@ -66,7 +66,7 @@ std::string TlsMismatch(int told_mode, const ListenerTls& listener) {
 
 std::vector<std::string> SettingsWarnings(const model::Tables& tables, const ListenerTls& listener) {
   std::vector<std::string> out;
-  for (const auto& p : model::CheckConfig(tables.config.items()))
+  for (const auto& p : model::CheckConfig(tables.config.items(), tables.config_lines.items()))
     out.push_back("config.csv:" + std::to_string(p.line) + ": " + p.message);
   for (const auto& s : EffectiveSettings(tables, listener)) {
     if (s.spec == nullptr || s.spec->key != std::string_view("ReportingTLSMode")) continue;

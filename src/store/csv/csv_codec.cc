@@ -116,17 +116,37 @@ Status CheckText(std::string_view body, size_t bom) {
 }
 
 // ';' when the header line has more ';' than ',' outside quotes, else ','.
+// The header line is the first one holding more than delimiters and spaces:
+// blank rows (";;;;", Excel) and empty lines before it do not count, unless
+// there is no such line (then the first line with a delimiter decides).
 char DetectDelimiter(std::string_view body) {
   int commas = 0, semicolons = 0;
-  bool quoted = false;
+  int first_commas = -1, first_semicolons = -1;  // of the first blank line with a delimiter
+  bool quoted = false, content = false;
   for (char c : body) {
     if (c == '"') {
       quoted = !quoted;  // "" inside quotes toggles twice: still inside
+      content = true;
     } else if (!quoted) {
-      if (c == '\n' || c == '\r') break;
-      if (c == ',') ++commas;
-      if (c == ';') ++semicolons;
+      if (c == '\n' || c == '\r') {
+        if (content) break;
+        if (first_commas < 0 && commas + semicolons > 0) {
+          first_commas = commas;
+          first_semicolons = semicolons;
+        }
+        commas = semicolons = 0;
+      } else if (c == ',') {
+        ++commas;
+      } else if (c == ';') {
+        ++semicolons;
+      } else if (c != ' ' && c != '\t') {
+        content = true;
+      }
     }
+  }
+  if (!content && first_commas >= 0) {
+    commas = first_commas;
+    semicolons = first_semicolons;
   }
   return semicolons > commas ? ';' : ',';
 }
@@ -137,7 +157,19 @@ struct Record {
   std::vector<size_t> starts;
   size_t end = 0;  // offset of the line end (or end of text) after the record
   int line = 0;    // 1-based line where it starts
+  bool quoted = false;  // some field was quoted
 };
+
+// Excel's empty row: no field quoted, each empty or spaces. A quoted field
+// ("") makes a row data: that is how WriteCsv writes an all-empty row.
+bool IsBlank(const Record& record) {
+  if (record.quoted) return false;
+  for (const auto& f : record.fields)
+    if (!Trim(f).empty()) return false;
+  return true;
+}
+
+bool IsBlankField(std::string_view field) { return Trim(field).empty(); }
 
 // RFC 4180 record reader over already validated text.
 class Reader {
@@ -155,10 +187,12 @@ class Reader {
     record.fields.clear();
     record.starts.clear();
     record.line = line_;
+    record.quoted = false;
     for (;;) {
       record.starts.push_back(pos_);
       std::string field;
       if (pos_ < body_.size() && body_[pos_] == '"') {
+        record.quoted = true;
         PV_RETURN_IF_ERROR(ReadQuoted(field));
       } else {
         ReadUnquoted(field);
@@ -295,14 +329,14 @@ bool NeedsQuotes(std::string_view field, char delimiter, bool both_delimiters) {
 }
 
 void AppendField(std::string& out, std::string_view raw, const CsvWriteOptions& options,
-                 bool both_delimiters) {
+                 bool both_delimiters, bool force_quotes = false) {
   std::string neutralized;
   std::string_view field = raw;
   if (options.neutralize_formulas) {
     neutralized = NeutralizeFormula(raw);
     field = neutralized;
   }
-  if (!NeedsQuotes(field, options.delimiter, both_delimiters)) {
+  if (!force_quotes && !NeedsQuotes(field, options.delimiter, both_delimiters)) {
     out.append(field);
     return;
   }
@@ -316,13 +350,13 @@ void AppendField(std::string& out, std::string_view raw, const CsvWriteOptions& 
 
 void AppendRecord(std::string& out, const std::vector<std::string>& fields,
                   const CsvWriteOptions& options, bool both_delimiters) {
-  if (fields.size() == 1 && fields[0].empty()) {
-    out.append("\"\"");  // an empty line would be skipped on read
-  } else {
-    for (size_t i = 0; i < fields.size(); ++i) {
-      if (i) out.push_back(options.delimiter);
-      AppendField(out, fields[i], options, both_delimiters);
-    }
+  // A row of empty (or space-only) fields would be read back as a blank row
+  // and skipped: its first field is written quoted ("").
+  bool blank = true;
+  for (const auto& f : fields) blank = blank && IsBlankField(f);
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i) out.push_back(options.delimiter);
+    AppendField(out, fields[i], options, both_delimiters, /*force_quotes=*/i == 0 && blank);
   }
   out.append(options.newline);
 }
@@ -340,19 +374,54 @@ Result<CsvTable> ParseCsv(std::string_view text, const CsvReadOptions& options) 
   table.delimiter = options.delimiter ? options.delimiter : DetectDelimiter(body);
 
   Reader reader(body, table.delimiter);
-  if (!reader.NextRecordStarts()) {
-    if (!options.require_header) return table;
-    return ErrorAt(body, 0, "the file is empty",
-                   "write a header line naming the columns, e.g. serial,computername");
-  }
   Record record;
-  PV_RETURN_IF_ERROR(reader.Read(record));
+  for (;;) {  // the header: the first record that is not a blank row
+    if (!reader.NextRecordStarts()) {
+      if (!options.require_header) return table;
+      if (!table.blank_lines.empty())
+        return ErrorAt(body, 0, "the file holds only blank rows, no header line",
+                       "write a header line naming the columns, e.g. serial,computername");
+      return ErrorAt(body, 0, "the file is empty",
+                     "write a header line naming the columns, e.g. serial,computername");
+    }
+    PV_RETURN_IF_ERROR(reader.Read(record));
+    if (!IsBlank(record)) break;
+    table.blank_lines.push_back(record.line);
+  }
+  table.header_line = record.line;
+  if (record.end < body.size()) {
+    const bool crlf = body[record.end] == '\r' && record.end + 1 < body.size() && body[record.end + 1] == '\n';
+    table.newline = crlf ? "\r\n" : std::string(1, body[record.end]);
+  }
+  // Excel writes "a;b;;;" when cells right of the table were ever touched:
+  // those unnamed columns are dropped (one empty name before a named column
+  // is still refused by CheckHeader).
+  const size_t width = record.fields.size();
+  size_t named = width;
+  while (named > 1 && IsBlankField(record.fields[named - 1])) --named;
+  table.dropped_columns = static_cast<int>(width - named);
+  record.fields.resize(named);
+  record.starts.resize(named);
   PV_RETURN_IF_ERROR(CheckHeader(body, record));
   table.header = std::move(record.fields);
 
   while (reader.NextRecordStarts()) {
     PV_RETURN_IF_ERROR(reader.Read(record));
-    PV_RETURN_IF_ERROR(CheckFieldCount(body, record, table.header.size(), table.delimiter));
+    if (IsBlank(record)) {
+      table.blank_lines.push_back(record.line);
+      continue;
+    }
+    const size_t got = record.fields.size();
+    if (got > named && got <= width) {
+      for (size_t i = named; i < got; ++i) {
+        if (IsBlankField(record.fields[i])) continue;
+        return ErrorAt(body, record.starts[i],
+                       "column " + std::to_string(i + 1) + " has no name in the header but this row has a value in it",
+                       "name the column in the header, or clear the cell");
+      }
+      record.fields.resize(named);
+    }
+    PV_RETURN_IF_ERROR(CheckFieldCount(body, record, got > width ? width : named, table.delimiter));
     table.rows.push_back(std::move(record.fields));
     table.row_lines.push_back(record.line);
   }

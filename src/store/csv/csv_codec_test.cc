@@ -62,7 +62,14 @@ TEST(ParseCsv, RefusesMalformedInputWithLineColumnAndReason) {
       {"blank lines only", "\n\r\n\n", "line 1, column 1: the file is empty"},
       {"empty header name", "a,,c\n1,2,3\n", "line 1, column 3: column 2 has an empty name in the header"},
       {"blank header name", "a, ,c\n", "line 1, column 3: column 2 has an empty name in the header"},
-      {"trailing delimiter in header", "a,b,\n", "line 1, column 5: column 3 has an empty name in the header"},
+      {"empty name before a named column", "a;b;;c;;\n", "line 1, column 5: column 3 has an empty name in the header"},
+      {"value in a column without a name", "a;b;;\r\n1;2;;\r\n3;4;x;\r\n",
+       "line 3, column 5: column 3 has no name in the header but this row has a value in it"},
+      {"more fields than the header with empty columns", "a;b;;\n1;2;;;\n",
+       "line 2, column 6: expected 4 fields (as in the header), got 5"},
+      {"fewer fields than the named columns", "a;b;;\n1\n",
+       "line 2, column 2: expected 2 fields (as in the header), got 1"},
+      {"blank rows only", ";;;\r\n;;;\r\n", "line 1, column 1: the file holds only blank rows, no header line"},
       {"duplicate header name", "serial,Name,name\n",
        "line 1, column 13: duplicate column name \"name\" (columns 2 and 3)"},
       {"duplicate header name after trimming", "a;b; A\n",
@@ -110,7 +117,7 @@ TEST(ParseCsv, ReadsRfc4180Variants) {
       {"header only", "a,b\n", {"a", "b"}, {}, {}},
       {"trailing blank lines ignored", "a,b\n1,2\n\n\r\n\n", {"a", "b"}, {{"1", "2"}}, {2}},
       {"blank lines in the middle skipped", "a,b\n\n1,2\n\n3,4\n", {"a", "b"}, {{"1", "2"}, {"3", "4"}}, {3, 5}},
-      {"empty fields", "a,b,c\n,,\n", {"a", "b", "c"}, {{"", "", ""}}, {2}},
+      {"empty fields", "a,b,c\n,x,\n", {"a", "b", "c"}, {{"", "x", ""}}, {2}},
       {"quoted embedded quote", "a,b\n\"say \"\"hi\"\"\",2\n", {"a", "b"}, {{"say \"hi\"", "2"}}, {2}},
       {"quoted delimiters", "a,b\n\"x,y;z\",2\n", {"a", "b"}, {{"x,y;z", "2"}}, {2}},
       {"quoted newlines", "a,b\n\"l1\nl2\r\nl3\",2\n3,4\n", {"a", "b"}, {{"l1\nl2\r\nl3", "2"}, {"3", "4"}}, {2, 5}},
@@ -159,6 +166,7 @@ TEST(ParseCsv, ReadsFrenchExcelFile) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_TRUE(r->had_bom);
   EXPECT_EQ(r->delimiter, ';');
+  EXPECT_EQ(r->newline, "\r\n");
   EXPECT_EQ(r->header, (std::vector<std::string>{"serial", "computername", "postype", "setkeyboard",
                                                  "country", "language", "timezone", "notes"}));
   const Rows want = {
@@ -168,10 +176,121 @@ TEST(ParseCsv, ReadsFrenchExcelFile) {
        "écran 15,6\" ; tiroir"},
       {"7QX2K93", "DE-BER-LT-0001", "BUREAUTIQUE", "de-DE", "DE", "de-DE", "W. Europe Standard Time",
        "Größe \"L\""},
-      {"", "", "", "", "", "", "", ""},
   };
-  EXPECT_EQ(r->rows, want);
-  EXPECT_EQ(r->row_lines, (std::vector<int>{2, 3, 4, 5}));
+  EXPECT_EQ(r->rows, want);  // the empty row Excel leaves is not a row
+  EXPECT_EQ(r->row_lines, (std::vector<int>{2, 3, 4}));
+  EXPECT_EQ(r->blank_lines, (std::vector<int>{5}));
+}
+
+struct ExcelCase {
+  std::string name;
+  std::string input;
+  std::vector<std::string> header;
+  Rows rows;
+  std::vector<int> row_lines;
+  std::vector<int> blank_lines;
+  int dropped_columns = 0;
+  int header_line = 1;
+};
+
+TEST(ParseCsv, SkipsWhatExcelLeavesAndKeepsTheLinesRight) {
+  const std::vector<ExcelCase> cases = {
+      {"blank row in the middle", "a;b;c\r\n1;2;3\r\n;;\r\n4;5;6\r\n", {"a", "b", "c"},
+       {{"1", "2", "3"}, {"4", "5", "6"}}, {2, 4}, {3}},
+      {"blank rows at the end", "a;b\r\n1;2\r\n;\r\n;\r\n", {"a", "b"}, {{"1", "2"}}, {2}, {3, 4}},
+      {"blank row of spaces and TABs", "a,b\n1,2\n  ,\t\n3,4\n", {"a", "b"}, {{"1", "2"}, {"3", "4"}}, {2, 4}, {3}},
+      {"blank row with fewer delimiters", "a;b;c;d\n;\n1;2;3;4\n", {"a", "b", "c", "d"}, {{"1", "2", "3", "4"}},
+       {3}, {2}},
+      {"blank rows before the header", ";;\r\n\r\n;;\r\na;b;c\r\n1;2;3\r\n", {"a", "b", "c"}, {{"1", "2", "3"}},
+       {5}, {1, 3}, 0, 4},
+      {"blank row after a multi-line field", "a;b\n\"x\ny\";1\n;\n2;3\n", {"a", "b"}, {{"x\ny", "1"}, {"2", "3"}},
+       {2, 5}, {4}},
+      {"quoted empty fields are a row", "a;b\n\"\";\n", {"a", "b"}, {{"", ""}}, {2}, {}},
+      {"trailing empty columns", "a;b;;;\r\n1;2;;;\r\n;;;;\r\n3;4; ;\r\n", {"a", "b"}, {{"1", "2"}, {"3", "4"}},
+       {2, 4}, {3}, 3},
+      {"trailing empty column, rows without it", "a,b,\n1,2\n3,4,\n", {"a", "b"}, {{"1", "2"}, {"3", "4"}}, {2, 3},
+       {}, 1},
+      {"single column with a blank row", "name\nx\n \ny\n", {"name"}, {{"x"}, {"y"}}, {2, 4}, {3}},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    auto r = ParseCsv(c.input);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->header, c.header);
+    EXPECT_EQ(r->rows, c.rows);
+    EXPECT_EQ(r->row_lines, c.row_lines);
+    EXPECT_EQ(r->blank_lines, c.blank_lines);
+    EXPECT_EQ(r->dropped_columns, c.dropped_columns);
+    EXPECT_EQ(r->header_line, c.header_line);
+  }
+}
+
+TEST(ParseCsv, LaterErrorsNameTheirOwnLineAfterBlankRows) {
+  auto r = ParseCsv(";;\r\na;b;c\r\n;;\r\n;;\r\n1;2\r\n");
+  ASSERT_FALSE(r.ok());
+  const std::string want = "line 5, column 4: expected 3 fields (as in the header), got 2";
+  EXPECT_EQ(r.status().message().substr(0, want.size()), want);
+}
+
+TEST(ParseCsv, DetectsTheLineEndOfTheHeader) {
+  struct Case {
+    std::string input;
+    std::string newline;
+  };
+  const std::vector<Case> cases = {
+      {"a,b\r\n1,2\r\n", "\r\n"}, {"a,b\n1,2\r\n", "\n"}, {"a,b\r1,2\r", "\r"},
+      {"a,b", "\n"},                 {";;\na;b\r\n", "\r\n"},  {"\xEF\xBB\xBF" "a;b\r\n", "\r\n"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.input);
+    auto r = ParseCsv(c.input);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->newline, c.newline);
+  }
+}
+
+TEST(ParseCsv, DelimiterIsDetectedFromTheHeaderNotTheBlankRowsBeforeIt) {
+  for (const char* text : {"\n\na;b\n1;2\n", "\r\n ; \r\n\r\na;b\r\n"}) {
+    SCOPED_TRACE(text);
+    auto r = ParseCsv(text);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->delimiter, ';');
+    EXPECT_EQ(r->header, (std::vector<std::string>{"a", "b"}));
+  }
+}
+
+// An Excel-saved file written back in the format it was read in: the same
+// bytes, but for the blank rows and empty trailing columns, which are gone.
+TEST(WriteCsv, ExcelFileWrittenBackInItsOwnFormatLosesOnlyTheBlankRows) {
+  const std::string bom = "\xEF\xBB\xBF";
+  const std::string text = bom +
+                           "serial;computername;notes;;\r\n"
+                           "5CG6050PH9;FR-PAR-LT-0042;\"écran 15,6\"\" ; tiroir\";;\r\n"
+                           ";;;;\r\n"
+                           "7QX2K93;DE-BER-LT-0001;;;\r\n"
+                           ";;;;\r\n";
+  auto r = ParseCsv(text);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  CsvWriteOptions same;
+  same.delimiter = r->delimiter;
+  same.bom = r->had_bom;
+  same.newline = r->newline;
+  EXPECT_EQ(WriteCsv(*r, same), bom +
+                                    "serial;computername;notes\r\n"
+                                    "5CG6050PH9;FR-PAR-LT-0042;\"écran 15,6\"\" ; tiroir\"\r\n"
+                                    "7QX2K93;DE-BER-LT-0001;\r\n");
+}
+
+TEST(WriteCsv, RowOfEmptyFieldsIsQuotedSoItIsNotReadAsABlankRow) {
+  CsvTable t;
+  t.header = {"a", "b", "c"};
+  t.rows = {{"", "", ""}, {"\t", "", ""}, {"", "x", ""}};
+  const std::string text = WriteCsv(t, {.delimiter = ';', .newline = "\n"});
+  EXPECT_EQ(text, "a;b;c\n\"\";;\n\"\t\";;\n;x;\n");
+  auto r = ParseCsv(text);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rows, t.rows);
+  EXPECT_TRUE(r->blank_lines.empty());
 }
 
 // --- Writing. ---------------------------------------------------------------

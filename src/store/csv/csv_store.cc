@@ -335,18 +335,22 @@ Status CsvStore::CommitLocked(TableId id, std::shared_ptr<Tables> next) {
   next->generation = cur->generation + 1;
   next->BuildIndexes();
   FileMeta& meta = files_[id];
+  // Blank rows skipped at load are left out of the file now: its notes go,
+  // and the lines of the rows after them move up.
+  const bool had_notes = !meta.notes.empty();
   std::string text;
   std::vector<std::string> header;
-  std::optional<std::vector<int>> row_lines;  // unknown for computers: their lines stay as loaded
+  std::optional<std::vector<int>> row_lines;  // computers: kept as loaded unless lines move
   if (id == TableId::kComputers) {
-    std::lock_guard lock(encoder_mu_);
-    text = encoder_.Encode(*next, meta.header, &header);
+    {
+      std::lock_guard lock(encoder_mu_);
+      text = encoder_.Encode(*next, meta.header, &header, meta.format);
+    }
+    if (had_notes) row_lines = RowLinesOf(EncodeTable(id, *next, header));
   } else {
     CsvTable table = EncodeTable(id, *next, meta.header);
     row_lines = RowLinesOf(table);
-    CsvWriteOptions wo;
-    wo.newline = "\n";
-    text = WriteCsv(table, wo);
+    text = WriteCsv(table, meta.format.WriteOptions());  // the file's own delimiter, BOM, line end
     header = std::move(table.header);
   }
   const std::string path = PathOf(id);
@@ -360,7 +364,7 @@ Status CsvStore::CommitLocked(TableId id, std::shared_ptr<Tables> next) {
     if (e.step == "fsync dir") {
       // The rename happened but may not survive a power loss, and the caller
       // is told it failed: put the previous rows back so disk matches memory.
-      (void)platform::ReplaceFile(fs_, path, EncodeFile(id, *cur, meta.header), options_.fsync);
+      (void)platform::ReplaceFile(fs_, path, EncodeFile(id, *cur, meta.header, meta.format), options_.fsync);
     }
     (void)fs_.Stat(path, &meta.stat);  // our own change: not an external edit
     return Status::IoError(path, e.ToString() + "; nothing was changed, retry later");
@@ -370,10 +374,13 @@ Status CsvStore::CommitLocked(TableId id, std::shared_ptr<Tables> next) {
   meta.stat = ours;
   meta.header = std::move(header);
   if (row_lines) meta.row_lines = std::move(*row_lines);
+  if (id == TableId::kConfig) next->config_lines = meta.row_lines;
+  meta.notes.clear();
   // Apps, types and drivers change what the rules find (a type created for
   // computers that named it, an app added that a type listed); computer
   // writes keep their warnings current row by row (DropRowWarnings).
-  if (id == TableId::kApps || id == TableId::kTypeApps || id == TableId::kDrivers) SetWarningsLocked(next.get());
+  if (id == TableId::kApps || id == TableId::kTypeApps || id == TableId::kDrivers || had_notes)
+    SetWarningsLocked(next.get());
   Publish(std::move(next));
   if (id == TableId::kComputers && !wal_changes_.empty()) {
     // The file now holds everything the log did.
@@ -479,6 +486,8 @@ Status CsvStore::Flush() {
                                       " until it is fixed");
   auto snap = Snapshot();
   const std::vector<std::string> keep = files_[TableId::kComputers].header;
+  const FileFormat format = files_[TableId::kComputers].format;  // the file's own, kept
+  const bool had_notes = !files_[TableId::kComputers].notes.empty();
   const uint64_t epoch = reload_epoch_;
   lock.unlock();
   // The slow part (encode, write and fsync the whole file) runs without the
@@ -487,8 +496,12 @@ Status CsvStore::Flush() {
   std::vector<std::string> header;
   {
     std::lock_guard enc(encoder_mu_);
-    text = encoder_.Encode(*snap, keep, &header);
+    text = encoder_.Encode(*snap, keep, &header, format);
   }
+  // Blank rows skipped at load are left out: the rows' lines move (once:
+  // the file has none afterwards).
+  std::optional<std::vector<int>> row_lines;
+  if (had_notes) row_lines = RowLinesOf(EncodeTable(TableId::kComputers, *snap, header));
   const std::string path = PathOf(TableId::kComputers);
   std::string tmp;
   if (auto e = platform::WriteTempFile(fs_, path, text, options_.fsync, &tmp); !e.ok())
@@ -513,6 +526,17 @@ Status CsvStore::Flush() {
   }
   meta.stat = ours.exists ? ours : st;  // our rename, not an external edit (see CommitLocked)
   meta.header = std::move(header);
+  if (row_lines && !meta.notes.empty()) {
+    // The notes about the skipped rows are no longer true, and the
+    // warnings' lines moved with the rows.
+    meta.row_lines = std::move(*row_lines);
+    meta.notes.clear();
+    auto next = CopyLocked();
+    next->generation = Snapshot()->generation + 1;
+    next->BuildIndexes();
+    SetWarningsLocked(next.get());
+    Publish(std::move(next));
+  }
   // The file holds the first n changes; later ones stay in the log.
   wal_changes_.erase(wal_changes_.begin(), wal_changes_.begin() + static_cast<std::ptrdiff_t>(n));
   if (Status s = RewriteWalLocked(); !s.ok())

@@ -15,6 +15,7 @@
 #include <random>
 #include <thread>
 
+#include "model/setting_rules.h"
 #include "platform/fs_faulty.h"
 #include "store/testing/temp_dir_for_testing.h"
 
@@ -1099,6 +1100,150 @@ TEST(CsvStore, ExceptionInTheCloseFlushIsLogged) {
   auto s = OpenOrDie(Quiet(d.path()));
   ASSERT_NE(s, nullptr);
   EXPECT_NE(s->Snapshot()->FindComputerBySerial("S2"), nullptr);
+}
+
+// --- Files edited in Excel (issue 16). --------------------------------------
+
+const char kBom[] = "\xEF\xBB\xBF";
+
+// computers.csv as Excel (fr-FR, "CSV UTF-8") saves it: BOM, ';', CRLF, the
+// empty columns and rows it leaves. S2's type is unknown: a rule warning on
+// the line after a blank row.
+std::string ExcelComputers() {
+  return std::string(kBom) +
+         "serial;computername;postype;setkeyboard;country;language;timezone;;\r\n"  // line 1
+         "S1;pc1;ACCUEIL;fr-FR;FR;fr-FR;Romance Standard Time;;\r\n"                // 2
+         ";;;;;;;;\r\n"                                                             // 3
+         "S2;pc2;BUREAU;fr-FR;FR;fr-FR;Romance Standard Time;;\r\n"                 // 4
+         ";;;;;;;;\r\n"                                                             // 5
+         ";;;;;;;;\r\n";                                                            // 6
+}
+
+std::string ExcelConfig() {
+  return std::string(kBom) + "key;value\r\n;\r\ndefault_bundle_id;B1\r\ndefault_bundle_timeout;x60\r\n;\r\n";
+}
+
+void WriteExcelSet(const TempDir& d) {
+  WriteSmallSet(d);
+  WriteText(d / "computers.csv", ExcelComputers());
+  WriteText(d / "config.csv", ExcelConfig());
+}
+
+std::vector<model::LoadWarning> WarningsOf(const CsvStore& s, const std::string& file) {
+  std::vector<model::LoadWarning> out;
+  for (const auto& w : s.Health().warnings)
+    if (w.file == file) out.push_back(w);
+  return out;
+}
+
+std::string Dump(const std::vector<model::LoadWarning>& ws) {
+  std::string out;
+  for (const auto& w : ws) out += "\n" + w.file + ": line " + std::to_string(w.line) + " [" + w.key + "] " + w.message;
+  return out;
+}
+
+bool HasWarning(const std::vector<model::LoadWarning>& ws, int line, std::string_view words,
+                std::string_view key = "") {
+  for (const auto& w : ws)
+    if (w.line == line && w.key == key && w.message.find(words) != std::string::npos) return true;
+  return false;
+}
+
+TEST(CsvStoreExcel, BlankRowsAndEmptyColumnsAreNotesWithTheirLinesNotErrors) {
+  TempDir d;
+  WriteExcelSet(d);
+  auto s = OpenOrDie(Logged(d.path()));
+  ASSERT_NE(s, nullptr);
+  EXPECT_TRUE(s->Health().errors.empty());
+  auto snap = s->Snapshot();
+  EXPECT_EQ(snap->computers.size(), 2u);
+  EXPECT_TRUE(snap->FindComputerBySerial("S2")->extra.empty());  // no unnamed column
+  const auto computers = WarningsOf(*s, "computers.csv");
+  ASSERT_EQ(computers.size(), 4u) << Dump(computers);
+  EXPECT_TRUE(HasWarning(computers, 1, "2 columns without a name at the end of the header skipped"));
+  EXPECT_TRUE(HasWarning(computers, 3, "blank row skipped (Excel leaves them); it is removed when provisiond"));
+  EXPECT_TRUE(HasWarning(computers, 5, "2 blank rows skipped (lines 5-6; Excel leaves them)"));
+  EXPECT_TRUE(HasWarning(computers, 4, "(postype)", "S2"));  // its own line, after the blank row
+  const auto config = WarningsOf(*s, "config.csv");
+  ASSERT_EQ(config.size(), 2u) << Dump(config);
+  EXPECT_TRUE(HasWarning(config, 2, "blank row skipped"));
+  EXPECT_TRUE(HasWarning(config, 5, "blank row skipped"));
+  // The settings check names the file's line too, not row + 2.
+  auto problems = model::CheckConfig(snap->config.items(), snap->config_lines.items());
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].key, "default_bundle_timeout");
+  EXPECT_EQ(problems[0].line, 4);
+}
+
+TEST(CsvStoreExcel, SetConfigKeepsSemicolonBomAndCrlf) {
+  TempDir d;
+  WriteSmallSet(d);
+  auto s = OpenOrDie(Logged(d.path()));
+  ASSERT_NE(s, nullptr);
+  // Saved by Excel while the service runs, then changed through the API.
+  WriteText(d / "config.csv", ExcelConfig());
+  s->ReloadNowForTesting();
+  ASSERT_TRUE(s->Health().errors.empty());
+  ASSERT_EQ(WarningsOf(*s, "config.csv").size(), 2u);
+  ASSERT_TRUE(s->SetConfig("default_bundle_timeout", "90").ok());
+  EXPECT_EQ(ReadText(d / "config.csv"),
+            std::string(kBom) + "key;value\r\ndefault_bundle_id;B1\r\ndefault_bundle_timeout;90\r\n");
+  // The blank rows are gone from the file: so are their notes.
+  EXPECT_TRUE(WarningsOf(*s, "config.csv").empty());
+  EXPECT_EQ(s->Snapshot()->config_lines.items(), (std::vector<int>{2, 3}));
+  // Reopened, the file reads the same, without notes.
+  s.reset();
+  auto again = OpenOrDie(Logged(d.path()));
+  ASSERT_NE(again, nullptr);
+  EXPECT_EQ(again->Snapshot()->Config("default_bundle_timeout"), "90");
+  EXPECT_TRUE(WarningsOf(*again, "config.csv").empty());
+}
+
+TEST(CsvStoreExcel, ComputerWriteKeepsSemicolonBomAndCrlfThroughTheLogAndWithout) {
+  for (bool logged : {true, false}) {
+    SCOPED_TRACE(logged ? "through computers.csv.wal and Flush()" : "no log: the write rewrites the file");
+    TempDir d;
+    WriteExcelSet(d);
+    auto o = Logged(d.path());
+    if (!logged) o.computers_flush_delay = std::chrono::milliseconds(0);
+    auto s = OpenOrDie(o);
+    ASSERT_NE(s, nullptr);
+    ASSERT_TRUE(Rename(*s, "S1", "pc1b").ok());
+    ASSERT_TRUE(s->Flush().ok());
+    // Byte for byte but the changed row (its version in the optional
+    // column), the blank rows and the unnamed columns.
+    EXPECT_EQ(ReadText(d / "computers.csv"),
+              std::string(kBom) +
+                  "serial;computername;postype;setkeyboard;country;language;timezone;version\r\n"
+                  "S1;pc1b;ACCUEIL;fr-FR;FR;fr-FR;Romance Standard Time;2\r\n"
+                  "S2;pc2;BUREAU;fr-FR;FR;fr-FR;Romance Standard Time;1\r\n");
+    // The notes went with the blank rows; S2's warning moved up with its row.
+    const auto computers = WarningsOf(*s, "computers.csv");
+    ASSERT_EQ(computers.size(), 1u) << Dump(computers);
+    EXPECT_TRUE(HasWarning(computers, 3, "(postype)", "S2")) << Dump(computers);
+    EXPECT_EQ(WarningsOf(*s, "config.csv").size(), 2u);  // config.csv was not written
+    // A second write reuses the format (and the encoder's cached rows).
+    ASSERT_TRUE(Rename(*s, "S1", "pc1c").ok());
+    ASSERT_TRUE(s->Flush().ok());
+    const std::string text = ReadText(d / "computers.csv");
+    EXPECT_EQ(text.substr(0, 3), kBom);
+    EXPECT_NE(text.find("S1;pc1c;ACCUEIL;fr-FR;FR;fr-FR;Romance Standard Time;3\r\n"), std::string::npos) << text;
+  }
+}
+
+TEST(CsvStoreExcel, FileCreatedByProvisiondIsCommaLfWithoutBom) {
+  TempDir d;
+  WriteExcelSet(d);
+  auto s = OpenOrDie(Logged(d.path()));
+  ASSERT_NE(s, nullptr);
+  model::Locale l;
+  l.country = "FR";
+  l.language = "fr-FR";
+  l.keyboard = "040c:0000040c";
+  l.timezone = "Romance Standard Time";
+  ASSERT_TRUE(s->PutLocale(l, std::nullopt).ok());
+  EXPECT_EQ(ReadText(d / "locales.csv"),
+            "country,language,keyboard,timezone\nFR,fr-FR,040c:0000040c,Romance Standard Time\n");
 }
 
 }  // namespace

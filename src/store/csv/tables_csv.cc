@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <climits>
 #include <cstdio>
 #include <unordered_map>
 
@@ -383,7 +384,7 @@ std::optional<SourceError> MapHeader(TableId id, const CsvTable& csv, const std:
   for (const auto& name : Info(id).original) {
     for (size_t f = 0; f < fields.size(); ++f) {
       if (name == fields[f].name && !seen[f]) {
-        return MakeError(id, 1, 0,
+        return MakeError(id, csv.header_line, 0,
                          "missing required column '" + name + "'; add it to the header line (the original "
                          "service needs every one of: " + Join(Info(id).original, ",") + ")");
       }
@@ -524,7 +525,7 @@ CsvTable EncodeRows(TableId id, const Rows& rows, const std::vector<Field<Row>>&
 std::optional<SourceError> DecodeConfig(const CsvTable& csv, model::Tables* out) {
   int key_col = ColumnOf(csv, "key"), value_col = ColumnOf(csv, "value");
   if (key_col == 0 || value_col == 0)
-    return MakeError(TableId::kConfig, 1, 0,
+    return MakeError(TableId::kConfig, csv.header_line, 0,
                      std::string("missing required column '") + (key_col == 0 ? "key" : "value") +
                          "'; the header line must be key,value");
   std::vector<std::pair<std::string, std::string>> config;
@@ -543,8 +544,55 @@ std::optional<SourceError> DecodeConfig(const CsvTable& csv, model::Tables* out)
     // use the default and model::CheckConfig reports it (check, status route).
     config.emplace_back(std::move(key), value);
   }
+  std::vector<int> lines(csv.rows.size());
+  for (size_t r = 0; r < csv.rows.size(); ++r) lines[r] = LineOf(csv, r);
   out->config = std::move(config);
+  out->config_lines = std::move(lines);
   return std::nullopt;
+}
+
+model::LoadWarning Note(TableId id, int line, std::string message) {
+  model::LoadWarning w;
+  w.file = std::string(FileNameOf(id));
+  w.line = line;
+  w.message = std::move(message);
+  return w;
+}
+
+// What ParseCsv skipped as Excel leaves it. Blank rows with no data row
+// between them are one note (clearing 500 rows in Excel leaves 500 of them).
+std::vector<model::LoadWarning> ExcelNotes(TableId id, const CsvTable& csv) {
+  std::vector<model::LoadWarning> notes;
+  if (csv.dropped_columns > 0) {
+    const int n = csv.dropped_columns;
+    notes.push_back(Note(id, csv.header_line,
+                         std::to_string(n) + (n == 1 ? " column" : " columns") +
+                             " without a name at the end of the header skipped (Excel leaves them); " +
+                             (n == 1 ? "it is" : "they are") + " removed when provisiond next writes this file"));
+  }
+  size_t data = 0;  // first data row after the current run of blank rows
+  // A run ends at the next data row (or the header).
+  for (size_t b = 0; b < csv.blank_lines.size();) {
+    const int first = csv.blank_lines[b];
+    while (data < csv.row_lines.size() && csv.row_lines[data] < first) ++data;
+    int next_data = data < csv.row_lines.size() ? csv.row_lines[data] : INT_MAX;
+    if (first < csv.header_line) next_data = csv.header_line;  // before the header: a run of its own
+    size_t e = b + 1;
+    while (e < csv.blank_lines.size() && csv.blank_lines[e] < next_data) ++e;
+    const int last = csv.blank_lines[e - 1];
+    if (e - b == 1) {
+      notes.push_back(Note(id, first,
+                           "blank row skipped (Excel leaves them); it is removed when provisiond next writes "
+                           "this file"));
+    } else {
+      notes.push_back(Note(id, first,
+                           std::to_string(e - b) + " blank rows skipped (lines " + std::to_string(first) + "-" +
+                               std::to_string(last) +
+                               "; Excel leaves them); they are removed when provisiond next writes this file"));
+    }
+    b = e;
+  }
+  return notes;
 }
 
 // The codec's "line L, column C: reason" as a SourceError.
@@ -577,11 +625,18 @@ std::string FormatSourceError(const SourceError& e) {
 }
 
 std::optional<SourceError> DecodeFile(TableId id, std::string_view text, model::Tables* out,
-                                      std::vector<std::string>* header, std::vector<int>* row_lines) {
+                                      std::vector<std::string>* header, std::vector<int>* row_lines,
+                                      FileFormat* format, std::vector<model::LoadWarning>* notes) {
   auto parsed = ParseCsv(text);
   if (!parsed.ok()) return FromCodecError(id, parsed.status());
   const CsvTable& csv = *parsed;
   if (header != nullptr) *header = csv.header;
+  if (format != nullptr) {
+    format->delimiter = csv.delimiter;
+    format->bom = csv.had_bom;
+    format->newline = csv.newline;
+  }
+  if (notes != nullptr) *notes = ExcelNotes(id, csv);
   if (row_lines != nullptr) {
     row_lines->resize(csv.rows.size());
     for (size_t r = 0; r < csv.rows.size(); ++r) (*row_lines)[r] = LineOf(csv, r);
@@ -640,10 +695,17 @@ CsvTable EncodeTable(TableId id, const model::Tables& t, const std::vector<std::
   return {};
 }
 
-std::string EncodeFile(TableId id, const model::Tables& t, const std::vector<std::string>& keep_columns) {
+CsvWriteOptions FileFormat::WriteOptions() const {
   CsvWriteOptions o;
-  o.newline = "\n";
-  return WriteCsv(EncodeTable(id, t, keep_columns), o);
+  o.delimiter = delimiter;
+  o.bom = bom;
+  o.newline = newline;
+  return o;
+}
+
+std::string EncodeFile(TableId id, const model::Tables& t, const std::vector<std::string>& keep_columns,
+                       const FileFormat& format) {
+  return WriteCsv(EncodeTable(id, t, keep_columns), format.WriteOptions());
 }
 
 namespace {
@@ -693,16 +755,16 @@ std::vector<std::string> ComputersHeader(const model::RowList<Computer>& rows,
 }  // namespace
 
 std::string ComputersEncoder::Encode(const model::Tables& t, const std::vector<std::string>& keep_columns,
-                                     std::vector<std::string>* header_out) {
+                                     std::vector<std::string>* header_out, const FileFormat& format) {
   std::vector<int> field_of_column;
   std::vector<std::string> header = ComputersHeader(t.computers, keep_columns, &field_of_column);
-  if (header != header_) {
-    pieces_.clear();  // other columns: every row's text changes
+  if (header != header_ || !(format == format_)) {
+    pieces_.clear();  // other columns or delimiter: every row's text changes
     header_ = header;
+    format_ = format;
   }
   const auto& fields = ComputerFields();
-  CsvWriteOptions o;
-  o.newline = "\n";
+  const CsvWriteOptions o = format_.WriteOptions();
   CsvTable head_only;
   head_only.header = header;
   const std::string head = WriteCsv(head_only, o);
@@ -805,6 +867,8 @@ void ComputeWarnings(model::Tables* t, const std::map<TableId, FileMeta>* files)
     w.key = f.key;
     warnings.push_back(std::move(w));
   }
+  if (files != nullptr)
+    for (const auto& [id, meta] : *files) warnings.insert(warnings.end(), meta.notes.begin(), meta.notes.end());
   t->warnings = std::move(warnings);
 }
 
@@ -870,7 +934,8 @@ LoadedDir LoadDataDir(platform::Fs& fs, const std::string& dir, const std::vecto
       std::string text;
       if (auto e = fs.ReadFile(path, &text); !e.ok()) {
         out.errors.push_back(MakeError(id, 0, 0, e.ToString()));
-      } else if (auto e = DecodeFile(id, text, &out.tables, &meta.header, &meta.row_lines)) {
+      } else if (auto e = DecodeFile(id, text, &out.tables, &meta.header, &meta.row_lines, &meta.format,
+                                     &meta.notes)) {
         out.errors.push_back(*e);
       }
     }

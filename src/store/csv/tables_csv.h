@@ -34,6 +34,19 @@ std::optional<TableId> TableOfFile(std::string_view file_name);
 // The original service's columns of `id`, which its header must have.
 const std::vector<std::string>& RequiredColumnsOf(TableId id);
 
+// How a file was laid out when read, so that provisiond writes it back the
+// same way (Excel saves ';', a BOM and CRLF). A file provisiond creates gets
+// the defaults: ',', LF, no BOM (like the original service's files).
+struct FileFormat {
+  char delimiter = ',';
+  bool bom = false;
+  std::string newline = "\n";  // "\r\n", "\n" or "\r"
+  // WriteCsv options for this format; they refer to `newline`: valid while
+  // this object lives and is unchanged.
+  CsvWriteOptions WriteOptions() const;
+  friend bool operator==(const FileFormat&, const FileFormat&) = default;
+};
+
 // "computers.csv: line 4, field 2 (computername): reason" (parts omitted when 0).
 std::string FormatSourceError(const SourceError& e);
 
@@ -43,20 +56,25 @@ std::string FormatSourceError(const SourceError& e);
 // booleans. On error returns where and why; *out's table is then unspecified.
 // `header`, if given, receives the file's column names.
 // `row_lines`, if given, receives the file line of each data row.
+// `format`, if given, receives the file's delimiter, BOM and line end.
+// `notes`, if given, receives what was skipped as Excel leaves it (blank
+// rows, empty columns at the end of the header): warnings with file and
+// line and an empty key, about the file, not a row.
 std::optional<SourceError> DecodeFile(TableId id, std::string_view text, model::Tables* out,
                                       std::vector<std::string>* header = nullptr,
-                                      std::vector<int>* row_lines = nullptr);
+                                      std::vector<int>* row_lines = nullptr, FileFormat* format = nullptr,
+                                      std::vector<model::LoadWarning>* notes = nullptr);
 
 // The rows of `id` as a CSV table: original columns, then the optional
 // columns that a row sets to a non-default value or that `keep_columns`
 // names, then unknown columns in first-seen order.
 CsvTable EncodeTable(TableId id, const model::Tables& t,
                      const std::vector<std::string>& keep_columns = {});
-// EncodeTable written as provisiond writes files: ',', LF, no BOM.
+// EncodeTable written in `format` (default: a new file's ',', LF, no BOM).
 std::string EncodeFile(TableId id, const model::Tables& t,
-                       const std::vector<std::string>& keep_columns = {});
+                       const std::vector<std::string>& keep_columns = {}, const FileFormat& format = {});
 
-// computers.csv as EncodeFile(kComputers, t, keep_columns) writes it, byte
+// computers.csv as EncodeFile(kComputers, t, keep_columns, format) writes it, byte
 // for byte, but reusing the encoded text of every chunk of rows it encoded
 // before: snapshots share unchanged chunks (model/rows.h), so after a
 // one-row change only that row's chunk is encoded again (unless the header
@@ -66,7 +84,7 @@ class ComputersEncoder {
  public:
   // *header, if given, receives the header written.
   std::string Encode(const model::Tables& t, const std::vector<std::string>& keep_columns,
-                     std::vector<std::string>* header = nullptr);
+                     std::vector<std::string>* header = nullptr, const FileFormat& format = {});
   // Chunks encoded (not reused) by the last Encode(), for tests.
   size_t encoded_chunks_for_testing() const { return encoded_chunks_; }
 
@@ -76,6 +94,7 @@ class ComputersEncoder {
     std::string text;
   };
   std::vector<std::string> header_;  // the header the pieces were encoded for
+  FileFormat format_;                // and their format
   std::unordered_map<const void*, Piece> pieces_;
   size_t encoded_chunks_ = 0;
 };
@@ -87,7 +106,8 @@ struct FileMeta;
 // name or an unknown type, a postype row naming an app apps.csv lacks or
 // repeating one, a negative driver minimum) is a warning
 // "<file>: line N: (<column>) <reason>" keyed by the row's key. Lines come
-// from `files` (as last loaded); without them, row + 2.
+// from `files` (as last loaded); without them, row + 2. The notes of
+// `files` (FileMeta::notes) follow.
 void ComputeWarnings(model::Tables* t, const std::map<TableId, FileMeta>* files = nullptr);
 
 // The findings of CheckTables as SourceErrors with file, line and column:
@@ -107,6 +127,10 @@ struct FileMeta {
   platform::FsStat stat;             // as seen just before reading
   std::vector<std::string> header;   // columns the file had (empty if missing)
   std::vector<int> row_lines;        // file line of each data row, as last loaded
+  FileFormat format;                 // as last loaded; kept by provisiond's writes
+  // What the load skipped as Excel leaves it (DecodeFile's notes): true
+  // until provisiond writes the file, which leaves those out.
+  std::vector<model::LoadWarning> notes;
 };
 
 struct LoadedDir {

@@ -383,6 +383,7 @@ Result<ImportPlan> PlanTexts(platform::Fs& fs, const std::string& data_dir, cons
     }
     FileMeta& meta = files[id];
     meta.row_lines.clear();
+    meta.notes.clear();  // the current file's blank rows: not in the file written
     std::vector<int> own_lines;
     for (size_t r = 0; r < parsed->rows.size(); ++r)
       own_lines.push_back(r < parsed->row_lines.size() ? parsed->row_lines[r] : static_cast<int>(r) + 2);
@@ -445,7 +446,8 @@ Result<ImportPlan> PlanTexts(platform::Fs& fs, const std::string& data_dir, cons
     if (id == TableId::kComputers) ApplyCatalogueSpellings(RuleTable::kComputers, current.tables, &next);
     if (id == TableId::kTypeApps) ApplyCatalogueSpellings(RuleTable::kTypeApps, current.tables, &next);
     if (id == TableId::kApps) ApplyCatalogueSpellings(RuleTable::kApps, current.tables, &next);
-    plan.files[id] = EncodeFile(id, next, files[id].header);
+    // In the data file's own format (an Excel-saved one stays ';', BOM, CRLF).
+    plan.files[id] = EncodeFile(id, next, files[id].header, files[id].format);
   }
   ComputeWarnings(&next, &files);
   plan.warnings = next.warnings.items();

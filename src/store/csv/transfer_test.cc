@@ -184,6 +184,37 @@ TEST(ImportModes, MergeUpdatesAndAddsRemovesNothingAndKeepsOtherColumns) {
             "S4,pc4,ACCUEIL,,DE,,,\n");
 }
 
+TEST(ImportModes, ExcelBlankRowsImportAndTheDataFileKeepsItsOwnFormat) {
+  TempDir data, src;
+  WriteModesFixture(data);
+  // The data file was saved by Excel ('; BOM CRLF', a blank row); the import
+  // has blank rows and empty columns of its own, and is ',' LF.
+  WriteText(data / "computers.csv",
+            "\xEF\xBB\xBF"
+            "serial;computername;postype;setkeyboard;country;language;timezone;notes\r\n"
+            "S1;pc1;ACCUEIL;fr-FR;FR;fr-FR;Romance Standard Time;desk 4\r\n"
+            ";;;;;;;\r\n"
+            "S2;pc2;ACCUEIL;;FR;;;\r\n");
+  WriteText(src / "new-pcs.csv",
+            "serial,computername,postype,setkeyboard,country,language,timezone,,\n"
+            ",,,,,,,,\n"
+            "S1,pc1-renamed,ACCUEIL,fr-FR,FR,fr-FR,Romance Standard Time,,\n"
+            ",,,,,,,,\n"
+            "S4,pc4,ACCUEIL,,DE,,,,\n");
+  auto plan = PlanImport(platform::PosixFs(), data.path(), src / "new-pcs.csv");
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  const std::string text = FormatPlan(*plan);
+  EXPECT_NE(text.find("computers.csv: 1 added, 1 changed, 0 removed, 1 kept"), std::string::npos) << text;
+  EXPECT_EQ(text.find("blank row"), std::string::npos) << text;  // the file written has none
+  ASSERT_TRUE(ApplyImport(platform::PosixFs(), data.path(), *plan).ok());
+  EXPECT_EQ(ReadText(data / "computers.csv"),
+            "\xEF\xBB\xBF"
+            "serial;computername;postype;setkeyboard;country;language;timezone;notes\r\n"
+            "S1;pc1-renamed;ACCUEIL;fr-FR;FR;fr-FR;Romance Standard Time;desk 4\r\n"
+            "S2;pc2;ACCUEIL;;FR;;;\r\n"
+            "S4;pc4;ACCUEIL;;DE;;;\r\n");
+}
+
 TEST(ImportModes, ReplaceListsRemovalsInTheirOwnBlock) {
   TempDir data, src;
   WriteModesFixture(data);
