@@ -578,7 +578,9 @@ std::string FormatSourceError(const SourceError& e) {
 
 std::optional<SourceError> DecodeFile(TableId id, std::string_view text, model::Tables* out,
                                       std::vector<std::string>* header, std::vector<int>* row_lines) {
-  auto parsed = ParseCsv(text);
+  CsvReadOptions ro;
+  ro.restore_formulas = true;  // LiveFileWriteOptions neutralised them
+  auto parsed = ParseCsv(text, ro);
   if (!parsed.ok()) return FromCodecError(id, parsed.status());
   const CsvTable& csv = *parsed;
   if (header != nullptr) *header = csv.header;
@@ -640,10 +642,15 @@ CsvTable EncodeTable(TableId id, const model::Tables& t, const std::vector<std::
   return {};
 }
 
-std::string EncodeFile(TableId id, const model::Tables& t, const std::vector<std::string>& keep_columns) {
+CsvWriteOptions LiveFileWriteOptions() {
   CsvWriteOptions o;
   o.newline = "\n";
-  return WriteCsv(EncodeTable(id, t, keep_columns), o);
+  o.neutralize_formulas = true;
+  return o;
+}
+
+std::string EncodeFile(TableId id, const model::Tables& t, const std::vector<std::string>& keep_columns) {
+  return WriteCsv(EncodeTable(id, t, keep_columns), LiveFileWriteOptions());
 }
 
 namespace {
@@ -701,8 +708,7 @@ std::string ComputersEncoder::Encode(const model::Tables& t, const std::vector<s
     header_ = header;
   }
   const auto& fields = ComputerFields();
-  CsvWriteOptions o;
-  o.newline = "\n";
+  const CsvWriteOptions o = LiveFileWriteOptions();
   CsvTable head_only;
   head_only.header = header;
   const std::string head = WriteCsv(head_only, o);
@@ -757,6 +763,7 @@ std::string_view ColumnOfField(TableId id, std::string_view field) {
   if (id == TableId::kComputers) {
     if (field == "computer_name") return "computername";
     if (field == "type") return "postype";
+    if (field == "keyboard") return "setkeyboard";
   }
   if (id == TableId::kTypeApps && field == "applications") return "application";
   return field;

@@ -52,7 +52,12 @@ std::optional<SourceError> DecodeFile(TableId id, std::string_view text, model::
 // names, then unknown columns in first-seen order.
 CsvTable EncodeTable(TableId id, const model::Tables& t,
                      const std::vector<std::string>& keep_columns = {});
-// EncodeTable written as provisiond writes files: ',', LF, no BOM.
+// How provisiond writes a live data file: ',', LF, no BOM, and every cell
+// that a spreadsheet would run as a formula (= + - @ TAB CR first) prefixed
+// with ' (NeutralizeFormula); DecodeFile restores them. Identifiers never
+// start so (model/text_rules.h); free text (notes, commands) may.
+CsvWriteOptions LiveFileWriteOptions();
+// EncodeTable written with LiveFileWriteOptions.
 std::string EncodeFile(TableId id, const model::Tables& t,
                        const std::vector<std::string>& keep_columns = {});
 
