@@ -304,7 +304,14 @@ int RunServe(std::vector<std::string> args) {
   }
   auto app = App::Create(config, true);
   if (!app.ok()) {
-    LogError("cannot start", {{"error", app.status().message()}});
+    std::string error = app.status().message();
+    if (app.status().code() == StatusCode::kInvalidArgument) {
+      // A data file that cannot be loaded (only a hand edit makes one: every
+      // write of provisiond passes the rules the loader applies).
+      error += "; fix that line and column of the file (or put back its backup) and start again; `provisiond "
+               "check --data-dir " + config.data_dir + "` lists every problem of the data directory";
+    }
+    LogError("cannot start", {{"error", error}});
     return 1;
   }
   net::ServerOptions server_options = ServerOptionsFrom(config);

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "base/strings.h"
+#include "model/text_rules.h"
 
 namespace provisiond::model {
 namespace {
@@ -19,16 +20,18 @@ std::string KnownKeysList() {
   return out;
 }
 
-Status CheckText(std::string_view key, std::string_view value) {
+// One rule for every text (model/text_rules.h): a key is an identifier,
+// a value one line of free text.
+Status CheckText(std::string_view key, std::string_view value, TextRule rule = TextRule::kLine) {
   if (value.size() > kMaxSettingTextBytes)
     return Status::InvalidArgument(std::string(key) + ": longer than " + std::to_string(kMaxSettingTextBytes) +
                                    " bytes");
-  for (size_t i = 0; i < value.size(); ++i) {
-    auto c = static_cast<unsigned char>(value[i]);
-    if (c < 0x20 || c == 0x7f)
-      return Status::InvalidArgument(std::string(key) + ": control character at byte " + std::to_string(i + 1) +
-                                     "; remove it");
-  }
+  if (auto why = TextProblem(value, rule)) return Status::InvalidArgument(std::string(key) + ": " + *why);
+  // A tab is fine in free text, never in a setting: templates, paths and
+  // URLs would carry it invisibly into every endpoint's answer.
+  if (auto tab = value.find('\t'); tab != std::string_view::npos)
+    return Status::InvalidArgument(std::string(key) + ": has a tab at byte " + std::to_string(tab) +
+                                   "; a setting is one line without tabs");
   return Status::Ok();
 }
 
@@ -52,7 +55,7 @@ KeyKind ClassifyKey(std::string_view key) {
 }
 
 Status CheckSettingKey(std::string_view key) {
-  if (ClassifyKey(key) != KeyKind::kUnknown) return CheckText("key", key);
+  if (ClassifyKey(key) != KeyKind::kUnknown) return CheckText("key", key, TextRule::kIdentifier);
   return Status::InvalidArgument(
       "unknown setting '" + std::string(Trim(key)) + "'; known: " + KnownKeysList() +
       "; custom keys start with x- (e.g. x-site), endpoint.<Name> is handed to endpoints as <Name>, "

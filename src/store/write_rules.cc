@@ -7,6 +7,7 @@
 #include "base/strings.h"
 #include "model/computer_name.h"
 #include "model/setting_rules.h"
+#include "model/text_rules.h"
 
 namespace provisiond::store {
 
@@ -45,6 +46,77 @@ std::optional<std::pair<std::string, std::string>> NegativeMinimum(const DriverR
                           "is " + std::to_string(*r.min_cpu_count) +
                               "; a minimum cannot be negative, write 0 or leave it empty for no minimum");
   return std::nullopt;
+}
+
+// The text fields of a row with their rule (model/text_rules.h), named as
+// in the JSON API; `f(field, value, rule)` returns false to stop (then so
+// does ForEachText). The computer name has its own, stricter rule
+// (CheckComputerName); numbers and booleans are typed.
+using model::TextRule;
+
+template <typename F>
+bool ForEachExtra(const model::ExtraColumns& extra, F&& f) {
+  for (const auto& [name, value] : extra)
+    if (!f(name, value, TextRule::kLine)) return false;
+  return true;
+}
+template <typename F>
+bool ForEachInList(std::string_view field, const std::vector<std::string>& list, TextRule rule, F&& f) {
+  for (const auto& v : list)
+    if (!f(field, v, rule)) return false;
+  return true;
+}
+template <typename F>
+bool ForEachText(const Computer& c, F&& f) {
+  return f("serial", c.serial, TextRule::kIdentifier) && f("type", c.type, TextRule::kIdentifier) &&
+         f("keyboard", c.keyboard, TextRule::kIdentifier) && f("country", c.country, TextRule::kIdentifier) &&
+         f("language", c.language, TextRule::kIdentifier) && f("timezone", c.timezone, TextRule::kIdentifier) &&
+         f("uuid", c.uuid, TextRule::kIdentifier) && f("mac", c.mac, TextRule::kIdentifier) &&
+         f("created_by", c.created_by, TextRule::kIdentifier) && f("notes", c.notes, TextRule::kLine) &&
+         ForEachExtra(c.extra, f);
+}
+template <typename F>
+bool ForEachText(const App& a, F&& f) {
+  bool go = f("name", a.name, TextRule::kIdentifier) && f("url", a.url, TextRule::kLine) &&
+            f("script", a.script, TextRule::kLine) && f("install_args", a.install_args, TextRule::kLine) &&
+            ForEachInList("allowed_countries", a.allowed_countries, TextRule::kIdentifier, f) &&
+            ForEachInList("blocked_countries", a.blocked_countries, TextRule::kIdentifier, f) &&
+            f("os_filter", a.os_filter.source(), TextRule::kLine);
+  for (const auto& p : a.allowed_models) go = go && f("allowed_models", p.source(), TextRule::kLine);
+  return go && ForEachExtra(a.extra, f);
+}
+template <typename F>
+bool ForEachText(const DriverRule& r, F&& f) {
+  return f("model_regex", r.model_regex.source(), TextRule::kLine) &&
+         f("os_regex", r.os_regex.source(), TextRule::kLine) && f("url", r.url, TextRule::kLine) &&
+         f("bundle_id", r.bundle_id.value_or(""), TextRule::kIdentifier) && ForEachExtra(r.extra, f);
+}
+template <typename F>
+bool ForEachText(const Locale& l, F&& f) {
+  return f("country", l.country, TextRule::kIdentifier) && f("language", l.language, TextRule::kIdentifier) &&
+         f("keyboard", l.keyboard, TextRule::kIdentifier) && f("timezone", l.timezone, TextRule::kIdentifier) &&
+         ForEachExtra(l.extra, f);
+}
+
+// The first text field of `row` that breaks its rule, as (field, why). A
+// hand edit can hold what the loader reads but a write refuses (a formula
+// start, a tab in an identifier): a finding on load.
+template <typename Row>
+std::optional<std::pair<std::string, std::string>> FirstTextFinding(const Row& row) {
+  std::optional<std::pair<std::string, std::string>> out;
+  ForEachText(row, [&out](std::string_view field, std::string_view value, TextRule rule) {
+    if (auto why = model::TextProblem(value, rule)) out.emplace(std::string(field), std::move(*why));
+    return !out;
+  });
+  return out;
+}
+
+// The same as a write's refusal. The whole row, as for names: a write to a
+// row that a hand edit left breaking a rule must fix it.
+template <typename Row>
+Status CheckTexts(const Row& row) {
+  if (auto f = FirstTextFinding(row)) return Bad(f->first, f->second);
+  return Status::Ok();
 }
 
 std::vector<std::string> CatalogueCountries(const Tables& t, const std::vector<std::string>& in) {
@@ -152,6 +224,7 @@ Result<Computer> PrepareComputer(const Tables& t, Computer c, const Computer* ol
   c.serial = std::string(Trim(c.serial));
   if (c.serial.empty()) return Bad("serial", "empty; give the BIOS serial number");
   c.computer_name = std::string(Trim(c.computer_name));
+  PV_RETURN_IF_ERROR(CheckTexts(c));
   if (!c.computer_name.empty()) {
     if (auto v = model::CheckComputerName(c.computer_name)) return Bad("computer_name", v->message);
   }
@@ -170,6 +243,7 @@ Result<Computer> PrepareComputer(const Tables& t, Computer c, const Computer* ol
 Result<App> PrepareApp(const Tables& t, App app) {
   app.name = std::string(Trim(app.name));
   if (app.name.empty()) return Bad("name", "empty; give the application a name");
+  PV_RETURN_IF_ERROR(CheckTexts(app));
   // Patterns are compiled by construction (CompileRegex); only the list
   // separator needs checking here.
   for (const auto& p : app.allowed_models) {
@@ -185,6 +259,7 @@ Result<App> PrepareApp(const Tables& t, App app) {
 Result<std::vector<std::string>> PrepareTypeApps(const Tables& t, std::string_view type,
                                                  std::vector<std::string> apps) {
   if (Trim(type).empty()) return Bad("type", "empty; give the type a name");
+  if (auto why = model::TextProblem(Trim(type), TextRule::kIdentifier)) return Bad("type", *why);
   if (apps.empty()) return Bad("applications", "empty; a type needs at least one (or delete it)");
   std::vector<std::string> out;
   for (const auto& a : apps) {
@@ -200,6 +275,7 @@ Result<std::vector<std::string>> PrepareTypeApps(const Tables& t, std::string_vi
 
 Result<DriverRule> PrepareDriverRule(const Tables&, DriverRule rule) {
   if (rule.bundle_id && Trim(*rule.bundle_id).empty()) rule.bundle_id.reset();
+  PV_RETURN_IF_ERROR(CheckTexts(rule));
   if (auto neg = NegativeMinimum(rule)) return Bad(neg->first, neg->second);
   return rule;
 }
@@ -207,12 +283,36 @@ Result<DriverRule> PrepareDriverRule(const Tables&, DriverRule rule) {
 Result<Locale> PrepareLocale(const Tables&, Locale locale) {
   locale.country = ToUpper(Trim(locale.country));
   if (locale.country.empty()) return Bad("country", "empty; give an ISO 3166 code, e.g. FR");
+  PV_RETURN_IF_ERROR(CheckTexts(locale));
   return locale;
 }
 
 Status CheckSetting(std::string_view key, std::string_view value) {
   if (Trim(key).empty()) return Bad("key", "empty; name the setting");
-  return model::ValidateSetting(Trim(key), value);
+  if (auto why = model::TextProblem(Trim(key), TextRule::kIdentifier)) return Bad("key", *why);
+  return model::ValidateSetting(Trim(key), value);  // every value's text too, custom keys' included
+}
+
+// ---- deployments ---------------------------------------------------------------
+
+Status CheckDeployment(const model::Deployment& d) {
+  for (const auto& [field, value] :
+       {std::pair<const char*, const std::string*>{"id", &d.id}, {"serial", &d.serial},
+        {"computer_name", &d.computer_name}, {"model", &d.model}, {"type", &d.type},
+        {"client_address", &d.client_address}, {"tls_version", &d.tls_version}, {"source", &d.source},
+        {"phase", &d.phase}, {"previous_id", &d.previous_id}})
+    if (auto why = model::TextProblem(*value, TextRule::kLine)) return Bad(field, *why);
+  if (auto why = model::TextProblem(d.final_message, TextRule::kMultiline)) return Bad("final_message", *why);
+  return Status::Ok();
+}
+
+Status CheckEvent(const model::DeploymentEvent& e) {
+  for (const auto& [field, value] :
+       {std::pair<const char*, const std::string*>{"deployment_id", &e.deployment_id}, {"event_id", &e.event_id},
+        {"phase", &e.phase}})
+    if (auto why = model::TextProblem(*value, TextRule::kLine)) return Bad(field, *why);
+  if (auto why = model::TextProblem(e.message, TextRule::kMultiline)) return Bad("message", *why);
+  return Status::Ok();
 }
 
 // ---- deletes -------------------------------------------------------------------
@@ -253,6 +353,7 @@ std::vector<RowFinding> CheckTables(const Tables& t) {
   std::vector<std::string> known;  // built only when a row needs the list
   for (size_t i = 0; i < t.computers.size(); ++i) {
     const Computer& c = t.computers[i];
+    if (auto f = FirstTextFinding(c)) add(RuleTable::kComputers, i, Tables::SerialKey(c.serial), f->first, f->second);
     std::string_view name = Trim(c.computer_name);
     if (!name.empty() && model::CheckComputerName(name)) {  // valid names: no allocation
       model::AnsweredName a = model::AnswerComputerName(name);
@@ -281,9 +382,16 @@ std::vector<RowFinding> CheckTables(const Tables& t) {
               "' more than once; it is installed once, remove the repeated row");
   }
 
-  for (size_t i = 0; i < t.drivers.size(); ++i)
+  for (size_t i = 0; i < t.drivers.size(); ++i) {
+    if (auto f = FirstTextFinding(t.drivers[i])) add(RuleTable::kDrivers, i, std::to_string(t.drivers[i].id), f->first, f->second);
     if (auto neg = NegativeMinimum(t.drivers[i]))
       add(RuleTable::kDrivers, i, std::to_string(t.drivers[i].id), neg->first, neg->second);
+  }
+  for (size_t i = 0; i < t.apps.size(); ++i)
+    if (auto f = FirstTextFinding(t.apps[i])) add(RuleTable::kApps, i, std::string(Trim(t.apps[i].name)), f->first, f->second);
+  for (size_t i = 0; i < t.locales.size(); ++i)
+    if (auto f = FirstTextFinding(t.locales[i]))
+      add(RuleTable::kLocales, i, std::string(Trim(t.locales[i].country)), f->first, f->second);
   return out;
 }
 

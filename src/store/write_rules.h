@@ -26,6 +26,7 @@
 
 #include "base/pattern.h"
 #include "base/status.h"
+#include "model/deployment.h"
 #include "model/tables.h"
 
 namespace provisiond::store {
@@ -89,6 +90,13 @@ Result<model::DriverRule> PrepareDriverRule(const model::Tables& t, model::Drive
 Result<model::Locale> PrepareLocale(const model::Tables& t, model::Locale locale);
 // key required; ranged settings in range (model/setting_rules.h).
 Status CheckSetting(std::string_view key, std::string_view value);
+
+// Every text of a deployment / an event is one line of printable UTF-8
+// (model::TextRule::kLine), but the messages (message, final_message), which
+// may quote a script's output over several lines (kMultiline): the journal
+// that holds them replays each row.
+Status CheckDeployment(const model::Deployment& d);
+Status CheckEvent(const model::DeploymentEvent& e);
 
 // ---- deletes (reference checks) ---------------------------------------------
 

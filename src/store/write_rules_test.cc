@@ -457,5 +457,115 @@ TEST(OneVerdict, StoreWritesKeepTheCataloguesSpelling) {
   EXPECT_NE(ReadText(d / "computers.csv").find("S9,PC-09,ACCUEIL,,FR,"), std::string::npos);
 }
 
+// ---- text in cells (model/text_rules.h) -------------------------------------------
+
+TEST(TextRules, EveryStoreWriteRefusesWhatTheLoaderCannotReadAndFormulaIdentifiers) {
+  struct Case {
+    const char* name;
+    std::function<Status(Store&)> write;
+    const char* field;
+  };
+  auto computer = [](auto edit) {
+    return [edit](Store& s) {
+      model::Computer c = NewComputer("S9", "PC-09", "ACCUEIL");
+      edit(c);
+      return s.PutComputer(c, std::nullopt).status();
+    };
+  };
+  const Case cases[] = {
+      {"control char in language", computer([](auto& c) { c.language = "fr\x01"; }), "language"},
+      {"DEL in timezone", computer([](auto& c) { c.timezone = "x\x7f"; }), "timezone"},
+      {"NUL in notes", computer([](auto& c) { c.notes = std::string("a\0b", 3); }), "notes"},
+      {"line break in notes", computer([](auto& c) { c.notes = "a\nb"; }), "notes"},
+      {"invalid UTF-8 in mac", computer([](auto& c) { c.mac = "AA\xC3"; }), "mac"},
+      {"formula serial", computer([](auto& c) { c.serial = "=HYPERLINK(\"x\")"; }), "serial"},
+      {"formula keyboard", computer([](auto& c) { c.keyboard = "@SUM(A1)"; }), "keyboard"},
+      {"control char in an app's script",
+       [](Store& s) {
+         model::App a;
+         a.name = "Zoom";
+         a.script = "install\x1b.cmd";
+         return s.PutApp(a, std::nullopt).status();
+       },
+       "script"},
+      {"formula app name",
+       [](Store& s) {
+         model::App a;
+         a.name = "+Zoom";
+         return s.PutApp(a, std::nullopt).status();
+       },
+       "name"},
+      {"control char in a setting", [](Store& s) { return s.SetConfig("x-note", "a\x02"); }, "x-note"},
+      {"formula setting key", [](Store& s) { return s.SetConfig("=x", "1"); }, "key"},
+      {"control char in an event message",
+       [](Store& s) {
+         model::DeploymentEvent e;
+         e.deployment_id = "d1";
+         e.event_id = "e1";
+         e.message = "oops\x07";
+         return s.AppendEvent(e).status();
+       },
+       "message"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    TempDir d;
+    WriteBaseDir(d.path());
+    auto store = OpenStore(d.path());
+    ASSERT_NE(store, nullptr);
+    const std::string computers = ReadText(d / "computers.csv");
+    Status st = c.write(*store);
+    EXPECT_EQ(st.code(), StatusCode::kInvalidArgument) << st.ToString();
+    EXPECT_TRUE(HasPrefix(st.message(), std::string(c.field) + ": ")) << st.message();
+    EXPECT_EQ(ReadText(d / "computers.csv"), computers);
+  }
+}
+
+TEST(TextRules, FreeTextStartingLikeAFormulaIsNeutralisedInTheFileAndRestoredOnLoad) {
+  TempDir d;
+  WriteBaseDir(d.path());
+  {
+    auto store = OpenStore(d.path());
+    ASSERT_NE(store, nullptr);
+    model::Computer c = NewComputer("S9", "PC-09", "ACCUEIL");
+    c.notes = "=1+2";
+    ASSERT_TRUE(store->PutComputer(c, std::nullopt).ok());
+    ASSERT_TRUE(store->SetConfig("x-note", "-5 and '@x").ok());
+    ASSERT_TRUE(store->SetConfig("x-quoted", "'=already quoted").ok());
+    ASSERT_TRUE(store->Flush().ok());
+  }
+  const std::string computers = ReadText(d / "computers.csv");
+  EXPECT_NE(computers.find(",'=1+2\n"), std::string::npos) << computers;
+  const std::string config = ReadText(d / "config.csv");
+  EXPECT_NE(config.find("x-note,'-5 and '@x\n"), std::string::npos) << config;
+  EXPECT_NE(config.find("x-quoted,''=already quoted\n"), std::string::npos) << config;
+
+  auto store = OpenStore(d.path());
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->Snapshot()->FindComputerBySerial("S9")->notes, "=1+2");
+  EXPECT_EQ(store->Snapshot()->Config("x-note"), std::optional<std::string>("-5 and '@x"));
+  EXPECT_EQ(store->Snapshot()->Config("x-quoted"), std::optional<std::string>("'=already quoted"));
+  EXPECT_TRUE(store->Health().warnings.empty());
+}
+
+TEST(TextRules, AHandEditedFormulaIdentifierIsAWarningUntilAWriteFixesIt) {
+  TempDir d;
+  WriteBaseDir(d.path());
+  AppendRow(d / "computers.csv", "S7,PC-07,ACCUEIL,@kbd,FR,,");
+  auto store = OpenStore(d.path());
+  ASSERT_NE(store, nullptr);
+  auto h = store->Health();
+  ASSERT_EQ(h.warnings.size(), 1u);
+  EXPECT_EQ(h.warnings[0].line, 3);
+  EXPECT_TRUE(HasPrefix(h.warnings[0].message, "(setkeyboard) starts with '@'")) << h.warnings[0].message;
+  // A write to the row must fix it, as for names.
+  model::Computer edit = *store->Snapshot()->FindComputerBySerial("S7");
+  edit.language = "fr-FR";
+  EXPECT_TRUE(HasPrefix(store->PutComputer(edit, edit.version).status().message(), "keyboard: starts with '@'"));
+  edit.keyboard = "fr-FR";
+  ASSERT_TRUE(store->PutComputer(edit, edit.version).ok());
+  EXPECT_TRUE(store->Health().warnings.empty());
+}
+
 }  // namespace
 }  // namespace provisiond::store

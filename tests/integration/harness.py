@@ -62,6 +62,8 @@ class Service:
 
     def start(self, timeout=15):
         port_file = os.path.join(self.tmp, "port")
+        if os.path.exists(port_file):
+            os.remove(port_file)  # a restart must wait for the new process's port
         cmd = [BIN, "serve", "--port", "0", "--bind", "127.0.0.1",
                "--data-dir", self.data_dir, "--content-root", self.content_root,
                "--print-port-file", port_file] + self.args

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "base/strings.h"
+#include "model/text_rules.h"
 
 namespace provisiond::api::endpoint {
 namespace json = boost::json;
@@ -72,7 +73,7 @@ Status ParseObject(std::string_view body, json::object* out) {
 }
 
 Status ReadString(const json::object& o, std::string_view name, std::optional<std::string>* out,
-                  size_t max_bytes, std::string_view prefix) {
+                  size_t max_bytes, std::string_view prefix, model::TextRule rule) {
   out->reset();
   auto it = o.find(name);
   if (it == o.end() || it->value().is_null()) return Status::Ok();
@@ -84,6 +85,10 @@ Status ReadString(const json::object& o, std::string_view name, std::optional<st
     return BadField(Name(prefix, name), "is " + std::to_string(s.size()) + " bytes; at most " +
                                             std::to_string(max_bytes) + " allowed");
   }
+  // What the store could not write to a file it loads again (control
+  // characters, invalid UTF-8 from \u escapes) is refused here, field named.
+  if (auto why = model::TextProblem(std::string_view(s.data(), s.size()), rule))
+    return BadField(Name(prefix, name), *why);
   *out = std::string(s.data(), s.size());
   return Status::Ok();
 }

@@ -13,6 +13,7 @@
 #include "api/http.h"
 #include "base/status.h"
 #include "core/facts.h"
+#include "model/text_rules.h"
 
 namespace boost::json {
 class object;
@@ -34,8 +35,11 @@ Status ParseObject(std::string_view body, boost::json::object* out);
 
 // Each reader leaves *out nullopt when the field is absent or null; returns
 // InvalidArgument naming `prefix` + name for a wrong type or range.
+// ReadString also refuses a string that breaks `rule` (model/text_rules.h:
+// control characters, invalid UTF-8; one line unless kMultiline).
 Status ReadString(const boost::json::object& o, std::string_view name, std::optional<std::string>* out,
-                  size_t max_bytes, std::string_view prefix = {});
+                  size_t max_bytes, std::string_view prefix = {},
+                  model::TextRule rule = model::TextRule::kLine);
 Status ReadInt(const boost::json::object& o, std::string_view name, std::optional<int64_t>* out,
                int64_t min, int64_t max, std::string_view prefix = {});
 Status ReadNumber(const boost::json::object& o, std::string_view name, std::optional<double>* out,

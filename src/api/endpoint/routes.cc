@@ -215,7 +215,9 @@ Response PostEvent(Service& s, Request& req) {
     e.level = *l;
   }
   // One byte over the limit is enough for core to name it.
-  if (Status st = ReadString(body, "message", &message, core::kMaxEventMessageBytes + 1); !st.ok()) {
+  if (Status st = ReadString(body, "message", &message, core::kMaxEventMessageBytes + 1, {},
+                             model::TextRule::kMultiline);
+      !st.ok()) {
     return ErrorResponse(st);
   }
   if (message) e.message = std::move(*message);

@@ -21,6 +21,7 @@
 #include "core/legacy_message.h"
 #include "core/used_values.h"
 #include "model/computer_name.h"
+#include "model/text_rules.h"
 
 namespace provisiond::api::legacy {
 namespace json = boost::json;
@@ -42,11 +43,12 @@ Response LegacyError(const Status& s) { return LegacyError(HttpStatusFor(s), s.m
 
 Response Json(std::string body) { return Response::Json(200, std::move(body)); }
 
-bool UsableSerial(std::string_view serial) {
-  if (serial.empty() || serial.size() > kMaxSerialBytes || !IsValidUtf8(serial)) return false;
-  for (unsigned char c : serial)
-    if (c < 0x20 || c == 0x7f) return false;
-  return true;
+// Why `serial` cannot key a computer record (the store's identifier rule:
+// printable UTF-8, no formula start), or nullopt.
+std::optional<std::string> SerialProblem(std::string_view serial) {
+  if (serial.size() > kMaxSerialBytes)
+    return "is " + std::to_string(serial.size()) + " bytes; at most " + std::to_string(kMaxSerialBytes);
+  return model::TextProblem(serial, model::TextRule::kIdentifier);
 }
 
 // ---- GET /getcomputer ------------------------------------------------------
@@ -110,9 +112,10 @@ void WriteLegacyComputer(JsonWriter& w, const model::Computer* c) {
 Response GetComputer(Service& s, PlaceholderRows& rows, Request& req) {
   std::string_view serial = Trim(req.Query("serial").value_or(""));
   if (serial.empty()) return LegacyError(400, "serial: query parameter required (GET /getcomputer?serial=...)");
+  if (auto why = SerialProblem(serial)) return LegacyError(endpoint::BadField("serial", *why));
   auto tables = s.Snapshot();
   const model::Computer* c = tables->FindComputerBySerial(serial);
-  if (!c && UsableSerial(serial) && !core::IsPlaceholderSerial(serial)) rows.Request(s, std::string(serial));
+  if (!c && !core::IsPlaceholderSerial(serial)) rows.Request(s, std::string(serial));
   JsonWriter w(160);
   WriteLegacyComputer(w, c);
   return Json(w.Take());
@@ -133,7 +136,7 @@ Response SetComputer(Service& s, Request& req) {
   std::optional<std::string> serial;
   if (Status st = endpoint::ReadString(body, "serial", &serial, kMaxSerialBytes); !st.ok()) return LegacyError(st);
   if (!serial || Trim(*serial).empty()) return LegacyError(400, "serial: required");
-  if (!UsableSerial(Trim(*serial))) return LegacyError(400, "serial: must be printable text");
+  if (auto why = SerialProblem(Trim(*serial))) return LegacyError(endpoint::BadField("serial", *why));
 
   std::vector<std::pair<std::string model::Computer::*, std::string>> changes;
   for (const auto& f : fields) {
@@ -321,14 +324,18 @@ bool IsForm(const Request& req) {
 
 Result<std::string> MessageOf(const Request& req) {
   if (IsForm(req)) {
-    for (auto& [k, v] : ParseQuery(req.body))
-      if (k == "message") return v;
+    for (auto& [k, v] : ParseQuery(req.body)) {
+      if (k != "message") continue;
+      // As ReadString checks a JSON string: a form value is decoded bytes.
+      if (auto why = model::TextProblem(v, model::TextRule::kMultiline)) return endpoint::BadField("message", *why);
+      return v;
+    }
     return endpoint::BadField("message", "required: form field message=\"[SERIAL] text\"");
   }
   json::object body;
   PV_RETURN_IF_ERROR(endpoint::ParseObject(req.body, &body));
   std::optional<std::string> m;
-  PV_RETURN_IF_ERROR(endpoint::ReadString(body, "message", &m, 16 * 1024));
+  PV_RETURN_IF_ERROR(endpoint::ReadString(body, "message", &m, 16 * 1024, {}, model::TextRule::kMultiline));
   if (!m) return endpoint::BadField("message", "required: {\"message\": \"[SERIAL] text\"}");
   return std::move(*m);
 }

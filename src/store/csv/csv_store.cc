@@ -800,10 +800,21 @@ Status CsvStore::DeleteLocale(std::string_view country, uint64_t expected_versio
 
 // ---- deployments ----------------------------------------------------------
 
-Result<model::Deployment> CsvStore::CreateDeployment(model::Deployment d) { return journal_->Create(std::move(d)); }
-Result<model::Deployment> CsvStore::UpdateDeployment(model::Deployment d) { return journal_->Update(std::move(d)); }
-Result<bool> CsvStore::AppendEvent(model::DeploymentEvent e) { return journal_->Append(std::move(e)); }
+Result<model::Deployment> CsvStore::CreateDeployment(model::Deployment d) {
+  PV_RETURN_IF_ERROR(CheckDeployment(d));
+  return journal_->Create(std::move(d));
+}
+Result<model::Deployment> CsvStore::UpdateDeployment(model::Deployment d) {
+  PV_RETURN_IF_ERROR(CheckDeployment(d));
+  return journal_->Update(std::move(d));
+}
+Result<bool> CsvStore::AppendEvent(model::DeploymentEvent e) {
+  PV_RETURN_IF_ERROR(CheckEvent(e));
+  return journal_->Append(std::move(e));
+}
 Result<RecordedEvent> CsvStore::RecordEvent(model::DeploymentEvent e, model::Deployment next) {
+  PV_RETURN_IF_ERROR(CheckEvent(e));
+  PV_RETURN_IF_ERROR(CheckDeployment(next));
   return journal_->Record(std::move(e), std::move(next));
 }
 Result<model::Deployment> CsvStore::GetDeployment(std::string_view id) const { return journal_->Get(id); }

@@ -65,8 +65,11 @@ std::optional<int> ParseOptInt(std::string_view s) {
   return v;
 }
 
+// Journal files open in a spreadsheet as well: a message that starts like
+// a formula is written neutralised (replay restores it).
 std::string Row(const std::vector<std::string>& cells) {
   CsvWriteOptions o;
+  o.neutralize_formulas = true;
   std::string line;
   for (size_t i = 0; i < cells.size(); ++i) {
     if (i) line += ',';
@@ -216,7 +219,7 @@ Status DeploymentJournal::Replay() {
       if (text.empty()) continue;
       std::vector<std::vector<std::string>> rows;
       std::vector<std::string> header;
-      auto parsed = ParseCsv(text, {.delimiter = ',', .require_header = true});
+      auto parsed = ParseCsv(text, {.delimiter = ',', .require_header = true, .restore_formulas = true});
       if (parsed.ok()) {
         rows = std::move(parsed->rows);
         header = std::move(parsed->header);
@@ -225,11 +228,11 @@ Status DeploymentJournal::Replay() {
         options_.log(LogLevel::kWarning, path + ": " + parsed.status().message() + "; replaying row by row");
         auto records = SplitRecords(text);
         if (records.empty()) continue;
-        auto h = ParseCsv(records[0] + "\n", {.delimiter = ',', .require_header = true});
+        auto h = ParseCsv(records[0] + "\n", {.delimiter = ',', .require_header = true, .restore_formulas = true});
         if (!h.ok()) continue;
         header = h->header;
         for (size_t i = 1; i < records.size(); ++i) {
-          auto r = ParseCsv(records[0] + "\n" + records[i] + "\n", {.delimiter = ',', .require_header = true});
+          auto r = ParseCsv(records[0] + "\n" + records[i] + "\n", {.delimiter = ',', .require_header = true, .restore_formulas = true});
           if (r.ok() && r->rows.size() == 1) rows.push_back(std::move(r->rows[0]));
           else options_.log(LogLevel::kWarning, path + ": record " + std::to_string(i + 1) + " skipped");
         }
@@ -340,7 +343,7 @@ Result<DeploymentJournal::FileState*> DeploymentJournal::FileStateOf(const std::
     f.good_size = WholeRecordsLength(text);
     f.dirty = f.good_size < text.size();
     if (f.good_size > 0) {
-      auto h = ParseCsv(text.substr(0, text.find('\n') + 1), {.delimiter = ',', .require_header = true});
+      auto h = ParseCsv(text.substr(0, text.find('\n') + 1), {.delimiter = ',', .require_header = true, .restore_formulas = true});
       if (h.ok())
         for (const auto& c : h->header) f.header.push_back(ToLower(Trim(c)));
     }

@@ -627,7 +627,9 @@ std::string FormatSourceError(const SourceError& e) {
 std::optional<SourceError> DecodeFile(TableId id, std::string_view text, model::Tables* out,
                                       std::vector<std::string>* header, std::vector<int>* row_lines,
                                       FileFormat* format, std::vector<model::LoadWarning>* notes) {
-  auto parsed = ParseCsv(text);
+  CsvReadOptions ro;
+  ro.restore_formulas = true;  // FileFormat::WriteOptions neutralised them
+  auto parsed = ParseCsv(text, ro);
   if (!parsed.ok()) return FromCodecError(id, parsed.status());
   const CsvTable& csv = *parsed;
   if (header != nullptr) *header = csv.header;
@@ -700,6 +702,14 @@ CsvWriteOptions FileFormat::WriteOptions() const {
   o.delimiter = delimiter;
   o.bom = bom;
   o.newline = newline;
+  o.neutralize_formulas = true;
+  return o;
+}
+
+CsvWriteOptions LiveFileWriteOptions() {
+  CsvWriteOptions o;
+  o.newline = "\n";
+  o.neutralize_formulas = true;
   return o;
 }
 
@@ -819,6 +829,7 @@ std::string_view ColumnOfField(TableId id, std::string_view field) {
   if (id == TableId::kComputers) {
     if (field == "computer_name") return "computername";
     if (field == "type") return "postype";
+    if (field == "keyboard") return "setkeyboard";
   }
   if (id == TableId::kTypeApps && field == "applications") return "application";
   return field;

@@ -70,7 +70,14 @@ std::optional<SourceError> DecodeFile(TableId id, std::string_view text, model::
 // names, then unknown columns in first-seen order.
 CsvTable EncodeTable(TableId id, const model::Tables& t,
                      const std::vector<std::string>& keep_columns = {});
-// EncodeTable written in `format` (default: a new file's ',', LF, no BOM).
+// How provisiond writes a new live data file: ',', LF, no BOM, and every
+// cell that a spreadsheet would run as a formula (= + - @ TAB CR first)
+// prefixed with ' (NeutralizeFormula); DecodeFile restores them. Identifiers
+// never start so (model/text_rules.h); free text (notes, commands) may. A
+// loaded file keeps its own delimiter, BOM and line end (FileFormat).
+CsvWriteOptions LiveFileWriteOptions();
+// EncodeTable written in `format` (default: a new file's ',', LF, no BOM),
+// formulas neutralised.
 std::string EncodeFile(TableId id, const model::Tables& t,
                        const std::vector<std::string>& keep_columns = {}, const FileFormat& format = {});
 

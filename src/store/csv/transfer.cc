@@ -287,6 +287,43 @@ CsvTable MergeTables(TableId id, const CsvTable& current, const CsvTable& import
   return out;
 }
 
+// The import's rows, in its order, as whole rows of `current`'s table: a
+// row whose key is in `current` starts from that row's cells, a new one
+// from empty cells, then takes the import's cells. A merge's file may hold
+// only the key and the columns it changes; this is what its rows become, so
+// they are checked with their own line numbers.
+CsvTable CompleteRows(TableId id, const CsvTable& current, const CsvTable& import) {
+  CsvTable out;
+  out.header = current.header;
+  std::vector<size_t> import_column;
+  for (const auto& name : import.header) {
+    size_t c = ColumnIndex(out.header, name);
+    if (c == out.header.size()) out.header.push_back(name);
+    import_column.push_back(c);
+  }
+  const std::vector<size_t> current_keys = KeyColumnIndexes(id, current.header);
+  std::unordered_map<std::string, const std::vector<std::string>*> by_key;
+  for (const auto& r : current.rows) by_key.emplace(MergeKey(current_keys, r), &r);
+  const std::vector<size_t> import_keys = KeyColumnIndexes(id, import.header);
+  for (const auto& in : import.rows) {
+    std::vector<std::string> row(out.header.size());
+    if (auto it = by_key.find(MergeKey(import_keys, in)); it != by_key.end())
+      std::copy(it->second->begin(), it->second->end(), row.begin());
+    for (size_t c = 0; c < in.size(); ++c) row[import_column[c]] = in[c];
+    out.rows.push_back(std::move(row));
+  }
+  out.row_lines = import.row_lines;
+  return out;
+}
+
+// The key columns of `id` that `header` lacks (a merge needs them all).
+std::vector<std::string> MissingKeyColumns(TableId id, const std::vector<std::string>& header) {
+  std::vector<std::string> out;
+  for (std::string_view k : KeyColumns(id))
+    if (ColumnIndex(header, k) == header.size()) out.emplace_back(k);
+  return out;
+}
+
 // A parse error of ParseCsv ("line L, column C: reason") as a SourceError.
 SourceError ParseError(std::string source, const Status& s) {
   int line = 0, column = 0, consumed = 0;
@@ -372,12 +409,30 @@ Result<ImportPlan> PlanTexts(platform::Fs& fs, const std::string& data_dir, cons
     }
     // Decode exactly as the store loads: the canonical text of the import,
     // on its own first, so that errors name the import's own lines.
-    CsvWriteOptions wo;
-    wo.newline = "\n";
+    // (DecodeFile restores what LiveFileWriteOptions neutralises.)
+    const CsvWriteOptions wo = LiveFileWriteOptions();
     std::vector<std::string> header;
     model::Tables alone = next;
-    if (auto e = DecodeFile(id, WriteCsv(*parsed, wo), &alone, &header)) {
+    CsvTable whole = *parsed;  // replace: the file; merge: its rows completed from the current ones
+    if (mode == ImportMode::kMerge) {
+      if (auto missing = MissingKeyColumns(id, parsed->header); !missing.empty()) {
+        SourceError e;
+        e.source = label(id);
+        e.line = 1;
+        e.reason = "a merge needs the key column(s) " + Join(missing, ",") + " of " + std::string(FileNameOf(id)) +
+                   " to find the rows to update; add them to the header line";
+        errors.push_back(std::move(e));
+        continue;
+      }
+      whole = CompleteRows(id, EncodeTable(id, current.tables, current.files[id].header), *parsed);
+    }
+    if (auto e = DecodeFile(id, WriteCsv(whole, wo), &alone, &header)) {
       e->source = label(id);
+      if (e->column > 0 && static_cast<size_t>(e->column) <= whole.header.size()) {
+        // The column in the import's own header (0: a cell the import does not have).
+        const size_t c = ColumnIndex(parsed->header, whole.header[e->column - 1]);
+        e->column = c < parsed->header.size() ? static_cast<int>(c) + 1 : 0;
+      }
       errors.push_back(*e);
       continue;
     }
@@ -399,7 +454,7 @@ Result<ImportPlan> PlanTexts(platform::Fs& fs, const std::string& data_dir, cons
       // its lines are those of the merged table).
       for (const auto& f : CheckTables(alone)) {
         if (TableOfFinding(f) != id || before.contains({f.table, f.key, f.field})) continue;
-        SourceError e = FindingToError(f, header, own_lines);
+        SourceError e = FindingToError(f, parsed->header, own_lines);
         e.source = label(id);
         errors.push_back(std::move(e));
         reported.emplace(f.table, f.key, f.field);
@@ -559,6 +614,13 @@ Result<TableId> DetectTable(std::string_view csv_text, std::string_view file_nam
   }
   if (fits.size() == 1) return fits[0];
   if (named) return *named;
+  if (fits.empty()) {
+    // A merge may send only the key and the columns it changes.
+    std::vector<TableId> keyed;
+    for (TableId id : kAllTables)
+      if (MissingKeyColumns(id, header).empty()) keyed.push_back(id);
+    if (keyed.size() == 1) return keyed[0];
+  }
   const std::string how = "; name the table (import --table NAME, one of: " + TableNames() + ")";
   if (fits.empty()) {
     return Status::InvalidArgument(std::string(file_name) + ": cannot tell which table its header (" +

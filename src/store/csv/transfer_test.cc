@@ -292,10 +292,38 @@ TEST(ImportModes, SingleFileTableFromHeaderOrNamed) {
   EXPECT_EQ(plan->diffs[0].added, (std::vector<std::string>{"7zip"}));
   EXPECT_EQ(plan->diffs[0].kept, 3u);
 
-  // A header that fits no table: named, the file's own errors name it.
+  // Only the key and the columns to change: a merge (the table found from
+  // its key column); the other columns keep their values, a new row's are empty.
+  WriteText(src / "names.csv", "serial,computername\ns2,pc2-new\nS9,pc9\n");
+  plan = PlanImport(platform::PosixFs(), data.path(), src / "names.csv");
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_EQ(Lines(FormatPlan(*plan))[1], "computers.csv: 1 added, 1 changed, 0 removed, 2 kept");
+  EXPECT_NE(plan->files.at(TableId::kComputers).find("S2,pc2-new,ACCUEIL,,FR,,,\n"), std::string::npos);
+  EXPECT_NE(plan->files.at(TableId::kComputers).find("S9,pc9,,,,,,\n"), std::string::npos);
+  // Its rows are checked with their own lines and columns.
+  WriteText(src / "bad-name.csv", "computername,serial\nok-1,S1\nbad_name,S2\n");
+  plan = PlanImport(platform::PosixFs(), data.path(), src / "bad-name.csv");
+  ASSERT_FALSE(plan.ok());
+  EXPECT_NE(plan.status().message().find("bad-name.csv (as computers.csv): line 3, column 1: (computername) "
+                                         "computer name 'bad_name'"),
+            std::string::npos)
+      << plan.status().message();
+  // A merge needs the key.
+  WriteText(src / "nokey.csv", "computername,postype\npc9,ACCUEIL\n");
+  ImportOptions as_computers;
+  as_computers.table = TableId::kComputers;
+  plan = PlanImport(platform::PosixFs(), data.path(), src / "nokey.csv", as_computers);
+  ASSERT_FALSE(plan.ok());
+  EXPECT_NE(plan.status().message().find("nokey.csv (as computers.csv): line 1: a merge needs the key column(s) "
+                                         "serial"),
+            std::string::npos)
+      << plan.status().message();
+
+  // A header that fits no table: named, the file's own errors name it (replace needs every column).
   WriteText(src / "pcs.txt", "serial,computername,postype\nS9,pc9,ACCUEIL\n");
   ImportOptions o;
   o.table = TableId::kComputers;
+  o.mode = ImportMode::kReplace;
   auto named = PlanImport(platform::PosixFs(), data.path(), src / "pcs.txt", o);
   ASSERT_EQ(named.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(named.status().message().find("pcs.txt (as computers.csv): line 1: missing required column 'setkeyboard'"),
