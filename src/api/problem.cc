@@ -52,8 +52,8 @@ Response Problem(int status, std::string_view detail, std::string_view extra) {
   return Response::Text(status, std::move(body), "application/problem+json");
 }
 
-int HttpStatusFor(const Status& status) {
-  switch (status.code()) {
+int HttpStatusFor(StatusCode code) {
+  switch (code) {
     case StatusCode::kOk: return 200;
     case StatusCode::kInvalidArgument: return 400;
     case StatusCode::kNotFound: return 404;
@@ -64,10 +64,23 @@ int HttpStatusFor(const Status& status) {
     case StatusCode::kFailedPrecondition: return 412;
     case StatusCode::kInternal: return 500;
     case StatusCode::kTooLarge: return 413;
+    case StatusCode::kUnauthenticated: return 401;
   }
   return 500;
 }
 
-Response ToProblem(const Status& status) { return Problem(HttpStatusFor(status), status.message()); }
+Response ToProblem(int status, const Status& error, std::string_view extra) {
+  std::string members(extra);
+  auto add = [&members](std::string member) {
+    if (!members.empty()) members += ",";
+    members += member;
+  };
+  if (!error.field().empty()) add("\"field\":\"" + JsonEscape(error.field()) + "\"");
+  if (error.line() > 0) add("\"line\":" + std::to_string(error.line()));
+  if (error.column() > 0) add("\"column\":" + std::to_string(error.column()));
+  return Problem(status, error.message(), members);
+}
+
+Response ToProblem(const Status& status) { return ToProblem(HttpStatusFor(status), status); }
 
 }  // namespace provisiond::api

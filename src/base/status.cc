@@ -14,6 +14,7 @@ std::string_view StatusCodeName(StatusCode code) {
     case StatusCode::kFailedPrecondition: return "FailedPrecondition";
     case StatusCode::kInternal: return "Internal";
     case StatusCode::kTooLarge: return "TooLarge";
+    case StatusCode::kUnauthenticated: return "Unauthenticated";
   }
   return "Unknown";
 }
@@ -23,6 +24,28 @@ Status Status::IoError(std::string_view path, std::string_view reason) {
   m += ": ";
   m += reason;
   return {StatusCode::kIoError, std::move(m)};
+}
+
+Status Status::BadField(std::string_view field, std::string_view reason) {
+  std::string m(field);
+  m += ": ";
+  Status s(StatusCode::kInvalidArgument, std::move(m));
+  s.reason_at_ = s.message_.size();
+  s.message_ += reason;
+  s.field_ = field;
+  return s;
+}
+
+Status Status::BadInputAt(int line, int column, std::string_view reason) {
+  std::string m = "line " + std::to_string(line);
+  if (column > 0) m += ", column " + std::to_string(column);
+  m += ": ";
+  Status s(StatusCode::kInvalidArgument, std::move(m));
+  s.reason_at_ = s.message_.size();
+  s.message_ += reason;
+  s.line_ = line;
+  s.column_ = column;
+  return s;
 }
 
 std::string Status::ToString() const {
@@ -35,10 +58,20 @@ std::string Status::ToString() const {
 
 Status Status::WithContext(std::string_view context) const {
   if (ok()) return *this;
-  std::string m(context);
-  m += ": ";
-  m += message_;
-  return {code_, std::move(m)};
+  Status s = *this;
+  s.message_ = std::string(context) + ": " + message_;
+  s.reason_at_ += context.size() + 2;
+  return s;
+}
+
+Status Status::WithField(std::string_view field) const {
+  if (ok()) return *this;
+  Status s = *this;
+  s.field_ = field;
+  s.message_ = std::string(field) + ": ";
+  s.reason_at_ = s.message_.size();
+  s.message_ += reason();
+  return s;
 }
 
 }  // namespace provisiond

@@ -1,6 +1,8 @@
 // Status and Result<T>: errors as values between layers.
 // A Status is ok or carries a code and a message that says what, where and
-// how to fix. Result<T> holds a T or a non-ok Status. Both are cheap to move.
+// how to fix. Where a bad input is (a request field, a line and column of an
+// input text) also travels as data, so that no caller reads it back from the
+// message. Result<T> holds a T or a non-ok Status. Both are cheap to move.
 #pragma once
 
 #include <cassert>
@@ -23,6 +25,7 @@ enum class StatusCode {
   kFailedPrecondition,
   kInternal,
   kTooLarge,         // over a size limit (HTTP 413): the message names the limit and its setting
+  kUnauthenticated,  // no valid credentials came with the request (HTTP 401)
 };
 
 std::string_view StatusCodeName(StatusCode code);
@@ -41,22 +44,42 @@ class [[nodiscard]] Status {
   static Status FailedPrecondition(std::string m) { return {StatusCode::kFailedPrecondition, std::move(m)}; }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
   static Status TooLarge(std::string m) { return {StatusCode::kTooLarge, std::move(m)}; }
+  static Status Unauthenticated(std::string m) { return {StatusCode::kUnauthenticated, std::move(m)}; }
   // "path: reason", e.g. IoError(path, std::strerror(errno)).
   static Status IoError(std::string_view path, std::string_view reason);
+  // InvalidArgument "field: reason", with field() = `field`.
+  static Status BadField(std::string_view field, std::string_view reason);
+  // InvalidArgument "line L, column C: reason" (1-based; column 0 = whole
+  // line), with line() and column() set.
+  static Status BadInputAt(int line, int column, std::string_view reason);
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
   const std::string& message() const { return message_; }
+  // The message without its "field: " or "line L, column C: " prefix.
+  std::string_view reason() const { return std::string_view(message_).substr(reason_at_); }
+  // The request field at fault, or empty.
+  const std::string& field() const { return field_; }
+  // Position in the input text, or 0 when the error has none.
+  int line() const { return line_; }
+  int column() const { return column_; }
   // "Conflict: message" or "OK".
   std::string ToString() const;
-  // Same code, "context: message".
+  // Same code, field and position, "context: message".
   Status WithContext(std::string_view context) const;
+  // Same error, its field named `field` ("field: reason"): a route whose
+  // body calls a field other than the store does (computer_name -> computerName).
+  Status WithField(std::string_view field) const;
 
   friend bool operator==(const Status&, const Status&) = default;
 
  private:
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
+  std::string field_;
+  int line_ = 0;
+  int column_ = 0;
+  size_t reason_at_ = 0;  // where reason() starts in message_
 };
 
 template <typename T>

@@ -48,8 +48,7 @@ Result<model::DeploymentStatus> ParseDeploymentStatus(std::string_view text,
   if (t == "running") return model::DeploymentStatus::kRunning;
   if (t == "success") return model::DeploymentStatus::kSuccess;
   if (t == "error") return model::DeploymentStatus::kError;
-  return Status::InvalidArgument(std::string(field) + ": '" + std::string(text) +
-                                 "' is not a status; use running, success or error");
+  return Status::BadField(field, "'" + std::string(text) + "' is not a status; use running, success or error");
 }
 
 Result<model::EventLevel> ParseEventLevel(std::string_view text, std::string_view field) {
@@ -58,36 +57,35 @@ Result<model::EventLevel> ParseEventLevel(std::string_view text, std::string_vie
   if (t == "info" || t.empty()) return model::EventLevel::kInfo;
   if (t == "warning" || t == "warn") return model::EventLevel::kWarning;
   if (t == "error") return model::EventLevel::kError;
-  return Status::InvalidArgument(std::string(field) + ": '" + std::string(text) +
-                                 "' is not a level; use debug, info, warning or error");
+  return Status::BadField(field, "'" + std::string(text) + "' is not a level; use debug, info, warning or error");
 }
 
 Result<model::Deployment> ApplyEvent(const model::Deployment& deployment,
                                      const model::DeploymentEvent& e, Timestamp now) {
   if (!e.deployment_id.empty() && e.deployment_id != deployment.id) {
-    return Status::InvalidArgument("deployment_id: event is for '" + e.deployment_id +
+    return Status::BadField("deployment_id", "event is for '" + e.deployment_id +
                                    "', not deployment '" + deployment.id + "'");
   }
   if (e.percent && (*e.percent < 0 || *e.percent > 100)) {
-    return Status::InvalidArgument("percent: " + std::to_string(*e.percent) +
+    return Status::BadField("percent", std::to_string(*e.percent) +
                                    " is outside 0..100");
   }
   if (e.step_count && *e.step_count < 1) {
-    return Status::InvalidArgument("step_count: " + std::to_string(*e.step_count) +
+    return Status::BadField("step_count", std::to_string(*e.step_count) +
                                    " must be at least 1");
   }
   if (e.step && *e.step < 0) {
-    return Status::InvalidArgument("step: " + std::to_string(*e.step) + " must not be negative");
+    return Status::BadField("step", std::to_string(*e.step) + " must not be negative");
   }
   bool ended = deployment.status != model::DeploymentStatus::kRunning;
   // After the end the step is not applied (see below), so it cannot be "beyond".
   std::optional<int> count = e.step_count ? e.step_count : deployment.step_count;
   if (!ended && e.step && count && *e.step > *count) {
-    return Status::InvalidArgument("step: " + std::to_string(*e.step) + " is beyond step_count " +
+    return Status::BadField("step", std::to_string(*e.step) + " is beyond step_count " +
                                    std::to_string(*count));
   }
   if (e.message.size() > kMaxEventMessageBytes) {
-    return Status::InvalidArgument("message: " + std::to_string(e.message.size()) +
+    return Status::BadField("message", std::to_string(e.message.size()) +
                                    " bytes, at most " + std::to_string(kMaxEventMessageBytes));
   }
   if (ended && e.final_status) {
@@ -97,7 +95,7 @@ Result<model::Deployment> ApplyEvent(const model::Deployment& deployment,
         "report another outcome");
   }
   if (e.final_status && *e.final_status == model::DeploymentStatus::kRunning) {
-    return Status::InvalidArgument("status: 'running' is not a final status; use success or error");
+    return Status::BadField("status", "'running' is not a final status; use success or error");
   }
 
   model::Deployment d = deployment;

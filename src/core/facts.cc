@@ -9,8 +9,8 @@ namespace {
 
 Status CheckText(std::string_view field, std::string_view value) {
   if (value.size() > kMaxFactBytes) {
-    return Status::InvalidArgument("facts." + std::string(field) + ": " +
-                                   std::to_string(value.size()) + " bytes, at most " +
+    return Status::BadField("facts." + std::string(field),
+                            std::to_string(value.size()) + " bytes, at most " +
                                    std::to_string(kMaxFactBytes) + " allowed");
   }
   if (!IsValidUtf8(value)) {
@@ -30,7 +30,7 @@ Status CheckText(std::string_view field, std::string_view value) {
 Status CheckNumber(std::string_view field, std::optional<double> v, double max) {
   if (!v) return Status::Ok();
   if (!std::isfinite(*v) || *v < 0 || *v > max) {
-    return Status::InvalidArgument("facts." + std::string(field) + ": " + std::to_string(*v) +
+    return Status::BadField("facts." + std::string(field), std::to_string(*v) +
                                    " is outside 0.." + std::to_string(static_cast<long>(max)));
   }
   return Status::Ok();
@@ -50,7 +50,7 @@ Status ValidateFacts(const Facts& f) {
   PV_RETURN_IF_ERROR(CheckText("client_version", f.client_version));
   if (f.country) PV_RETURN_IF_ERROR(CheckText("country", *f.country));
   if (f.macs.size() > kMaxMacs) {
-    return Status::InvalidArgument("facts.macs: " + std::to_string(f.macs.size()) +
+    return Status::BadField("facts.macs", std::to_string(f.macs.size()) +
                                    " addresses, at most " + std::to_string(kMaxMacs));
   }
   for (size_t i = 0; i < f.macs.size(); ++i)

@@ -43,28 +43,28 @@ std::vector<int> StepMarkers(std::string_view text) {
 
 Result<LegacyMessage> ParseLegacyMessage(std::string_view message) {
   std::string_view s = Trim(message);
-  if (s.empty()) return Status::InvalidArgument("message: empty; " + std::string(kFormatHint));
+  if (s.empty()) return Status::BadField("message", "empty; " + std::string(kFormatHint));
   if (s.front() != '[') {
-    return Status::InvalidArgument("message: does not start with [SERIAL]; " +
+    return Status::BadField("message", "does not start with [SERIAL]; " +
                                    std::string(kFormatHint));
   }
   size_t close = s.find(']');
   if (close == std::string_view::npos) {
-    return Status::InvalidArgument("message: '[' without ']'; " + std::string(kFormatHint));
+    return Status::BadField("message", "'[' without ']'; " + std::string(kFormatHint));
   }
   std::string_view serial = Trim(s.substr(1, close - 1));
   if (serial.empty()) {
-    return Status::InvalidArgument("message: the serial between [ and ] is empty; " +
+    return Status::BadField("message", "the serial between [ and ] is empty; " +
                                    std::string(kFormatHint));
   }
   if (serial.size() > kMaxLegacySerialBytes) {
-    return Status::InvalidArgument("message: serial of " + std::to_string(serial.size()) +
+    return Status::BadField("message", "serial of " + std::to_string(serial.size()) +
                                    " bytes, at most " + std::to_string(kMaxLegacySerialBytes));
   }
   for (char c : serial) {
     unsigned char u = static_cast<unsigned char>(c);
     if (u < 0x20 || u == 0x7f || c == '[') {
-      return Status::InvalidArgument("message: the serial holds a control character or '['; " +
+      return Status::BadField("message", "the serial holds a control character or '['; " +
                                      std::string(kFormatHint));
     }
   }

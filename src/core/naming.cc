@@ -28,7 +28,7 @@ Result<std::string> ExpandNamingTemplate(std::string_view tmpl, const NamingInpu
     }
     size_t close = tmpl.find('}', i);
     if (close == std::string_view::npos) {
-      return Status::InvalidArgument("naming_template: '{' at offset " + std::to_string(i) +
+      return Status::BadField("naming_template", "'{' at offset " + std::to_string(i) +
                                      " is not closed; write {name} or {{ for a literal brace");
     }
     std::string_view body = tmpl.substr(i + 1, close - i - 1);

@@ -24,14 +24,12 @@ std::string KnownKeysList() {
 // a value one line of free text.
 Status CheckText(std::string_view key, std::string_view value, TextRule rule = TextRule::kLine) {
   if (value.size() > kMaxSettingTextBytes)
-    return Status::InvalidArgument(std::string(key) + ": longer than " + std::to_string(kMaxSettingTextBytes) +
-                                   " bytes");
-  if (auto why = TextProblem(value, rule)) return Status::InvalidArgument(std::string(key) + ": " + *why);
+    return Status::BadField(key, "longer than " + std::to_string(kMaxSettingTextBytes) + " bytes");
+  if (auto why = TextProblem(value, rule)) return Status::BadField(key, *why);
   // A tab is fine in free text, never in a setting: templates, paths and
   // URLs would carry it invisibly into every endpoint's answer.
   if (auto tab = value.find('\t'); tab != std::string_view::npos)
-    return Status::InvalidArgument(std::string(key) + ": has a tab at byte " + std::to_string(tab) +
-                                   "; a setting is one line without tabs");
+    return Status::BadField(key, "has a tab at byte " + std::to_string(tab) + "; a setting is one line without tabs");
   return Status::Ok();
 }
 
@@ -56,8 +54,8 @@ KeyKind ClassifyKey(std::string_view key) {
 
 Status CheckSettingKey(std::string_view key) {
   if (ClassifyKey(key) != KeyKind::kUnknown) return CheckText("key", key, TextRule::kIdentifier);
-  return Status::InvalidArgument(
-      "unknown setting '" + std::string(Trim(key)) + "'; known: " + KnownKeysList() +
+  return Status::BadField(
+      "key", "unknown setting '" + std::string(Trim(key)) + "'; known: " + KnownKeysList() +
       "; custom keys start with x- (e.g. x-site), endpoint.<Name> is handed to endpoints as <Name>, "
       "var_name.<Variable> renames a Tanium variable");
 }
@@ -71,8 +69,8 @@ Status ValidateSetting(std::string_view key, std::string_view value) {
   int64_t n = 0;
   auto r = std::from_chars(v.data(), v.data() + v.size(), n);
   if (r.ec == std::errc() && r.ptr == v.data() + v.size() && n >= spec->min && n <= spec->max) return Status::Ok();
-  return Status::InvalidArgument(std::string(name) + ": must be an integer " + std::to_string(spec->min) + ".." +
-                                 std::to_string(spec->max) + ", got '" + std::string(v) + "'");
+  return Status::BadField(name, "must be an integer " + std::to_string(spec->min) + ".." +
+                                    std::to_string(spec->max) + ", got '" + std::string(v) + "'");
 }
 
 std::string AllowedValues(const SettingSpec& spec) {
@@ -92,7 +90,7 @@ std::vector<SettingProblem> CheckConfig(const std::vector<std::pair<std::string,
     const auto& [key, value] = config[i];
     int line = i < lines.size() ? lines[i] : static_cast<int>(i) + 2;
     if (Status s = CheckSettingKey(key); !s.ok()) {
-      out.push_back({key, line, s.message() + " (kept, not read; rename it or remove the row)"});
+      out.push_back({key, line, std::string(s.reason()) + " (kept, not read; rename it or remove the row)"});
       continue;
     }
     const SettingSpec* spec = FindSetting(key);

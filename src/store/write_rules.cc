@@ -20,7 +20,7 @@ using model::Tables;
 namespace {
 
 Status Bad(std::string_view field, const std::string& why) {
-  return Status::InvalidArgument(std::string(field) + ": " + why);
+  return Status::BadField(field, why);
 }
 
 std::string UnknownTypeMessage(std::string_view type, const std::vector<std::string>& known) {

@@ -11,8 +11,6 @@
 #include "core/deployment_rules.h"
 
 namespace provisiond::api::admin {
-using endpoint::BadField;
-using endpoint::ErrorResponse;
 using endpoint::JsonResponse;
 using endpoint::JsonWriter;
 using endpoint::Service;
@@ -23,10 +21,10 @@ constexpr size_t kMaxLimit = 1000;
 
 Response Preview(Service& s, Request& req) {
   auto facts = endpoint::FactsFromQuery(req);
-  if (!facts.ok()) return ErrorResponse(facts.status());
+  if (!facts.ok()) return ToProblem(facts.status());
   auto tables = s.Snapshot();
   auto plan = core::Resolve(*facts, *tables, s.ResolveOptionsFor(req, true, tables));
-  if (!plan.ok()) return ErrorResponse(plan.status());
+  if (!plan.ok()) return ToProblem(plan.status());
   JsonWriter w(4096);
   w.BeginObject();
   w.Key("query").BeginObject();
@@ -47,7 +45,7 @@ Status ParseSize(const Request& req, std::string_view name, size_t max, size_t* 
   size_t n = 0;
   auto r = std::from_chars(t.data(), t.data() + t.size(), n);
   if (r.ec != std::errc() || r.ptr != t.data() + t.size() || n > max) {
-    return BadField(name, "must be an integer 0.." + std::to_string(max) + ", got '" + std::string(t) + "'");
+    return Status::BadField(name, "must be an integer 0.." + std::to_string(max) + ", got '" + std::string(t) + "'");
   }
   *out = n;
   return Status::Ok();
@@ -58,7 +56,7 @@ Status ParseTime(const Request& req, std::string_view name, std::optional<Timest
   if (!v || Trim(*v).empty()) return Status::Ok();
   auto t = ParseIso8601(Trim(*v));
   if (!t) {
-    return BadField(name, "must be a date or time like 2026-11-23 or 2026-11-23T07:28:05Z, got '" +
+    return Status::BadField(name, "must be a date or time like 2026-11-23 or 2026-11-23T07:28:05Z, got '" +
                               std::string(Trim(*v)) + "'");
   }
   *out = *t;
@@ -74,7 +72,7 @@ Response Deployments(Service& s, Request& req) {
     else if (v == "stale") state = core::DisplayState::kStale;
     else if (v == "success") state = core::DisplayState::kSuccess;
     else if (v == "error") state = core::DisplayState::kError;
-    else return ErrorResponse(BadField("status", "must be running, stale, success or error, got '" + v + "'"));
+    else return ToProblem(Status::BadField("status", "must be running, stale, success or error, got '" + v + "'"));
   }
   q.type = std::string(Trim(req.Query("type").value_or("")));
   q.model = std::string(Trim(req.Query("model").value_or("")));
@@ -82,7 +80,7 @@ Response Deployments(Service& s, Request& req) {
   size_t offset = 0, limit = 100;
   for (Status st : {ParseTime(req, "from", &q.from), ParseTime(req, "to", &q.to),
                     ParseSize(req, "offset", SIZE_MAX / 2, &offset), ParseSize(req, "limit", kMaxLimit, &limit)}) {
-    if (!st.ok()) return ErrorResponse(st);
+    if (!st.ok()) return ToProblem(st);
   }
   if (limit == 0) limit = 100;
   auto tables = s.Snapshot();
@@ -94,7 +92,7 @@ Response Deployments(Service& s, Request& req) {
     q.offset = offset;
     q.limit = limit;
     auto r = s.store().ListDeployments(q);
-    if (!r.ok()) return ErrorResponse(r.status());
+    if (!r.ok()) return ToProblem(r.status());
     page = std::move(*r);
   } else {
     // The shown state depends on `now` (stale) and on legacy error counts,
@@ -108,7 +106,7 @@ Response Deployments(Service& s, Request& req) {
     q.offset = 0;
     q.limit = 0;
     auto r = s.store().ListDeployments(q);
-    if (!r.ok()) return ErrorResponse(r.status());
+    if (!r.ok()) return ToProblem(r.status());
     for (auto& d : r->items) {
       if (core::EffectiveState(d, now, stale) != *state) continue;
       if (page.total++ < offset) continue;
@@ -131,10 +129,10 @@ Response Deployment(Service& s, Request& req) {
   auto d = s.store().GetDeployment(id);
   if (!d.ok()) {
     if (d.status().code() == StatusCode::kNotFound) return Problem(404, "no deployment '" + id + "'");
-    return ErrorResponse(d.status());
+    return ToProblem(d.status());
   }
   auto events = s.store().EventsOf(id);
-  if (!events.ok()) return ErrorResponse(events.status());
+  if (!events.ok()) return ToProblem(events.status());
   auto tables = s.Snapshot();
   JsonWriter w(1024 + events->size() * 256);
   w.BeginObject();

@@ -24,17 +24,17 @@ Result<std::string> ValueFromBody(std::string_view body) {
   PV_RETURN_IF_ERROR(endpoint::ParseObject(body, &o));
   PV_RETURN_IF_ERROR(endpoint::RejectUnknown(o, {"value"}));
   const json::value* v = o.if_contains("value");
-  if (v == nullptr) return endpoint::BadField("value", "missing; send {\"value\": \"...\"} (\"\" clears it)");
+  if (v == nullptr) return Status::BadField("value", "missing; send {\"value\": \"...\"} (\"\" clears it)");
   if (v->is_null()) return std::string();
   if (v->is_int64()) return std::to_string(v->as_int64());
   if (v->is_uint64()) return std::to_string(v->as_uint64());
   if (v->is_string()) {
     std::string s(v->as_string());
     if (s.size() > kMaxValueBytes)
-      return endpoint::BadField("value", "longer than " + std::to_string(kMaxValueBytes) + " bytes");
+      return Status::BadField("value", "longer than " + std::to_string(kMaxValueBytes) + " bytes");
     return s;
   }
-  return endpoint::BadField("value", "must be a string, an integer or null");
+  return Status::BadField("value", "must be a string, an integer or null");
 }
 
 // The key as config.csv stores it: the schema's spelling for a known key
@@ -42,7 +42,7 @@ Result<std::string> ValueFromBody(std::string_view body) {
 // naming "key" for an unknown one.
 Result<std::string> CanonicalKey(std::string_view raw) {
   std::string key(Trim(raw));
-  if (Status s = model::CheckSettingKey(key); !s.ok()) return endpoint::BadField("key", s.message());
+  PV_RETURN_IF_ERROR(model::CheckSettingKey(key));  // field "key"
   // "endpoint.ReportingTLSMode" too: the table's settings are read only under their own name.
   if (model::ClassifyKey(key) == model::KeyKind::kKnown) return std::string(model::FindSetting(key)->key);
   return key;
@@ -103,25 +103,25 @@ Response OneSetting(store::Store& store, const ListenerTls& listener, const std:
 Response GetSetting(store::Store& store, const ListenerTls& listener, Request& req) {
   std::string raw(Trim(req.Param("key").value_or("")));
   auto key = CanonicalKey(raw);
-  if (!key.ok()) return Problem(404, key.status().message().substr(5), "\"field\":\"key\"");
+  if (!key.ok()) return ToProblem(404, key.status());
   return OneSetting(store, listener, *key);
 }
 
 Response PutSetting(store::Store& store, const ListenerTls& listener, Request& req) {
   auto key = CanonicalKey(req.Param("key").value_or(""));
-  if (!key.ok()) return endpoint::ErrorResponse(key.status());
+  if (!key.ok()) return ToProblem(key.status());
   auto value = ValueFromBody(req.body);
-  if (!value.ok()) return endpoint::ErrorResponse(value.status());
+  if (!value.ok()) return ToProblem(value.status());
   // The key names the field: "OptionalTLSMinAttemptCount: must be an integer 1..100, got '0'".
-  if (Status s = model::ValidateSetting(*key, *value); !s.ok()) return endpoint::ErrorResponse(s);
-  if (Status s = store.SetConfig(*key, *value); !s.ok()) return endpoint::ErrorResponse(s);
+  if (Status s = model::ValidateSetting(*key, *value); !s.ok()) return ToProblem(s);
+  if (Status s = store.SetConfig(*key, *value); !s.ok()) return ToProblem(s);
   return OneSetting(store, listener, *key);
 }
 
 Response DeleteSetting(store::Store& store, const ListenerTls& listener, Request& req) {
   auto key = CanonicalKey(req.Param("key").value_or(""));
-  if (!key.ok()) return endpoint::ErrorResponse(key.status());
-  if (Status s = store.DeleteConfig(*key); !s.ok()) return endpoint::ErrorResponse(s);
+  if (!key.ok()) return ToProblem(key.status());
+  if (Status s = store.DeleteConfig(*key); !s.ok()) return ToProblem(s);
   return OneSetting(store, listener, *key);
 }
 

@@ -395,7 +395,7 @@ Result<boost::json::object> JsonBody(const Request& req) {
 
 Result<std::string> JsonPath(const boost::json::object& o, std::string_view field) {
   const boost::json::value* v = o.if_contains(field);
-  if (!v || !v->is_string()) return Status::InvalidArgument("field '" + std::string(field) + "' must be a path string");
+  if (!v || !v->is_string()) return Status::BadField(field, "must be a path string");
   std::string_view p = v->as_string();
   while (!p.empty() && p.front() == '/') p.remove_prefix(1);  // "/Apps/x" and "Apps/x" alike
   return CheckContentPath(p, "");

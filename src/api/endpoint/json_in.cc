@@ -37,37 +37,27 @@ Result<double> ParseDoubleText(std::string_view field, std::string_view text) {
   double v = 0;
   auto r = std::from_chars(text.data(), text.data() + text.size(), v);
   if (text.empty() || r.ec != std::errc() || r.ptr != text.data() + text.size() || !std::isfinite(v)) {
-    return BadField(field, "must be a number, got '" + std::string(text) + "'");
+    return Status::BadField(field, "must be a number, got '" + std::string(text) + "'");
   }
   return v;
 }
 
 }  // namespace
 
-Status BadField(std::string_view field, std::string_view why) {
-  std::string m(field);
-  m += ": ";
-  m += why;
-  return Status::InvalidArgument(std::move(m));
-}
-
 Status RenameField(Status s, std::string_view from, std::string_view to) {
-  const std::string& m = s.message();
-  if (s.code() != StatusCode::kInvalidArgument || m.size() < from.size() + 2 || m.compare(0, from.size(), from) != 0 ||
-      m.compare(from.size(), 2, ": ") != 0)
-    return s;
-  return Status::InvalidArgument(std::string(to) + m.substr(from.size()));
+  if (s.field() != from) return s;
+  return s.WithField(to);
 }
 
 Status ParseObject(std::string_view body, json::object* out) {
-  if (Trim(body).empty()) return BadField("body", "empty; send a JSON object");
+  if (Trim(body).empty()) return Status::BadField("body", "empty; send a JSON object");
   boost::system::error_code ec;
   json::parse_options opts;
   opts.max_depth = 16;
   // Same resource as *out: the move below is then a pointer swap, not a copy.
   json::value v = json::parse(body, ec, out->storage(), opts);
-  if (ec) return BadField("body", "malformed JSON: " + ec.message());
-  if (!v.is_object()) return BadField("body", "must be a JSON object, got " + std::string(KindOf(v)));
+  if (ec) return Status::BadField("body", "malformed JSON: " + ec.message());
+  if (!v.is_object()) return Status::BadField("body", "must be a JSON object, got " + std::string(KindOf(v)));
   *out = std::move(v.as_object());
   return Status::Ok();
 }
@@ -78,17 +68,17 @@ Status ReadString(const json::object& o, std::string_view name, std::optional<st
   auto it = o.find(name);
   if (it == o.end() || it->value().is_null()) return Status::Ok();
   if (!it->value().is_string()) {
-    return BadField(Name(prefix, name), "must be a string, got " + std::string(KindOf(it->value())));
+    return Status::BadField(Name(prefix, name), "must be a string, got " + std::string(KindOf(it->value())));
   }
   const json::string& s = it->value().get_string();
   if (s.size() > max_bytes) {
-    return BadField(Name(prefix, name), "is " + std::to_string(s.size()) + " bytes; at most " +
+    return Status::BadField(Name(prefix, name), "is " + std::to_string(s.size()) + " bytes; at most " +
                                             std::to_string(max_bytes) + " allowed");
   }
   // What the store could not write to a file it loads again (control
   // characters, invalid UTF-8 from \u escapes) is refused here, field named.
   if (auto why = model::TextProblem(std::string_view(s.data(), s.size()), rule))
-    return BadField(Name(prefix, name), *why);
+    return Status::BadField(Name(prefix, name), *why);
   *out = std::string(s.data(), s.size());
   return Status::Ok();
 }
@@ -104,15 +94,15 @@ Status ReadInt(const json::object& o, std::string_view name, std::optional<int64
   if (v.is_int64()) {
     n = v.get_int64();
   } else if (v.is_uint64()) {
-    return BadField(Name(prefix, name), "must be an integer " + range + ", got " + std::to_string(v.get_uint64()));
+    return Status::BadField(Name(prefix, name), "must be an integer " + range + ", got " + std::to_string(v.get_uint64()));
   } else if (v.is_double() && std::trunc(v.get_double()) == v.get_double() && std::fabs(v.get_double()) < 1e15) {
     n = static_cast<int64_t>(v.get_double());
   } else {
     std::string got = v.is_double() ? json::serialize(v) : std::string(KindOf(v));
-    return BadField(Name(prefix, name), "must be an integer " + range + ", got " + got);
+    return Status::BadField(Name(prefix, name), "must be an integer " + range + ", got " + got);
   }
   if (n < min || n > max) {
-    return BadField(Name(prefix, name), "must be an integer " + range + ", got " + std::to_string(n));
+    return Status::BadField(Name(prefix, name), "must be an integer " + range + ", got " + std::to_string(n));
   }
   *out = n;
   return Status::Ok();
@@ -132,12 +122,12 @@ Status ReadNumber(const json::object& o, std::string_view name, std::optional<do
     if (!r.ok()) return r.status();
     d = *r;
   } else {
-    return BadField(Name(prefix, name), "must be a number, got " + std::string(KindOf(v)));
+    return Status::BadField(Name(prefix, name), "must be a number, got " + std::string(KindOf(v)));
   }
   if (!(d >= min && d <= max)) {
     char buf[64];
     auto r = std::to_chars(buf, buf + sizeof buf, d);
-    return BadField(Name(prefix, name), "must be between " + std::to_string(static_cast<int64_t>(min)) +
+    return Status::BadField(Name(prefix, name), "must be between " + std::to_string(static_cast<int64_t>(min)) +
                                             " and " + std::to_string(static_cast<int64_t>(max)) +
                                             ", got " + std::string(buf, r.ptr));
   }
@@ -156,7 +146,7 @@ Status RejectUnknown(const json::object& o, std::initializer_list<std::string_vi
       if (!list.empty()) list += ", ";
       list += k;
     }
-    return BadField(Name(prefix, kv.key()), "unknown field; known fields: " + list);
+    return Status::BadField(Name(prefix, kv.key()), "unknown field; known fields: " + list);
   }
   return Status::Ok();
 }
@@ -186,7 +176,7 @@ Result<core::Facts> FactsFromJson(const json::object& o, std::initializer_list<s
     if (!ok) {
       std::string list;
       for (auto k : kKnown) list += (list.empty() ? "" : ", ") + std::string(k);
-      return BadField(Name(kFactsPrefix, kv.key()), "unknown field; known facts: " + list);
+      return Status::BadField(Name(kFactsPrefix, kv.key()), "unknown field; known facts: " + list);
     }
   }
   core::Facts f;
@@ -215,18 +205,18 @@ Result<core::Facts> FactsFromJson(const json::object& o, std::initializer_list<s
       size_t i = 0;
       for (const auto& m : v.get_array()) {
         if (!m.is_string()) {
-          return BadField("facts.macs[" + std::to_string(i) + "]", "must be a string, got " + std::string(KindOf(m)));
+          return Status::BadField("facts.macs[" + std::to_string(i) + "]", "must be a string, got " + std::string(KindOf(m)));
         }
         if (i >= core::kMaxMacs) break;  // ValidateFacts reports the count below
         f.macs.emplace_back(m.get_string().data(), m.get_string().size());
         ++i;
       }
       if (v.get_array().size() > core::kMaxMacs) {
-        return BadField("facts.macs", "holds " + std::to_string(v.get_array().size()) + " addresses; at most " +
+        return Status::BadField("facts.macs", "holds " + std::to_string(v.get_array().size()) + " addresses; at most " +
                                           std::to_string(core::kMaxMacs) + " allowed");
       }
     } else {
-      return BadField("facts.macs", "must be an array of strings, got " + std::string(KindOf(v)));
+      return Status::BadField("facts.macs", "must be an array of strings, got " + std::string(KindOf(v)));
     }
   }
   PV_RETURN_IF_ERROR(ReadNumber(o, "ram_gb", &f.ram_gb, 0, kMaxGb, kFactsPrefix));
@@ -252,7 +242,7 @@ Result<core::Facts> FactsFromQuery(const Request& req) {
   for (auto [name, out] : {std::pair{"ram_gb", &f.ram_gb}, std::pair{"disk_gb", &f.disk_gb}}) {
     if (auto v = req.Query(name); v && !Trim(*v).empty()) {
       PV_ASSIGN_OR_RETURN(double d, ParseDoubleText(name, *v));
-      if (d < 0) return BadField(name, "must not be negative");
+      if (d < 0) return Status::BadField(name, "must not be negative");
       *out = d;
     }
   }
@@ -261,7 +251,7 @@ Result<core::Facts> FactsFromQuery(const Request& req) {
     int n = 0;
     auto r = std::from_chars(t.data(), t.data() + t.size(), n);
     if (r.ec != std::errc() || r.ptr != t.data() + t.size() || n < 0) {
-      return BadField("cpu_count", "must be a non-negative integer, got '" + std::string(t) + "'");
+      return Status::BadField("cpu_count", "must be a non-negative integer, got '" + std::string(t) + "'");
     }
     f.cpu_count = n;
   }
@@ -279,18 +269,6 @@ bool IsTruthy(std::string_view v) {
 #include "api/problem.h"
 
 namespace provisiond::api::endpoint {
-
-Response ErrorResponse(const Status& s) {
-  const std::string& m = s.message();
-  if (s.code() == StatusCode::kInvalidArgument) {
-    size_t colon = m.find(": ");
-    if (colon != std::string::npos && colon > 0 && colon <= 64 &&
-        m.find_first_of(" \t'\"", 0) > colon) {
-      return Problem(400, m, "\"field\":\"" + JsonEscape(m.substr(0, colon)) + "\"");
-    }
-  }
-  return ToProblem(s);
-}
 
 Response JsonResponse(int status, std::string body) {
   Response r = Response::Json(status, std::move(body));

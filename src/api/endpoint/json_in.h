@@ -21,8 +21,6 @@ class object;
 
 namespace provisiond::api::endpoint {
 
-// "<field>: <why>" as InvalidArgument.
-Status BadField(std::string_view field, std::string_view why);
 // `s` with field `from` named `to` (a route whose body calls a field other
 // than the store does, e.g. computer_name -> name); other statuses unchanged.
 Status RenameField(Status s, std::string_view from, std::string_view to);
@@ -66,9 +64,6 @@ bool IsTruthy(std::string_view v);
 
 namespace provisiond::api::endpoint {
 
-// The problem response for `s`; an InvalidArgument whose message starts
-// with "<field>: " also carries "field":"<field>" (RFC 9457 extension).
-Response ErrorResponse(const Status& s);
 // 200/201 with a JSON body.
 Response JsonResponse(int status, std::string body);
 

@@ -40,9 +40,9 @@ Response Plan(Service& s, Request& req) {
   unsigned char parse_buf[4096];
   json::monotonic_resource parse_mr(parse_buf, sizeof parse_buf);
   json::object body(&parse_mr);
-  if (Status st = ParseObject(req.body, &body); !st.ok()) return ErrorResponse(st);
+  if (Status st = ParseObject(req.body, &body); !st.ok()) return ToProblem(st);
   auto facts = FactsFromJson(body);
-  if (!facts.ok()) return ErrorResponse(facts.status());
+  if (!facts.ok()) return ToProblem(facts.status());
   bool explain = WantsExplain(req);
   auto tables = s.Snapshot();
   SnapshotDerived derived = DerivedFor(tables);
@@ -50,7 +50,7 @@ Response Plan(Service& s, Request& req) {
   // One plan per server thread, refilled: its app list keeps its strings'
   // capacity from request to request (ResolveInto replaces every field).
   thread_local core::Plan plan;
-  if (Status st = core::ResolveInto(*facts, *tables, options, &plan); !st.ok()) return ErrorResponse(st);
+  if (Status st = core::ResolveInto(*facts, *tables, options, &plan); !st.ok()) return ToProblem(st);
   // Reserve what this thread's last plan took: one allocation, no regrowth
   // copies of a 6 kB body.
   thread_local size_t last_size = 4096;
@@ -64,11 +64,11 @@ Response Plan(Service& s, Request& req) {
 
 Response Confirm(Service& s, Request& req) {
   json::object body;
-  if (Status st = ParseObject(req.body, &body); !st.ok()) return ErrorResponse(st);
+  if (Status st = ParseObject(req.body, &body); !st.ok()) return ToProblem(st);
   if (Status st = RejectUnknown(body, {"serial", "name", "type", "country", "language", "keyboard", "timezone",
                                        "uuid", "macs", "notes"});
       !st.ok()) {
-    return ErrorResponse(st);
+    return ToProblem(st);
   }
   std::optional<std::string> serial, name, type, country, language, keyboard, timezone, uuid, macs, notes;
   struct Field {
@@ -78,29 +78,29 @@ Response Confirm(Service& s, Request& req) {
                 {"country", &country},   {"language", &language}, {"keyboard", &keyboard},
                 {"timezone", &timezone}, {"uuid", &uuid},         {"notes", &notes}};
   for (auto& f : fields) {
-    if (Status st = ReadString(body, f.name, f.out, kMaxFieldBytes); !st.ok()) return ErrorResponse(st);
+    if (Status st = ReadString(body, f.name, f.out, kMaxFieldBytes); !st.ok()) return ToProblem(st);
   }
   std::vector<std::string> mac_list;
   if (auto it = body.find("macs"); it != body.end() && !it->value().is_null()) {
-    if (!it->value().is_array()) return ErrorResponse(BadField("macs", "must be an array of strings"));
+    if (!it->value().is_array()) return ToProblem(Status::BadField("macs", "must be an array of strings"));
     for (const auto& m : it->value().get_array()) {
       if (!m.is_string() || m.get_string().size() > 64) {
-        return ErrorResponse(BadField("macs", "must be an array of MAC address strings"));
+        return ToProblem(Status::BadField("macs", "must be an array of MAC address strings"));
       }
       mac_list.emplace_back(m.get_string());
     }
   }
   std::string_view serial_v = serial ? Trim(*serial) : std::string_view();
-  if (serial_v.empty()) return ErrorResponse(BadField("serial", "required"));
+  if (serial_v.empty()) return ToProblem(Status::BadField("serial", "required"));
   if (auto why = core::PlaceholderSerialReason(serial_v)) {
-    return ErrorResponse(BadField("serial", *why + "; it cannot key a computer record, set a real serial "
+    return ToProblem(Status::BadField("serial", *why + "; it cannot key a computer record, set a real serial "
                                                    "in the firmware or create the record as an admin"));
   }
   // Required here (a person confirms both); what a valid name and a known
   // type are is the store's write rules (store/write_rules.h), the same for
   // every route: the type is stored in the catalogue's spelling.
-  if (!name || Trim(*name).empty()) return ErrorResponse(BadField("name", "required"));
-  if (!type || Trim(*type).empty()) return ErrorResponse(BadField("type", "required"));
+  if (!name || Trim(*name).empty()) return ToProblem(Status::BadField("name", "required"));
+  if (!type || Trim(*type).empty()) return ToProblem(Status::BadField("type", "required"));
 
   auto tables = s.Snapshot();
   if (tables->FindComputerBySerial(serial_v)) {
@@ -128,7 +128,7 @@ Response Confirm(Service& s, Request& req) {
     if (stored.status().code() == StatusCode::kConflict) {
       return Problem(409, stored.status().message(), "\"field\":\"serial\"");
     }
-    return ErrorResponse(RenameField(stored.status(), "computer_name", "name"));
+    return ToProblem(RenameField(stored.status(), "computer_name", "name"));
   }
   JsonWriter w;
   w.BeginObject().Key("computer");
@@ -141,17 +141,17 @@ Response Confirm(Service& s, Request& req) {
 
 Response StartDeployment(Service& s, Request& req) {
   json::object body;
-  if (Status st = ParseObject(req.body, &body); !st.ok()) return ErrorResponse(st);
+  if (Status st = ParseObject(req.body, &body); !st.ok()) return ToProblem(st);
   auto facts = FactsFromJson(body);
-  if (!facts.ok()) return ErrorResponse(facts.status());
+  if (!facts.ok()) return ToProblem(facts.status());
   if (Trim(facts->serial).empty() && facts->uuid.empty() && facts->macs.empty()) {
-    return ErrorResponse(BadField("facts.serial", "required (or uuid / macs when the serial is unusable)"));
+    return ToProblem(Status::BadField("facts.serial", "required (or uuid / macs when the serial is unusable)"));
   }
   auto tables = s.Snapshot();
   auto plan = core::Resolve(*facts, *tables, s.ResolveOptionsFor(req, false, tables));
-  if (!plan.ok()) return ErrorResponse(plan.status());
+  if (!plan.ok()) return ToProblem(plan.status());
   auto d = s.StartDeployment(*facts, *plan, req);
-  if (!d.ok()) return ErrorResponse(d.status());
+  if (!d.ok()) return ToProblem(d.status());
   JsonWriter w(1024);
   w.BeginObject();
   w.Key("id").String(d->id);
@@ -182,51 +182,51 @@ Response StartDeployment(Service& s, Request& req) {
 Response PostEvent(Service& s, Request& req) {
   std::string id(req.Param("id").value_or(""));
   json::object body;
-  if (Status st = ParseObject(req.body, &body); !st.ok()) return ErrorResponse(st);
+  if (Status st = ParseObject(req.body, &body); !st.ok()) return ToProblem(st);
   if (Status st = RejectUnknown(body, {"event_id", "phase", "step", "step_count", "percent", "level", "message",
                                        "status"});
       !st.ok()) {
-    return ErrorResponse(st);
+    return ToProblem(st);
   }
   model::DeploymentEvent e;
   e.deployment_id = id;
   std::optional<std::string> event_id, phase, level, message, status;
-  if (Status st = ReadString(body, "event_id", &event_id, kMaxEventIdBytes); !st.ok()) return ErrorResponse(st);
+  if (Status st = ReadString(body, "event_id", &event_id, kMaxEventIdBytes); !st.ok()) return ToProblem(st);
   if (!event_id || Trim(*event_id).empty()) {
-    return ErrorResponse(BadField("event_id", "required: a client-generated id (e.g. a GUID) so a retry is "
+    return ToProblem(Status::BadField("event_id", "required: a client-generated id (e.g. a GUID) so a retry is "
                                               "not stored twice"));
   }
   e.event_id = std::string(Trim(*event_id));
-  if (Status st = ReadString(body, "phase", &phase, kMaxPhaseBytes); !st.ok()) return ErrorResponse(st);
+  if (Status st = ReadString(body, "phase", &phase, kMaxPhaseBytes); !st.ok()) return ToProblem(st);
   if (phase) e.phase = std::string(Trim(*phase));
   std::optional<int64_t> step, step_count, percent;
   // Wide ranges here so core's messages (with the rule) answer in-range
   // types; only values that do not fit an int are refused at this layer.
-  if (Status st = ReadInt(body, "step", &step, -1000000, 1000000); !st.ok()) return ErrorResponse(st);
-  if (Status st = ReadInt(body, "step_count", &step_count, -1000000, 1000000); !st.ok()) return ErrorResponse(st);
-  if (Status st = ReadInt(body, "percent", &percent, -1000000, 1000000); !st.ok()) return ErrorResponse(st);
+  if (Status st = ReadInt(body, "step", &step, -1000000, 1000000); !st.ok()) return ToProblem(st);
+  if (Status st = ReadInt(body, "step_count", &step_count, -1000000, 1000000); !st.ok()) return ToProblem(st);
+  if (Status st = ReadInt(body, "percent", &percent, -1000000, 1000000); !st.ok()) return ToProblem(st);
   if (step) e.step = static_cast<int>(*step);
   if (step_count) e.step_count = static_cast<int>(*step_count);
   if (percent) e.percent = static_cast<int>(*percent);
-  if (Status st = ReadString(body, "level", &level, 32); !st.ok()) return ErrorResponse(st);
+  if (Status st = ReadString(body, "level", &level, 32); !st.ok()) return ToProblem(st);
   if (level) {
     auto l = core::ParseEventLevel(*level, "level");
-    if (!l.ok()) return ErrorResponse(l.status());
+    if (!l.ok()) return ToProblem(l.status());
     e.level = *l;
   }
   // One byte over the limit is enough for core to name it.
   if (Status st = ReadString(body, "message", &message, core::kMaxEventMessageBytes + 1, {},
                              model::TextRule::kMultiline);
       !st.ok()) {
-    return ErrorResponse(st);
+    return ToProblem(st);
   }
   if (message) e.message = std::move(*message);
-  if (Status st = ReadString(body, "status", &status, 32); !st.ok()) return ErrorResponse(st);
+  if (Status st = ReadString(body, "status", &status, 32); !st.ok()) return ToProblem(st);
   if (status) {
     auto fs = core::ParseDeploymentStatus(*status, "status");
-    if (!fs.ok()) return ErrorResponse(fs.status());
+    if (!fs.ok()) return ToProblem(fs.status());
     if (*fs == model::DeploymentStatus::kRunning) {
-      return ErrorResponse(BadField("status", "must be a final status: success or error (omit it while running)"));
+      return ToProblem(Status::BadField("status", "must be a final status: success or error (omit it while running)"));
     }
     e.final_status = *fs;
   }
@@ -237,7 +237,7 @@ Response PostEvent(Service& s, Request& req) {
       return Problem(404, "no deployment '" + id + "'; start one with POST /api/v1/endpoint/deployments");
     }
     if (st.code() == StatusCode::kFailedPrecondition) return Problem(409, st.message(), "\"field\":\"status\"");
-    return ErrorResponse(st);
+    return ToProblem(st);
   }
   JsonWriter w(1024);
   w.BeginObject();
@@ -284,11 +284,11 @@ Response Settings(Service& s, Request&) {
 
 Response Apps(Service& s, Request& req) {
   auto facts = FactsFromQuery(req);
-  if (!facts.ok()) return ErrorResponse(facts.status());
+  if (!facts.ok()) return ToProblem(facts.status());
   auto tables = s.Snapshot();
   auto options = s.ResolveOptionsFor(req, false, tables);
   auto plan = core::Resolve(*facts, *tables, options);
-  if (!plan.ok()) return ErrorResponse(plan.status());
+  if (!plan.ok()) return ToProblem(plan.status());
   core::AppContext ctx{plan->locale.type.value, plan->locale.country.value, facts->model, facts->os_name,
                        plan->variables, options.base_url};
   // Explicit type / country win over the record's: a later phase may ask
@@ -309,10 +309,10 @@ Response Apps(Service& s, Request& req) {
 
 Response Drivers(Service& s, Request& req) {
   auto facts = FactsFromQuery(req);
-  if (!facts.ok()) return ErrorResponse(facts.status());
+  if (!facts.ok()) return ToProblem(facts.status());
   auto tables = s.Snapshot();
   auto plan = core::Resolve(*facts, *tables, s.ResolveOptionsFor(req, false, tables));
-  if (!plan.ok()) return ErrorResponse(plan.status());
+  if (!plan.ok()) return ToProblem(plan.status());
   JsonWriter w(2048);
   w.BeginObject();
   w.Key("model").StringOrNull(facts->model);
@@ -341,7 +341,7 @@ Result<VariablesResult> ResolveVariables(Service& s, const Request& req) {
   facts.model = std::move(tq.model);
   PV_RETURN_IF_ERROR(core::ValidateFacts(facts));
   if (facts.serial.empty() && facts.model.empty()) {
-    return BadField("serial", std::string("give the serial and/or the model, in the query (?serial=5CG6050PH9&model="
+    return Status::BadField("serial", std::string("give the serial and/or the model, in the query (?serial=5CG6050PH9&model="
                                           "HP+EliteBook+840+G2) or a JSON or form body; names, any case: ") +
                                   kTaniumSerialNames + "; " + kTaniumModelNames);
   }
@@ -385,7 +385,7 @@ void FlagNameViolation(const core::Plan& plan, Response* resp) {
 
 Response Variables(Service& s, Request& req) {
   auto r = ResolveVariables(s, req);
-  if (!r.ok()) return ErrorResponse(r.status());
+  if (!r.ok()) return ToProblem(r.status());
   if (r->values.empty()) {
     return Problem(404, "no Tanium variables for serial '" + r->facts.serial + "' model '" + r->facts.model +
                             "': " + NoValueReason(r->plan, core::kVarBundleId) + "; " +
@@ -401,7 +401,7 @@ Response Variables(Service& s, Request& req) {
 Response Variable(Service& s, Request& req) {
   std::string asked(req.Param("name").value_or(""));
   auto r = ResolveVariables(s, req);
-  if (!r.ok()) return ErrorResponse(r.status());
+  if (!r.ok()) return ToProblem(r.status());
   // A variable answers under its configured name only: Tanium is set up
   // with that name, and an old one answering too would hide a typo.
   std::string def, out_name, renamed_from, renamed_to;

@@ -39,7 +39,9 @@ constexpr size_t kMaxPendingPlaceholders = 1024;
 Response LegacyError(int status, std::string_view detail) {
   return Problem(status, detail, "\"error\":\"" + JsonEscape(detail) + "\"");
 }
-Response LegacyError(const Status& s) { return LegacyError(HttpStatusFor(s), s.message()); }
+Response LegacyError(const Status& s) {
+  return ToProblem(HttpStatusFor(s), s, "\"error\":\"" + JsonEscape(s.message()) + "\"");
+}
 
 Response Json(std::string body) { return Response::Json(200, std::move(body)); }
 
@@ -112,7 +114,7 @@ void WriteLegacyComputer(JsonWriter& w, const model::Computer* c) {
 Response GetComputer(Service& s, PlaceholderRows& rows, Request& req) {
   std::string_view serial = Trim(req.Query("serial").value_or(""));
   if (serial.empty()) return LegacyError(400, "serial: query parameter required (GET /getcomputer?serial=...)");
-  if (auto why = SerialProblem(serial)) return LegacyError(endpoint::BadField("serial", *why));
+  if (auto why = SerialProblem(serial)) return LegacyError(Status::BadField("serial", *why));
   auto tables = s.Snapshot();
   const model::Computer* c = tables->FindComputerBySerial(serial);
   if (!c && !core::IsPlaceholderSerial(serial)) rows.Request(s, std::string(serial));
@@ -136,7 +138,7 @@ Response SetComputer(Service& s, Request& req) {
   std::optional<std::string> serial;
   if (Status st = endpoint::ReadString(body, "serial", &serial, kMaxSerialBytes); !st.ok()) return LegacyError(st);
   if (!serial || Trim(*serial).empty()) return LegacyError(400, "serial: required");
-  if (auto why = SerialProblem(Trim(*serial))) return LegacyError(endpoint::BadField("serial", *why));
+  if (auto why = SerialProblem(Trim(*serial))) return LegacyError(Status::BadField("serial", *why));
 
   std::vector<std::pair<std::string model::Computer::*, std::string>> changes;
   for (const auto& f : fields) {
@@ -223,7 +225,7 @@ Status ParseNumber(const Request& req, std::string_view name, std::optional<doub
   double d = 0;
   auto r = std::from_chars(t.data(), t.data() + t.size(), d);
   if (r.ec != std::errc() || r.ptr != t.data() + t.size() || !(d >= 0) || d > 1e9) {
-    return endpoint::BadField(name, "must be a non-negative number, got '" + std::string(t) + "'");
+    return Status::BadField(name, "must be a non-negative number, got '" + std::string(t) + "'");
   }
   *out = d;
   return Status::Ok();
@@ -327,16 +329,16 @@ Result<std::string> MessageOf(const Request& req) {
     for (auto& [k, v] : ParseQuery(req.body)) {
       if (k != "message") continue;
       // As ReadString checks a JSON string: a form value is decoded bytes.
-      if (auto why = model::TextProblem(v, model::TextRule::kMultiline)) return endpoint::BadField("message", *why);
+      if (auto why = model::TextProblem(v, model::TextRule::kMultiline)) return Status::BadField("message", *why);
       return v;
     }
-    return endpoint::BadField("message", "required: form field message=\"[SERIAL] text\"");
+    return Status::BadField("message", "required: form field message=\"[SERIAL] text\"");
   }
   json::object body;
   PV_RETURN_IF_ERROR(endpoint::ParseObject(req.body, &body));
   std::optional<std::string> m;
   PV_RETURN_IF_ERROR(endpoint::ReadString(body, "message", &m, 16 * 1024, {}, model::TextRule::kMultiline));
-  if (!m) return endpoint::BadField("message", "required: {\"message\": \"[SERIAL] text\"}");
+  if (!m) return Status::BadField("message", "required: {\"message\": \"[SERIAL] text\"}");
   return std::move(*m);
 }
 

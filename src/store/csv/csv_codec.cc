@@ -38,9 +38,7 @@ Position Locate(std::string_view body, size_t offset) {
 Status ErrorAt(std::string_view body, size_t offset, std::string_view reason,
                std::string_view fix) {
   const Position p = Locate(body, offset);
-  return Status::InvalidArgument("line " + std::to_string(p.line) + ", column " +
-                                 std::to_string(p.column) + ": " + std::string(reason) + "; " +
-                                 std::string(fix));
+  return Status::BadInputAt(p.line, p.column, std::string(reason) + "; " + std::string(fix));
 }
 
 std::string Hex(unsigned char c) {

@@ -84,6 +84,13 @@ TEST(ParseCsv, RefusesMalformedInputWithLineColumnAndReason) {
     const std::string m = r.status().message();  // status() returns a copy
     EXPECT_EQ(m.substr(0, c.want_prefix.size()), c.want_prefix) << m;
     EXPECT_TRUE(std::regex_match(m, shape)) << "no fix after the reason: " << m;
+    // The position travels as data too, the same as in the text.
+    const Status st = r.status();
+    EXPECT_EQ("line " + std::to_string(st.line()) + ", column " + std::to_string(st.column()) + ": " +
+                  std::string(st.reason()),
+              m);
+    EXPECT_GT(st.line(), 0);
+    EXPECT_GT(st.column(), 0);
   }
 }
 

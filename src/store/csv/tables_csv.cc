@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <charconv>
 #include <climits>
-#include <cstdio>
 #include <unordered_map>
 
 #include "base/strings.h"
@@ -595,13 +594,9 @@ std::vector<model::LoadWarning> ExcelNotes(TableId id, const CsvTable& csv) {
   return notes;
 }
 
-// The codec's "line L, column C: reason" as a SourceError.
+// A codec error (its position carried as data) as a SourceError.
 SourceError FromCodecError(TableId id, const Status& s) {
-  int line = 0, column = 0, consumed = 0;
-  const std::string& m = s.message();
-  if (std::sscanf(m.c_str(), "line %d, column %d: %n", &line, &column, &consumed) >= 2 && consumed > 0)
-    return MakeError(id, line, column, m.substr(static_cast<size_t>(consumed)));
-  return MakeError(id, 0, 0, m);
+  return MakeError(id, s.line(), s.column(), std::string(s.reason()));
 }
 
 }  // namespace

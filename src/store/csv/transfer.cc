@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
-#include <cstdio>
 #include <memory>
 #include <set>
 #include <tuple>
@@ -324,19 +323,13 @@ std::vector<std::string> MissingKeyColumns(TableId id, const std::vector<std::st
   return out;
 }
 
-// A parse error of ParseCsv ("line L, column C: reason") as a SourceError.
+// A parse error of ParseCsv (its position carried as data) as a SourceError.
 SourceError ParseError(std::string source, const Status& s) {
-  int line = 0, column = 0, consumed = 0;
-  const std::string& m = s.message();
   SourceError e;
   e.source = std::move(source);
-  if (std::sscanf(m.c_str(), "line %d, column %d: %n", &line, &column, &consumed) >= 2 && consumed > 0) {
-    e.line = line;
-    e.column = column;
-    e.reason = m.substr(static_cast<size_t>(consumed));
-  } else {
-    e.reason = m;
-  }
+  e.line = s.line();
+  e.column = s.column();
+  e.reason = s.reason();
   return e;
 }
 
@@ -592,7 +585,7 @@ Result<TableId> DetectTable(std::string_view csv_text, std::string_view file_nam
   }
   if (!parsed.ok()) {
     if (named) return *named;  // the import reports the parse error, with line and column
-    return Status::InvalidArgument(std::string(file_name) + ": " + parsed.status().message());
+    return parsed.status().WithContext(file_name);  // keeps line and column
   }
   const auto& header = parsed->header;
   std::vector<TableId> fits;
