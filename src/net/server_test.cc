@@ -349,7 +349,10 @@ TEST(Server, FastUploadPassesTheRateGuard) {
 }
 
 // Shutdown while connections open and close on every thread: the registry
-// must never touch a session being destroyed (run under ASan and TSan).
+// must never touch a session being destroyed (run under ASan and TSan, see
+// tools/test.sh). Three kinds of client race the stop: open-and-close,
+// one request per connection, and keep-alive connections left idle, which
+// only the stop itself can end.
 TEST(Server, ShutdownWhileConnectionsComeAndGo) {
   ServerOptions o;
   o.threads = 3;
@@ -361,6 +364,7 @@ TEST(Server, ShutdownWhileConnectionsComeAndGo) {
   std::thread runner([&] { (*s)->Run(); });
   std::atomic<bool> stop{false};
   std::atomic<int> served{0};
+  std::atomic<int> idle_open{0}, idle_closed_by_server{0};
   std::vector<std::thread> clients;
   for (int t = 0; t < 6; ++t) {
     clients.emplace_back([&, t] {
@@ -368,17 +372,29 @@ TEST(Server, ShutdownWhileConnectionsComeAndGo) {
         Client c(port);
         if (!c.connected()) continue;
         if ((i + t) % 3 == 0) continue;  // open and close at once
-        c.Send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n");
+        if (!c.Send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")) continue;
         if ((i + t) % 3 == 1 && StatusOf(c.ReadResponse()) == 200) ++served;
       }
     });
   }
-  while (served.load() < 200) std::this_thread::yield();
+  for (int t = 0; t < 4; ++t) {
+    clients.emplace_back([&] {
+      Client c(port);
+      if (!c.connected() || !c.Send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")) return;
+      if (StatusOf(c.ReadResponse()) != 200) return;
+      ++idle_open;
+      // Idle on a keep-alive connection: the stop must close it (EOF), not
+      // the 15 s receive timeout.
+      if (c.ReadAll().find("TIMEOUT") == std::string::npos) ++idle_closed_by_server;
+    });
+  }
+  while (served.load() < 200 || idle_open.load() < 4) std::this_thread::yield();
   (*s)->Stop();
   runner.join();  // Run returned: every thread done
   stop = true;
   for (auto& c : clients) c.join();
   EXPECT_GE(served.load(), 200);
+  EXPECT_EQ(idle_closed_by_server.load(), 4);
 }
 
 TEST(SessionRegistry, SkipsSessionsAlreadyGone) {
