@@ -226,5 +226,29 @@ TEST(LegacyRoutes, MessageAcceptsAFormBody) {
   EXPECT_EQ(env.store->GetDeployment("d1")->serial, "S9");
 }
 
+// The form path is held to the JSON path's rules: the field named, the
+// same size limit, nothing stored.
+TEST(LegacyRoutes, BadFormMessagesNameTheFieldAndStoreNothing) {
+  Env env(OriginalData());
+  const std::pair<std::string, std::string> bad[] = {
+      {"control character", "message=%5BS1%5D+a%01b"},
+      {"over 16 KiB", "message=%5BS1%5D+" + std::string(16 * 1024, 'x')},
+      {"no message field", "text=%5BS1%5D+hi"},
+      {"no brackets", "message=hello"},
+  };
+  for (const auto& [name, body] : bad) {
+    SCOPED_TRACE(name);
+    Request r = env.Make("POST", "/message", body);
+    r.headers.Set("Content-Type", "application/x-www-form-urlencoded");
+    Response resp = env.router.Dispatch(r);
+    EXPECT_EQ(resp.status, 400) << resp.body;
+    EXPECT_NE(resp.body.find(R"("field":"message")"), std::string::npos) << resp.body;
+    EXPECT_NE(resp.body.find(R"("error":")"), std::string::npos) << resp.body;  // the original's member
+  }
+  auto page = env.store->ListDeployments({});
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->total, 0u);
+}
+
 }  // namespace
 }  // namespace provisiond::api

@@ -3,6 +3,8 @@
 // body string: no DOM, no table copy.
 #include "api/legacy/routes.h"
 
+#include "api/legacy/message_body.h"
+
 #include <boost/json.hpp>
 #include <charconv>
 #include <mutex>
@@ -319,31 +321,8 @@ Response GetTypes(Service& s, Request&) {
 
 // ---- POST /message -----------------------------------------------------------
 
-bool IsForm(const Request& req) {
-  auto ct = req.headers.Get("Content-Type");
-  return ct && StartsWithI(Trim(*ct), "application/x-www-form-urlencoded");
-}
-
-Result<std::string> MessageOf(const Request& req) {
-  if (IsForm(req)) {
-    for (auto& [k, v] : ParseQuery(req.body)) {
-      if (k != "message") continue;
-      // As ReadString checks a JSON string: a form value is decoded bytes.
-      if (auto why = model::TextProblem(v, model::TextRule::kMultiline)) return Status::BadField("message", *why);
-      return v;
-    }
-    return Status::BadField("message", "required: form field message=\"[SERIAL] text\"");
-  }
-  json::object body;
-  PV_RETURN_IF_ERROR(endpoint::ParseObject(req.body, &body));
-  std::optional<std::string> m;
-  PV_RETURN_IF_ERROR(endpoint::ReadString(body, "message", &m, 16 * 1024, {}, model::TextRule::kMultiline));
-  if (!m) return Status::BadField("message", "required: {\"message\": \"[SERIAL] text\"}");
-  return std::move(*m);
-}
-
 Response Message(Service& s, Request& req) {
-  auto m = MessageOf(req);
+  auto m = LegacyMessageText(req);
   if (!m.ok()) return LegacyError(m.status());
   auto out = s.PostLegacyMessage(*m, req);
   if (!out.ok()) return LegacyError(out.status());
