@@ -4,6 +4,7 @@
 #include <random>
 
 #include "api/endpoint/snapshot_cache.h"
+#include "base/log.h"
 #include "base/strings.h"
 #include "core/deployment_rules.h"
 #include "core/identity.h"
@@ -63,7 +64,15 @@ void Service::WorkerLoop() {
     auto work = std::move(work_.front());
     work_.pop_front();
     lock.unlock();
-    work();
+    // A throwing task (a store fault, a bad_alloc) must not end the process
+    // or the runner: logged, and the next task runs.
+    try {
+      work();
+    } catch (const std::exception& e) {
+      LogError("background work threw; the service goes on", {{"where", "service runner"}, {"error", e.what()}});
+    } catch (...) {
+      LogError("background work threw; the service goes on", {{"where", "service runner"}, {"error", "unknown"}});
+    }
     lock.lock();
   }
 }
