@@ -1,6 +1,7 @@
 // Reading request bodies: a JSON object with typed, named fields. Every
-// error is InvalidArgument whose message starts with the field name
-// ("percent: must be an integer 0..100, got 150"), so a 400 names it.
+// error is Status::BadField: InvalidArgument with the field as data (and
+// first in the message, "percent: must be an integer 0..100, got 150"), so
+// ToProblem's 400 carries "field".
 // Boost.JSON stays in .cc files: callers that read fields include it.
 #pragma once
 
