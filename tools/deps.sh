@@ -7,7 +7,7 @@ PACKAGES=(
   # build
   build-essential cmake ninja-build ccache pkg-config clang
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libssl-dev libre2-dev libtomlplusplus-dev libzip-dev libgtest-dev libgmock-dev
+  libssl-dev libargon2-dev libre2-dev libtomlplusplus-dev libzip-dev libgtest-dev libgmock-dev
   # tests and benchmarks
   python3 curl openssl nginx-light testssl.sh wrk zip unzip procps
 )
