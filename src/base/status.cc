@@ -26,23 +26,23 @@ Status Status::IoError(std::string_view path, std::string_view reason) {
   return {StatusCode::kIoError, std::move(m)};
 }
 
-Status Status::BadField(std::string_view field, std::string_view reason) {
-  std::string m(field);
-  m += ": ";
-  Status s(StatusCode::kInvalidArgument, std::move(m));
+Status Status::Prefixed(StatusCode code, std::string prefix, std::string_view reason) {
+  Status s(code, std::move(prefix));
   s.reason_at_ = s.message_.size();
   s.message_ += reason;
+  return s;
+}
+
+Status Status::BadField(std::string_view field, std::string_view reason) {
+  Status s = Prefixed(StatusCode::kInvalidArgument, std::string(field) + ": ", reason);
   s.field_ = field;
   return s;
 }
 
 Status Status::BadInputAt(int line, int column, std::string_view reason) {
-  std::string m = "line " + std::to_string(line);
-  if (column > 0) m += ", column " + std::to_string(column);
-  m += ": ";
-  Status s(StatusCode::kInvalidArgument, std::move(m));
-  s.reason_at_ = s.message_.size();
-  s.message_ += reason;
+  std::string at = "line " + std::to_string(line);
+  if (column > 0) at += ", column " + std::to_string(column);
+  Status s = Prefixed(StatusCode::kInvalidArgument, at + ": ", reason);
   s.line_ = line;
   s.column_ = column;
   return s;
@@ -66,11 +66,10 @@ Status Status::WithContext(std::string_view context) const {
 
 Status Status::WithField(std::string_view field) const {
   if (ok()) return *this;
-  Status s = *this;
+  Status s = Prefixed(code_, std::string(field) + ": ", reason());
   s.field_ = field;
-  s.message_ = std::string(field) + ": ";
-  s.reason_at_ = s.message_.size();
-  s.message_ += reason();
+  s.line_ = line_;
+  s.column_ = column_;
   return s;
 }
 

@@ -74,6 +74,9 @@ class [[nodiscard]] Status {
   friend bool operator==(const Status&, const Status&) = default;
 
  private:
+  // `prefix` + `reason`, with reason() = `reason`.
+  static Status Prefixed(StatusCode code, std::string prefix, std::string_view reason);
+
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
   std::string field_;

@@ -388,7 +388,10 @@ TEST(Server, ShutdownWhileConnectionsComeAndGo) {
       if (c.ReadAll().find("TIMEOUT") == std::string::npos) ++idle_closed_by_server;
     });
   }
-  while (served.load() < 200 || idle_open.load() < 4) std::this_thread::yield();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while ((served.load() < 200 || idle_open.load() < 4) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::yield();
+  EXPECT_EQ(idle_open.load(), 4) << "an idle client got no first answer";
   (*s)->Stop();
   runner.join();  // Run returned: every thread done
   stop = true;

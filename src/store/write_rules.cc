@@ -19,10 +19,6 @@ using model::Tables;
 
 namespace {
 
-Status Bad(std::string_view field, const std::string& why) {
-  return Status::BadField(field, why);
-}
-
 std::string UnknownTypeMessage(std::string_view type, const std::vector<std::string>& known) {
   return "unknown type '" + std::string(Trim(type)) + "' (postype.csv lists no such type); use one of: " +
          (known.empty() ? std::string("(none yet)") : Join(known, ", ")) + ", or create the type first";
@@ -115,7 +111,7 @@ std::optional<std::pair<std::string, std::string>> FirstTextFinding(const Row& r
 // row that a hand edit left breaking a rule must fix it.
 template <typename Row>
 Status CheckTexts(const Row& row) {
-  if (auto f = FirstTextFinding(row)) return Bad(f->first, f->second);
+  if (auto f = FirstTextFinding(row)) return Status::BadField(f->first, f->second);
   return Status::Ok();
 }
 
@@ -214,7 +210,7 @@ void ApplyCatalogueSpellings(RuleTable table, const Tables& before, Tables* t) {
 
 Result<Pattern> CompileRegex(std::string_view field, std::string_view source) {
   auto p = Pattern::Compile(Trim(source));
-  if (!p.ok()) return Bad(field, "invalid regex '" + std::string(Trim(source)) + "': " + p.status().message());
+  if (!p.ok()) return Status::BadField(field, "invalid regex '" + std::string(Trim(source)) + "': " + p.status().message());
   return p;
 }
 
@@ -222,15 +218,15 @@ Result<Pattern> CompileRegex(std::string_view field, std::string_view source) {
 
 Result<Computer> PrepareComputer(const Tables& t, Computer c, const Computer* old) {
   c.serial = std::string(Trim(c.serial));
-  if (c.serial.empty()) return Bad("serial", "empty; give the BIOS serial number");
+  if (c.serial.empty()) return Status::BadField("serial", "empty; give the BIOS serial number");
   c.computer_name = std::string(Trim(c.computer_name));
   PV_RETURN_IF_ERROR(CheckTexts(c));
   if (!c.computer_name.empty()) {
-    if (auto v = model::CheckComputerName(c.computer_name)) return Bad("computer_name", v->message);
+    if (auto v = model::CheckComputerName(c.computer_name)) return Status::BadField("computer_name", v->message);
   }
   if (!Trim(c.type).empty()) {
     auto type = CatalogueType(t, c.type);
-    if (!type) return Bad("type", UnknownTypeMessage(c.type, t.TypeNames()));
+    if (!type) return Status::BadField("type", UnknownTypeMessage(c.type, t.TypeNames()));
     c.type = old != nullptr && IEquals(Trim(old->type), Trim(c.type)) ? std::string(Trim(old->type)) : *type;
   } else {
     c.type.clear();
@@ -242,13 +238,13 @@ Result<Computer> PrepareComputer(const Tables& t, Computer c, const Computer* ol
 
 Result<App> PrepareApp(const Tables& t, App app) {
   app.name = std::string(Trim(app.name));
-  if (app.name.empty()) return Bad("name", "empty; give the application a name");
+  if (app.name.empty()) return Status::BadField("name", "empty; give the application a name");
   PV_RETURN_IF_ERROR(CheckTexts(app));
   // Patterns are compiled by construction (CompileRegex); only the list
   // separator needs checking here.
   for (const auto& p : app.allowed_models) {
     if (p.source().find(';') != std::string::npos)
-      return Bad("allowed_models",
+      return Status::BadField("allowed_models",
                  "'" + p.source() + "' contains ';', the list separator; split it into several regexes");
   }
   app.allowed_countries = CatalogueCountries(t, app.allowed_countries);
@@ -258,16 +254,16 @@ Result<App> PrepareApp(const Tables& t, App app) {
 
 Result<std::vector<std::string>> PrepareTypeApps(const Tables& t, std::string_view type,
                                                  std::vector<std::string> apps) {
-  if (Trim(type).empty()) return Bad("type", "empty; give the type a name");
-  if (auto why = model::TextProblem(Trim(type), TextRule::kIdentifier)) return Bad("type", *why);
-  if (apps.empty()) return Bad("applications", "empty; a type needs at least one (or delete it)");
+  if (Trim(type).empty()) return Status::BadField("type", "empty; give the type a name");
+  if (auto why = model::TextProblem(Trim(type), TextRule::kIdentifier)) return Status::BadField("type", *why);
+  if (apps.empty()) return Status::BadField("applications", "empty; a type needs at least one (or delete it)");
   std::vector<std::string> out;
   for (const auto& a : apps) {
     const App* app = t.FindApp(a);
     if (app == nullptr)
-      return Bad("applications", "'" + std::string(Trim(a)) + "' does not exist in apps.csv; create it first");
+      return Status::BadField("applications", "'" + std::string(Trim(a)) + "' does not exist in apps.csv; create it first");
     for (const auto& s : out)
-      if (IEquals(s, app->name)) return Bad("applications", "'" + app->name + "' is listed twice; keep one");
+      if (IEquals(s, app->name)) return Status::BadField("applications", "'" + app->name + "' is listed twice; keep one");
     out.push_back(app->name);
   }
   return out;
@@ -276,20 +272,20 @@ Result<std::vector<std::string>> PrepareTypeApps(const Tables& t, std::string_vi
 Result<DriverRule> PrepareDriverRule(const Tables&, DriverRule rule) {
   if (rule.bundle_id && Trim(*rule.bundle_id).empty()) rule.bundle_id.reset();
   PV_RETURN_IF_ERROR(CheckTexts(rule));
-  if (auto neg = NegativeMinimum(rule)) return Bad(neg->first, neg->second);
+  if (auto neg = NegativeMinimum(rule)) return Status::BadField(neg->first, neg->second);
   return rule;
 }
 
 Result<Locale> PrepareLocale(const Tables&, Locale locale) {
   locale.country = ToUpper(Trim(locale.country));
-  if (locale.country.empty()) return Bad("country", "empty; give an ISO 3166 code, e.g. FR");
+  if (locale.country.empty()) return Status::BadField("country", "empty; give an ISO 3166 code, e.g. FR");
   PV_RETURN_IF_ERROR(CheckTexts(locale));
   return locale;
 }
 
 Status CheckSetting(std::string_view key, std::string_view value) {
-  if (Trim(key).empty()) return Bad("key", "empty; name the setting");
-  if (auto why = model::TextProblem(Trim(key), TextRule::kIdentifier)) return Bad("key", *why);
+  if (Trim(key).empty()) return Status::BadField("key", "empty; name the setting");
+  if (auto why = model::TextProblem(Trim(key), TextRule::kIdentifier)) return Status::BadField("key", *why);
   return model::ValidateSetting(Trim(key), value);  // every value's text too, custom keys' included
 }
 
@@ -301,8 +297,8 @@ Status CheckDeployment(const model::Deployment& d) {
         {"computer_name", &d.computer_name}, {"model", &d.model}, {"type", &d.type},
         {"client_address", &d.client_address}, {"tls_version", &d.tls_version}, {"source", &d.source},
         {"phase", &d.phase}, {"previous_id", &d.previous_id}})
-    if (auto why = model::TextProblem(*value, TextRule::kLine)) return Bad(field, *why);
-  if (auto why = model::TextProblem(d.final_message, TextRule::kMultiline)) return Bad("final_message", *why);
+    if (auto why = model::TextProblem(*value, TextRule::kLine)) return Status::BadField(field, *why);
+  if (auto why = model::TextProblem(d.final_message, TextRule::kMultiline)) return Status::BadField("final_message", *why);
   return Status::Ok();
 }
 
@@ -310,8 +306,8 @@ Status CheckEvent(const model::DeploymentEvent& e) {
   for (const auto& [field, value] :
        {std::pair<const char*, const std::string*>{"deployment_id", &e.deployment_id}, {"event_id", &e.event_id},
         {"phase", &e.phase}})
-    if (auto why = model::TextProblem(*value, TextRule::kLine)) return Bad(field, *why);
-  if (auto why = model::TextProblem(e.message, TextRule::kMultiline)) return Bad("message", *why);
+    if (auto why = model::TextProblem(*value, TextRule::kLine)) return Status::BadField(field, *why);
+  if (auto why = model::TextProblem(e.message, TextRule::kMultiline)) return Status::BadField("message", *why);
   return Status::Ok();
 }
 
