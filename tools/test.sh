@@ -20,14 +20,17 @@ build() {  # build DIR extra-cmake-args...
   ninja -C "$dir"
 }
 
-run_suite() {  # run_suite DIR label
-  local dir=$1 label=$2
+run_suite() {  # run_suite DIR label; non-zero if either suite failed (both always run)
+  local dir=$1 label=$2 rc=0
   echo "== $label: unit tests"
-  ctest --test-dir "$dir" --output-on-failure -j "$JOBS" --timeout 300
+  ctest --test-dir "$dir" --output-on-failure -j "$JOBS" --timeout 300 || rc=$?
   echo "== $label: integration tests"
   PROVISIOND_BIN="$dir/provisiond" python3 -m unittest discover -s tests/integration -p 'test_*.py' -v 2>&1 \
     | tail -n 400
-  return "${PIPESTATUS[0]}"
+  local integration=${PIPESTATUS[0]}
+  # Explicit: under `run_suite ... || x`, set -e would not stop on a failed ctest.
+  [ "$rc" = 0 ] && rc=$integration
+  return "$rc"
 }
 
 build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
