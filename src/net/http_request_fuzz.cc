@@ -21,6 +21,7 @@
 
 namespace {
 
+using namespace std::string_view_literals;  // "...\0"sv keeps the NUL
 namespace http = boost::beast::http;
 using provisiond::CidrList;
 using provisiond::IsValidUtf8;
@@ -48,10 +49,10 @@ void CheckTarget(const net::ParsedTarget& t) {
 // Location header or a script that embeds it.
 void CheckOrigin(const api::ExternalOrigin& o, bool trusted, const std::string& peer) {
   if (o.scheme != "http" && o.scheme != "https") Fail("scheme", o.scheme);
-  if (HasAny(o.host, std::string_view("\r\n\t \"'<>/\\@?#%\0", 14))) Fail("host holds a URL-breaking character", o.host);
+  if (HasAny(o.host, "\r\n\t \"'<>/\\@?#%\0"sv)) Fail("host holds a URL-breaking character", o.host);
   if (!o.prefix.empty()) {
     if (o.prefix.front() != '/' || o.prefix.back() == '/') Fail("prefix shape", o.prefix);
-    if (HasAny(o.prefix, std::string_view("\r\n\t \"'<>\\?#\0", 12))) Fail("prefix holds a URL-breaking character", o.prefix);
+    if (HasAny(o.prefix, "\r\n\t \"'<>\\?#\0"sv)) Fail("prefix holds a URL-breaking character", o.prefix);
     if (o.prefix.find("..") != std::string::npos || o.prefix.find("//") != std::string::npos) Fail("prefix", o.prefix);
   }
   if (!trusted) {
@@ -59,7 +60,7 @@ void CheckOrigin(const api::ExternalOrigin& o, bool trusted, const std::string& 
     if (o.client_address != peer) Fail("untrusted peer set the client address", o.client_address);
   }
   std::string url = o.Url("/x");
-  if (HasAny(url, std::string_view("\r\n\0", 3))) Fail("URL holds CR, LF or NUL", url);
+  if (HasAny(url, "\r\n\0"sv)) Fail("URL holds CR, LF or NUL", url);
 }
 
 }  // namespace

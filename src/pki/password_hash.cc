@@ -167,18 +167,6 @@ PasswordScheme SchemeOf(std::string_view stored) {
   return PasswordScheme::kUnknown;
 }
 
-std::string_view SchemeName(PasswordScheme scheme) {
-  switch (scheme) {
-    case PasswordScheme::kEmpty: return "empty";
-    case PasswordScheme::kArgon2id: return "argon2id";
-    case PasswordScheme::kScrypt: return "scrypt (werkzeug)";
-    case PasswordScheme::kPbkdf2: return "pbkdf2 (werkzeug)";
-    case PasswordScheme::kSha256Pbkdf2: return "sha256 (PBKDF2-HMAC-SHA256)";
-    case PasswordScheme::kUnknown: return "unknown";
-  }
-  return "unknown";
-}
-
 Result<std::string> HashPassword(std::string_view password, const Argon2Params& params) {
   if (password.empty()) return Status::BadField("password", "empty; choose a password");
   uint8_t salt[kSaltBytes];

@@ -21,7 +21,6 @@ enum class PasswordScheme { kEmpty, kArgon2id, kScrypt, kPbkdf2, kSha256Pbkdf2, 
 
 // The scheme of a stored hash, from its prefix alone.
 PasswordScheme SchemeOf(std::string_view stored);
-std::string_view SchemeName(PasswordScheme scheme);
 
 struct Argon2Params {
   uint32_t iterations = 3;         // t
