@@ -627,7 +627,13 @@ TEST(CsvStoreLog, KilledWriterNeverLosesAnAcknowledgedChange) {
     const model::Computer* c = s->Snapshot()->FindComputerBySerial("S1");
     ASSERT_NE(c, nullptr);
     EXPECT_GE(c->version, acked) << "an acknowledged change was lost";
-    EXPECT_EQ(c->computer_name, "v" + std::to_string(c->version));
+    if (c->computer_name == "pc1") {
+      // Killed before its first change landed (a loaded machine may not
+      // even open the store in 30 ms): the row is as written, nothing acked.
+      EXPECT_EQ(acked, 0u);
+    } else {
+      EXPECT_EQ(c->computer_name, "v" + std::to_string(c->version));
+    }
     // Said in full when it fails (it once did, unreproduced: the text tells
     // a dropped change from any other warning).
     for (const auto& w : s->Health().warnings) ADD_FAILURE() << w.file << ":" << w.line << ": " << w.message;
