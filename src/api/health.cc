@@ -9,7 +9,7 @@ namespace provisiond::api {
 void RegisterHealthRoutes(Router& router, HealthOptions options) {
   router.Add("GET", "/healthz", [](Request&) {
     return Response::Json(200, R"({"status":"ok"})");
-  }, {RouteGroup::kPublic, "liveness: the process answers"});
+  }, {RouteGroup::kPublic, Permission::kAnyone, "liveness: the process answers"});
 
   auto checks = options.ready_checks;
   router.Add("GET", "/readyz", [checks](Request&) {
@@ -23,11 +23,11 @@ void RegisterHealthRoutes(Router& router, HealthOptions options) {
     std::string checks_json = boost::json::serialize(items);
     if (!why.empty()) return Problem(503, "not ready: " + why, "\"checks\":" + checks_json);
     return Response::Json(200, R"({"status":"ready","checks":)" + checks_json + "}");
-  }, {RouteGroup::kPublic, "readiness: data loaded, content root present (503 naming what is missing)"});
+  }, {RouteGroup::kPublic, Permission::kAnyone, "readiness: data loaded, content root present (503 naming what is missing)"});
 
   router.Add("GET", "/", [](Request& req) {
     return Response::Redirect(302, req.origin.Url("/api/v1"));
-  }, {RouteGroup::kPublic, "redirects to the service index"});
+  }, {RouteGroup::kPublic, Permission::kAnyone, "redirects to the service index"});
 
   std::string version = options.version;
   const Router* table = &router;  // the router outlives its routes
@@ -49,7 +49,7 @@ void RegisterHealthRoutes(Router& router, HealthOptions options) {
     }
     o["routes"] = std::move(routes);
     return Response::Json(200, boost::json::serialize(o));
-  }, {RouteGroup::kPublic, "service index with absolute links"});
+  }, {RouteGroup::kPublic, Permission::kAnyone, "service index with absolute links"});
 }
 
 }  // namespace provisiond::api

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/principal.h"
 #include "base/status.h"
 
 namespace provisiond::api {
@@ -82,8 +83,15 @@ struct Request {
   std::string request_id;
   // Path parameters captured by the router ("{serial}" -> value).
   std::map<std::string, std::string, std::less<>> params;
-  // Who is calling, set by access checks (later: admin user, endpoint key).
-  std::string principal;
+  // Who is calling, set by the access checks (Router::Authorize).
+  Principal principal;
+  // What an admin change did, for the audit log: a handler fills what it
+  // knows (the value before); the router's audit hook fills the rest.
+  struct AuditNote {
+    std::string target;  // default: the path parameters
+    std::string before;
+    std::string after;   // default: the JSON body, secrets removed
+  } audit;
 
   // First query value of `name`, or nullopt.
   std::optional<std::string_view> Query(std::string_view name) const;

@@ -31,6 +31,9 @@ struct ProvisioningDeps {
   // TLS mode of each of serve's listeners, the primary first: an unset
   // ReportingTLSMode follows it (api/endpoint/settings.h). Empty: unknown.
   std::vector<int> listener_tls_modes;
+  // The token a started deployment's later calls carry (X-Deployment-Token),
+  // answered as deployment_token. Null: none answered.
+  std::function<std::string(std::string_view deployment_id)> deployment_token;
 };
 
 // Adds every route to `router` (machine group: endpoint + legacy; admin

@@ -85,7 +85,28 @@ void Router::Add(std::string method, std::string pattern, Handler handler, Route
   routes_.push_back(Route{std::move(method), std::move(pattern), std::move(handler), std::move(options)});
 }
 
-void Router::SetAccessCheck(RouteGroup group, AccessCheck check) { checks_[group] = std::move(check); }
+void Router::AddAccessCheck(RouteGroup group, AccessCheck check) { checks_[group].push_back(std::move(check)); }
+
+Principal Router::TestAdmin() {
+  Principal p;
+  p.kind = PrincipalKind::kUser;
+  p.name = "tester";
+  p.role = Role::kAdmin;
+  p.via = "test";
+  return p;
+}
+
+void Router::AllowEveryoneForTesting(Principal principal) {
+  open_for_testing_ = true;
+  for (RouteGroup g : {RouteGroup::kPublic, RouteGroup::kMachine, RouteGroup::kContent, RouteGroup::kAdmin}) {
+    // First in the chain: the checks under test (a file token) still run.
+    auto& chain = checks_[g];
+    chain.insert(chain.begin(), [principal](Request& r, const Route&) -> std::optional<Response> {
+      r.principal = principal;
+      return std::nullopt;
+    });
+  }
+}
 
 const Route* Router::Find(std::string_view method, std::string_view path, PathParams* params) const {
   auto method_ok = [method](const Route& r) { return r.method == method || (method == "HEAD" && r.method == "GET"); };
@@ -166,13 +187,28 @@ Response InternalProblem(const std::string& what) { return Problem(500, what); }
 
 }  // namespace
 
-std::optional<Response> Router::Admit(Request& request, const Route& route) const {
-  if (auto it = checks_.find(route.options.group); it != checks_.end() && it->second) {
+std::optional<Response> Router::Authorize(Request& request, const Route& route) const {
+  const Permission p = route.options.permission;
+  if (p == Permission::kUndeclared && !open_for_testing_) {
+    LogError("route declares no permission: refused", {{"route", route.method + " " + route.pattern}});
+    return Problem(401, "no access rule for " + route.method + " " + route.pattern + " (deny by default)");
+  }
+  if (p == Permission::kAnyone) return std::nullopt;
+  auto it = checks_.find(route.options.group);
+  if (it == checks_.end() || it->second.empty()) {
+    return Problem(401, "no access check is installed for the " + std::string(RouteGroupName(route.options.group)) +
+                            " routes (deny by default)");
+  }
+  for (const auto& check : it->second) {
     // A throwing access check refuses (500), never lets the request through.
-    auto refused = Guarded(request, [&] { return it->second(request, route); },
+    auto refused = Guarded(request, [&] { return check(request, route); },
                            [](const std::string& what) -> std::optional<Response> { return InternalProblem(what); });
     if (refused) return refused;
   }
+  return std::nullopt;
+}
+
+std::optional<Response> Router::OpenSink(Request& request, const Route& route) const {
   if (!route.options.open_body_sink) return std::nullopt;
   return Guarded(
       request, [&]() -> std::optional<Response> {
@@ -182,6 +218,11 @@ std::optional<Response> Router::Admit(Request& request, const Route& route) cons
         return std::nullopt;
       },
       [](const std::string& what) -> std::optional<Response> { return InternalProblem(what); });
+}
+
+std::optional<Response> Router::Admit(Request& request, const Route& route) const {
+  if (auto refused = Authorize(request, route)) return refused;
+  return OpenSink(request, route);
 }
 
 Status Router::Feed(Request& request, std::string_view chunk) const {
@@ -195,6 +236,9 @@ Response Router::Run(Request& request, const Route& route) const {
       request, [&] {
         Response r = route.handler(request);
         if (request.method == "HEAD") r.head_only = true;
+        if (audit_hook_ && route.options.group == RouteGroup::kAdmin && request.method != "GET" &&
+            request.method != "HEAD")
+          audit_hook_(request, route, r);
         return r;
       },
       InternalProblem);
@@ -211,6 +255,9 @@ std::string Router::Describe() const {
     std::string g(RouteGroupName(r.options.group));
     g.resize(9, ' ');
     line += g;
+    std::string p(PermissionName(r.options.permission));
+    p.resize(p.size() < 12 ? 12 : p.size() + 1, ' ');
+    line += p;
     line += r.options.summary;
     out += line + "\n";
   }

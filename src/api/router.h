@@ -1,8 +1,11 @@
 // Router: the listable route table every API plugs into. Patterns are
 // literal segments, "{name}" (one segment) and a final "{*name}" (the rest).
-// Access checks run here, per route group, in one place: a route never
-// checks its own caller. Add() everything before serving; Dispatch() is then
-// safe from any thread.
+// Access is decided here, in one place, deny by default: every route
+// declares the Permission it needs, and its group's chain of access checks
+// (network gate, then credentials, then role) must all let it through. A
+// route without a declared permission, or in a group without a check,
+// answers 401. Add() everything before serving; Dispatch() is then safe from
+// any thread.
 #pragma once
 
 #include <functional>
@@ -13,11 +16,11 @@
 #include <vector>
 
 #include "api/http.h"
+#include "api/principal.h"
 
 namespace provisiond::api {
 
-// Who may call a route. The access check for each group is installed by
-// SetAccessCheck(); a group without one is open.
+// Which chain of access checks a route goes through (AddAccessCheck).
 enum class RouteGroup {
   kPublic,    // health, readiness, static UI
   kMachine,   // endpoints and Tanium Provision (legacy + /api/v1/endpoint)
@@ -30,6 +33,7 @@ using Handler = std::function<Response(Request&)>;
 
 struct RouteOptions {
   RouteGroup group = RouteGroup::kPublic;
+  Permission permission = Permission::kUndeclared;  // kUndeclared: always 401
   std::string summary;            // one line, shown by `provisiond routes`
   uint64_t max_body_bytes = 0;    // 0: the server default (8 MiB)
   bool blocking = false;          // true: may wait on disk (fsync) or a database;
@@ -72,13 +76,20 @@ struct Route {
 };
 
 // Returns a response to refuse the request, or nullopt to let it through.
-// May set request.principal.
+// May set request.principal. Runs after the header, before any body byte is
+// read, on an I/O thread: it must not block (no disk, no database; in-memory
+// state only).
 using AccessCheck = std::function<std::optional<Response>(Request&, const Route&)>;
 
 class Router {
  public:
   void Add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
-  void SetAccessCheck(RouteGroup group, AccessCheck check);
+  // Appends `check` to the chain of `group`; checks run in the order added.
+  void AddAccessCheck(RouteGroup group, AccessCheck check);
+  // Called after every admin-group route that is not GET/HEAD, with its
+  // answer (on the thread that ran the route: writing routes are blocking).
+  using AuditHook = std::function<void(const Request&, const Route&, const Response&)>;
+  void SetAuditHook(AuditHook hook) { audit_hook_ = std::move(hook); }
 
   // The route `method path` resolves to, with its captured params, or null
   // (net/ asks this after the header to choose the body limit).
@@ -93,24 +104,35 @@ class Router {
   // the 404 or 405 answer.
   Response Dispatch(Request& request, const Route* found) const;
 
-  // Dispatch in three steps, for a server that streams a body between
-  // them. Admit runs the route group's access check, then opens the body
-  // sink of a streaming route; a response means refused. Feed hands the
-  // sink a chunk. Run calls the handler of an admitted request. Like
-  // Dispatch, none lets an exception escape (500 / Internal instead).
+  // Dispatch in steps, for a server that reads the body between them.
+  // Authorize runs the access decision (see the file comment); a response
+  // means refused. OpenSink opens the body sink of a streaming route.
+  // Admit is both. Feed hands the sink a chunk. Run calls the handler of an
+  // admitted request. Like Dispatch, none lets an exception escape (500 /
+  // Internal instead).
+  std::optional<Response> Authorize(Request& request, const Route& route) const;
+  std::optional<Response> OpenSink(Request& request, const Route& route) const;
   std::optional<Response> Admit(Request& request, const Route& route) const;
   Status Feed(Request& request, std::string_view chunk) const;
   Response Run(Request& request, const Route& route) const;
 
+  // Tests that call routes as functions: every group lets everyone through
+  // as `principal` (an admin user unless said otherwise), and a route that
+  // declares no permission is open (net/ tests of bare routes).
+  void AllowEveryoneForTesting(Principal principal = TestAdmin());
+  static Principal TestAdmin();
+
   const std::vector<Route>& routes() const { return routes_; }
-  // One line per route: "GET     /healthz  public  liveness probe".
+  // One line per route: "GET     /healthz  public  anyone  liveness probe".
   std::string Describe() const;
 
  private:
   std::vector<std::string> AllowedMethods(std::string_view path) const;
 
   std::vector<Route> routes_;
-  std::map<RouteGroup, AccessCheck> checks_;
+  std::map<RouteGroup, std::vector<AccessCheck>> checks_;
+  AuditHook audit_hook_;
+  bool open_for_testing_ = false;
 };
 
 // Splits "/a/b/c" into {"a","b","c"}; empty segments dropped.

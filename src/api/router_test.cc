@@ -16,6 +16,15 @@ Request Make(std::string method, std::string path) {
   return r;
 }
 
+// A public route (no access check needed).
+RouteOptions Open(RouteGroup g = RouteGroup::kPublic, Permission p = Permission::kAnyone, std::string summary = "") {
+  RouteOptions o;
+  o.group = g;
+  o.permission = p;
+  o.summary = std::move(summary);
+  return o;
+}
+
 Response Echo(Request& r) {
   std::string out;
   for (const auto& [k, v] : r.params) out += k + "=" + v + ";";
@@ -24,9 +33,9 @@ Response Echo(Request& r) {
 
 TEST(Router, MatchesLiteralsParamsAndRest) {
   Router router;
-  router.Add("GET", "/api/v1/computers/{serial}", Echo);
-  router.Add("GET", "/api/v1/computers/export", Echo);
-  router.Add("GET", "/file/{*path}", Echo);
+  router.Add("GET", "/api/v1/computers/{serial}", Echo, Open());
+  router.Add("GET", "/api/v1/computers/export", Echo, Open());
+  router.Add("GET", "/file/{*path}", Echo, Open());
   struct Case { std::string path; int status; std::string body; };
   const Case cases[] = {
       {"/api/v1/computers/ABC123", 200, "serial=ABC123;"},
@@ -91,8 +100,8 @@ TEST(PathPattern, CapturesIgnoreEmptySegmentsAndRestKeepsThePathAsSent) {
 
 TEST(Router, UnknownMethodIs405WithAllow) {
   Router router;
-  router.Add("GET", "/things", Echo);
-  router.Add("POST", "/things", Echo);
+  router.Add("GET", "/things", Echo, Open());
+  router.Add("POST", "/things", Echo, Open());
   Request r = Make("DELETE", "/things");
   Response res = router.Dispatch(r);
   EXPECT_EQ(res.status, 405);
@@ -103,7 +112,7 @@ TEST(Router, UnknownMethodIs405WithAllow) {
 
 TEST(Router, HeadAnswersLikeGetWithoutBody) {
   Router router;
-  router.Add("GET", "/x", [](Request&) { return Response::Text(200, "hello"); });
+  router.Add("GET", "/x", [](Request&) { return Response::Text(200, "hello"); }, Open());
   Request r = Make("HEAD", "/x");
   Response res = router.Dispatch(r);
   EXPECT_EQ(res.status, 200);
@@ -115,11 +124,11 @@ TEST(Router, AccessCheckRunsPerGroupBeforeTheHandler) {
   Router router;
   bool called = false;
   router.Add("GET", "/admin", [&](Request&) { called = true; return Response::Text(200, "secret"); },
-             {RouteGroup::kAdmin, "", 0});
-  router.Add("GET", "/open", Echo, {RouteGroup::kPublic, "", 0});
-  router.SetAccessCheck(RouteGroup::kAdmin, [](Request& r, const Route&) -> std::optional<Response> {
+             Open(RouteGroup::kAdmin, Permission::kViewer));
+  router.Add("GET", "/open", Echo, Open());
+  router.AddAccessCheck(RouteGroup::kAdmin, [](Request& r, const Route&) -> std::optional<Response> {
     if (r.headers.Get("X-Key") == std::optional<std::string_view>("k")) {
-      r.principal = "tester";
+      r.principal.name = "tester";
       return std::nullopt;
     }
     return Problem(401, "key required");
@@ -131,7 +140,7 @@ TEST(Router, AccessCheckRunsPerGroupBeforeTheHandler) {
   allowed.headers.Add("x-key", "k");
   EXPECT_EQ(router.Dispatch(allowed).status, 200);
   EXPECT_TRUE(called);
-  EXPECT_EQ(allowed.principal, "tester");
+  EXPECT_EQ(allowed.principal.name, "tester");
   Request open = Make("GET", "/open");
   EXPECT_EQ(router.Dispatch(open).status, 200);
 }
@@ -151,8 +160,7 @@ struct RecordingSink : BodySink {
 TEST(Router, StreamingRouteGetsItsBodyThroughTheSinkAfterTheAccessCheck) {
   Router router;
   int opened = 0;
-  RouteOptions o;
-  o.group = RouteGroup::kAdmin;
+  RouteOptions o = Open(RouteGroup::kAdmin, Permission::kAdmin);
   o.open_body_sink = [&opened](Request& r) -> Result<std::shared_ptr<BodySink>> {
     ++opened;
     if (r.Param("name") == "bad") return Status::Conflict("'bad' is in the way");
@@ -163,7 +171,7 @@ TEST(Router, StreamingRouteGetsItsBodyThroughTheSinkAfterTheAccessCheck) {
     auto* sink = dynamic_cast<RecordingSink*>(r.body_sink.get());
     return Response::Text(201, sink ? "sink:" + sink->got + ";body:" + r.body : "no sink");
   }, o);
-  router.SetAccessCheck(RouteGroup::kAdmin, [](Request& r, const Route&) -> std::optional<Response> {
+  router.AddAccessCheck(RouteGroup::kAdmin, [](Request& r, const Route&) -> std::optional<Response> {
     if (r.headers.Get("X-Key") != "k") return Problem(401, "key needed");
     return std::nullopt;
   });
@@ -206,7 +214,7 @@ TEST(Router, StreamingRouteGetsItsBodyThroughTheSinkAfterTheAccessCheck) {
 
 TEST(Router, EscapedExceptionBecomes500Problem) {
   Router router;
-  router.Add("GET", "/boom", [](Request&) -> Response { throw std::runtime_error("kaput"); });
+  router.Add("GET", "/boom", [](Request&) -> Response { throw std::runtime_error("kaput"); }, Open());
   Request r = Make("GET", "/boom");
   Response res = router.Dispatch(r);
   EXPECT_EQ(res.status, 500);
@@ -215,12 +223,49 @@ TEST(Router, EscapedExceptionBecomes500Problem) {
 
 TEST(Router, DescribeListsEveryRoute) {
   Router router;
-  router.Add("GET", "/healthz", Echo, {RouteGroup::kPublic, "liveness", 0});
-  router.Add("POST", "/setcomputer", Echo, {RouteGroup::kMachine, "create or update", 0});
+  router.Add("GET", "/healthz", Echo, Open(RouteGroup::kPublic, Permission::kAnyone, "liveness"));
+  router.Add("POST", "/setcomputer", Echo, Open(RouteGroup::kMachine, Permission::kMachine, "create or update"));
   std::string d = router.Describe();
+  EXPECT_NE(d.find("anyone"), std::string::npos) << d;
   EXPECT_NE(d.find("GET     /healthz"), std::string::npos) << d;
   EXPECT_NE(d.find("machine"), std::string::npos) << d;
   EXPECT_NE(d.find("create or update"), std::string::npos) << d;
+}
+
+TEST(Router, DeniesByDefault) {
+  Router router;
+  int called = 0;
+  auto count = [&called](Request&) { ++called; return Response::Text(200, "in"); };
+  router.Add("GET", "/undeclared", count);  // no permission declared
+  router.Add("GET", "/machine", count, Open(RouteGroup::kMachine, Permission::kMachine));  // no check installed
+  router.Add("GET", "/chained", count, Open(RouteGroup::kAdmin, Permission::kAdmin));
+  std::vector<std::string> order;
+  router.AddAccessCheck(RouteGroup::kAdmin, [&order](Request& r, const Route&) -> std::optional<Response> {
+    order.push_back("network");
+    if (r.headers.Get("X-Net")) return Problem(403, "outside");
+    return std::nullopt;
+  });
+  router.AddAccessCheck(RouteGroup::kAdmin, [&order](Request&, const Route&) -> std::optional<Response> {
+    order.push_back("credentials");
+    return std::nullopt;
+  });
+  for (const char* path : {"/undeclared", "/machine"}) {
+    SCOPED_TRACE(path);
+    Request r = Make("GET", path);
+    Response res = router.Dispatch(r);
+    EXPECT_EQ(res.status, 401);
+    EXPECT_NE(res.body.find("deny by default"), std::string::npos) << res.body;
+  }
+  EXPECT_EQ(called, 0);
+  Request blocked = Make("GET", "/chained");
+  blocked.headers.Add("X-Net", "1");
+  EXPECT_EQ(router.Dispatch(blocked).status, 403);
+  EXPECT_EQ(order, std::vector<std::string>({"network"}));  // the chain stops at the first refusal
+  Request through = Make("GET", "/chained");
+  EXPECT_EQ(router.Dispatch(through).status, 200);
+  EXPECT_EQ(order, std::vector<std::string>({"network", "network", "credentials"}));
+  EXPECT_EQ(called, 1);
+  EXPECT_NE(router.Describe().find("UNDECLARED"), std::string::npos);
 }
 
 TEST(ExternalOrigin, BaseUrlOmitsDefaultPortsAndKeepsPrefix) {

@@ -251,6 +251,7 @@ void RegisterTlsRoutes(Router& router, TlsRoutesOptions options) {
   auto opts = [](RouteGroup g, std::string summary) {
     RouteOptions r;
     r.group = g;
+    r.permission = g == RouteGroup::kMachine ? Permission::kMachine : Permission::kViewer;
     r.summary = std::move(summary);
     return r;
   };

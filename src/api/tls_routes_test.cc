@@ -118,6 +118,7 @@ TEST(TlsRoutes, GroupsAndAnswers) {
   o.keys_dir = tmp.path();
   o.clock = [] { return T0(); };
   RegisterTlsRoutes(router, std::move(o));
+  router.AllowEveryoneForTesting();
   EXPECT_EQ(router.Find("GET", "/api/v1/tls/root.crt")->options.group, RouteGroup::kMachine);
   EXPECT_EQ(router.Find("GET", "/api/v1/tls/root")->options.group, RouteGroup::kMachine);
   EXPECT_EQ(router.Find("GET", "/api/v1/admin/tls")->options.group, RouteGroup::kAdmin);

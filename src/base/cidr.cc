@@ -1,5 +1,7 @@
 #include "base/cidr.h"
 
+#include <algorithm>
+
 #include <charconv>
 
 #include "base/strings.h"
@@ -116,6 +118,48 @@ bool Cidr::Contains(std::string_view address) const {
     if ((a[i] & mask) != (bytes_[i] & mask)) return false;
   }
   return true;
+}
+
+std::array<uint8_t, 16> Cidr::First() const {
+  std::array<uint8_t, 16> a = bytes_;
+  int bits = prefix_bits_;
+  for (int i = 0; i < 16; ++i, bits -= 8) {
+    uint8_t mask = bits >= 8 ? 0xff : bits <= 0 ? 0 : static_cast<uint8_t>(0xff << (8 - bits));
+    a[i] &= mask;
+  }
+  return a;
+}
+
+std::array<uint8_t, 16> Cidr::Last() const {
+  std::array<uint8_t, 16> a = bytes_;
+  int bits = prefix_bits_;
+  for (int i = 0; i < 16; ++i, bits -= 8) {
+    uint8_t mask = bits >= 8 ? 0xff : bits <= 0 ? 0 : static_cast<uint8_t>(0xff << (8 - bits));
+    a[i] = static_cast<uint8_t>((a[i] & mask) | ~mask);
+  }
+  return a;
+}
+
+void AddressRanges::Build() {
+  std::sort(ranges_.begin(), ranges_.end());
+  std::vector<std::pair<Address, Address>> merged;
+  for (const auto& r : ranges_) {
+    if (!merged.empty() && r.first <= merged.back().second) {
+      merged.back().second = std::max(merged.back().second, r.second);
+    } else {
+      merged.push_back(r);
+    }
+  }
+  ranges_ = std::move(merged);
+}
+
+bool AddressRanges::Contains(const Address& a) const {
+  // The last range starting at or before `a`.
+  auto it = std::upper_bound(ranges_.begin(), ranges_.end(), a,
+                             [](const Address& x, const std::pair<Address, Address>& r) { return x < r.first; });
+  if (it == ranges_.begin()) return false;
+  --it;
+  return a <= it->second;
 }
 
 Result<CidrList> CidrList::Parse(const std::vector<std::string>& items) {

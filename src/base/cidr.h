@@ -19,6 +19,10 @@ class Cidr {
   static Result<Cidr> Parse(std::string_view text);
   bool Contains(std::string_view address) const;
   const std::string& text() const { return text_; }
+  // The first and last address of the network, in the 16-byte form
+  // (IPv4 as v4-mapped): byte arrays compare in address order.
+  std::array<uint8_t, 16> First() const;
+  std::array<uint8_t, 16> Last() const;
 
  private:
   std::array<uint8_t, 16> bytes_{};  // IPv4 stored as v4-mapped IPv6
@@ -28,6 +32,20 @@ class Cidr {
 
 // Parses an address into 16 bytes (IPv4 as v4-mapped). False if not an address.
 bool ParseIpAddress(std::string_view text, std::array<uint8_t, 16>* out);
+
+// Sorted, merged address ranges: Contains() is a binary search, not a scan
+// of the networks it was built from.
+class AddressRanges {
+ public:
+  using Address = std::array<uint8_t, 16>;
+  void Add(const Cidr& c) { ranges_.push_back({c.First(), c.Last()}); }
+  void Build();  // REQUIRES: before Contains(); after the last Add()
+  bool Contains(const Address& a) const;
+  bool empty() const { return ranges_.empty(); }
+
+ private:
+  std::vector<std::pair<Address, Address>> ranges_;
+};
 
 // A list of networks; Contains() is true if any matches.
 class CidrList {

@@ -34,3 +34,44 @@ TEST(Cidr, RefusesBadTextNamingIt) {
 
 }  // namespace
 }  // namespace provisiond
+
+namespace provisiond {
+namespace {
+
+AddressRanges RangesOf(std::initializer_list<const char*> cidrs) {
+  AddressRanges r;
+  for (const char* c : cidrs) r.Add(*Cidr::Parse(c));
+  r.Build();
+  return r;
+}
+
+bool In(const AddressRanges& r, const char* address) {
+  std::array<uint8_t, 16> a;
+  EXPECT_TRUE(ParseIpAddress(address, &a)) << address;
+  return r.Contains(a);
+}
+
+TEST(AddressRanges, AgreesWithCidrContains) {
+  const std::vector<const char*> nets = {"10.0.0.0/8", "192.168.1.0/24", "192.168.1.128/25", "203.0.113.7",
+                                         "2001:db8::/32", "::1/128"};
+  AddressRanges r;
+  for (const char* n : nets) r.Add(*Cidr::Parse(n));
+  r.Build();
+  for (const char* a : {"10.0.0.0", "10.255.255.255", "11.0.0.0", "9.255.255.255", "192.168.1.0", "192.168.1.255",
+                        "192.168.2.0", "203.0.113.7", "203.0.113.8", "2001:db8::1", "2001:db9::", "::1", "::2",
+                        "::ffff:10.1.2.3", "0.0.0.0"}) {
+    bool want = false;
+    for (const char* n : nets) want = want || Cidr::Parse(n)->Contains(a);
+    EXPECT_EQ(In(r, a), want) << a;
+  }
+}
+
+TEST(AddressRanges, EverythingAndNothing) {
+  EXPECT_TRUE(In(RangesOf({"0.0.0.0/0"}), "8.8.8.8"));
+  EXPECT_FALSE(In(RangesOf({"0.0.0.0/0"}), "2001:db8::1"));  // an IPv4 network holds no IPv6 address
+  EXPECT_TRUE(In(RangesOf({"::/0"}), "2001:db8::1"));
+  EXPECT_FALSE(In(RangesOf({}), "127.0.0.1"));
+}
+
+}  // namespace
+}  // namespace provisiond

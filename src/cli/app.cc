@@ -1,5 +1,6 @@
 #include "cli/app.h"
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <condition_variable>
@@ -7,6 +8,7 @@
 #include <mutex>
 #include <thread>
 
+#include "api/access/routes.h"
 #include "api/admin/settings_routes.h"
 #include "api/content/content.h"
 #include "api/endpoint/settings.h"
@@ -18,6 +20,8 @@
 #include "cli/options.h"
 #include "net/server.h"
 #include "net/tls_context.h"
+#include "pki/secret.h"
+#include "platform/private_file.h"
 #include "store/csv/csv_store.h"
 
 namespace provisiond::cli {
@@ -62,11 +66,13 @@ struct App::State {
   bool load_data = false;
   std::shared_ptr<store::Store> store;  // null when data is not loaded (`routes`)
   std::shared_ptr<TlsRuntime> tls = std::make_shared<TlsRuntime>();
+  std::shared_ptr<api::access::AccessControl> access;  // null when data is not loaded
 };
 
 App::~App() = default;
 
 std::shared_ptr<App::TlsRuntime> App::tls_runtime() const { return state_->tls; }
+std::shared_ptr<api::access::AccessControl> App::access() const { return state_->access; }
 
 namespace {
 std::string KeysDir(const Config& c) {
@@ -152,6 +158,39 @@ std::string ContentRoot(const Config& c) {
   return (fs::absolute(c.data_dir) / ".." / "file").lexically_normal().string();
 }
 
+Result<std::string> DeploymentSecret(const Config& c) {
+  const fs::path path = fs::path(KeysDir(c)) / "deployment-token.key";
+  std::error_code ec;
+  if (fs::exists(path, ec)) {
+    std::ifstream in(path);
+    std::string hex;
+    in >> hex;
+    if (hex.size() < 32) return Status::InvalidArgument(path.string() + ": not a key (want 64 hex characters); delete it to make a new one (running deployments then need a restart of their events)");
+    return hex;
+  }
+  fs::create_directories(path.parent_path(), ec);
+  PV_ASSIGN_OR_RETURN(std::string hex, pki::RandomHex(32));
+  if (auto e = platform::WriteFileAtomic(path.string(), hex + "\n", 0600); e.err != 0)
+    return Status::IoError(e.path, std::string(e.step) + ": " + std::strerror(e.err));
+  return hex;
+}
+
+Result<api::access::AccessOptions> AccessOptionsFrom(const Config& c) {
+  api::access::AccessOptions o;
+  o.session_idle = std::chrono::minutes(c.session_idle_minutes);
+  o.session_absolute = std::chrono::hours(c.session_absolute_hours);
+  o.limits.max_failures = static_cast<int>(c.login_max_failures);
+  o.limits.window = std::chrono::minutes(c.login_lockout_minutes);
+  o.limits.lockout = std::chrono::minutes(c.login_lockout_minutes);
+  o.proxy_user_header = c.proxy_user_header;
+  o.proxy_groups_header = c.proxy_groups_header;
+  o.proxy_roles = c.proxy_roles;
+  o.trusted_proxies = *CidrList::Parse(c.trusted_proxies);  // validated by ValidateConfig
+  o.admin_networks = *CidrList::Parse(c.admin_networks);
+  PV_ASSIGN_OR_RETURN(o.deployment_secret, DeploymentSecret(c));
+  return o;
+}
+
 Result<std::unique_ptr<App>> App::Create(const Config& config, bool load_data) {
   std::unique_ptr<App> app(new App());
   app->state_ = std::make_unique<State>();
@@ -170,10 +209,19 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, bool load_data) {
     if (!opened.ok()) return opened.status();
     app->state_->store = std::shared_ptr<store::Store>(std::move(opened).value());
   }
+  if (load_data) {
+    PV_ASSIGN_OR_RETURN(auto access_options, AccessOptionsFrom(config));
+    app->state_->access = std::make_shared<api::access::AccessControl>(app->state_->store, std::move(access_options));
+    // First in every chain: the network gate, then credentials (the file
+    // token of /file/ comes after, from the content routes).
+    app->state_->access->Install(*app->router_);
+  }
   // Without data (`routes`) the handlers are listed, never called.
   api::ProvisioningDeps deps;
   deps.store = app->state_->store;
   deps.listener_tls_modes = ListenerModes(config);
+  if (auto access = app->state_->access)
+    deps.deployment_token = [access](std::string_view id) { return access->DeploymentToken(id); };
   api::RegisterProvisioningRoutes(*app->router_, std::move(deps));
   api::admin::RegisterSettingsRoutes(*app->router_, app->state_->store, {ListenerModes(config)});
   app->state_->tls->require_incoming_encryption = config.require_incoming_encryption;
@@ -188,6 +236,8 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, bool load_data) {
   content->max_upload_bytes = config.max_upload_bytes;
   content->remove_stale_uploads = load_data;  // serve, not `routes`: a running server may be uploading
   api::content::RegisterContentRoutes(*app->router_, std::move(content));
+  api::access::RegisterAccessRoutes(
+      *app->router_, {app->state_->access, app->state_->store, !config.file_token.empty()});
   return app;
 }
 
@@ -247,6 +297,7 @@ net::ServerOptions ServerOptionsFrom(const Config& c) {
   o.shutdown_grace = std::chrono::milliseconds(c.shutdown_grace_ms);
   o.trusted_proxies = *CidrList::Parse(c.trusted_proxies);  // validated by ValidateConfig
   o.require_incoming_encryption = c.require_incoming_encryption;
+  o.hsts_max_age_s = c.hsts_max_age_s;
   return o;
 }
 
@@ -270,6 +321,26 @@ class Ticker {
 };
 
 }  // namespace
+
+// An admin who can sign in, at start: from PROVISIOND_ADMIN_PASSWORD, or a
+// one-time setup token in the log (the original's sample has `admin` with
+// an empty password, which never signs in).
+Status PrepareFirstAdmin(api::access::AccessControl& access) {
+  if (access.HasUsableAdmin()) return Status::Ok();
+  auto env = ProcessEnvironment();
+  if (auto it = env.find("PROVISIOND_ADMIN_PASSWORD"); it != env.end() && !it->second.empty()) {
+    PV_RETURN_IF_ERROR(access.SetFirstAdminPassword(it->second));
+    LogInfo("admin password set from PROVISIOND_ADMIN_PASSWORD (user admin)");
+    return Status::Ok();
+  }
+  if (auto token = access.BeginSetup()) {
+    LogWarning("no admin can sign in (users.csv has no admin with a password; an empty password never signs "
+               "in). Set one: `provisiond users passwd admin`, or PROVISIOND_ADMIN_PASSWORD at start, or "
+               "within 1 hour POST /api/v1/auth/setup {\"token\":\"" + *token +
+               "\",\"password\":\"...\"} (one use)");
+  }
+  return Status::Ok();
+}
 
 int RunServe(std::vector<std::string> args) {
   for (const auto& a : args) {
@@ -360,9 +431,26 @@ int RunServe(std::vector<std::string> args) {
     else LogError("TLS reload refused; the previous certificate keeps serving", {{"error", s.message()}});
   });
   for (const auto& w : (*app)->SettingsWarnings()) LogWarning("settings", {{"warning", w}});
+  auto access = (*app)->access();
+  if (Status s = PrepareFirstAdmin(*access); !s.ok()) {
+    LogError("cannot set the admin password from PROVISIOND_ADMIN_PASSWORD", {{"error", s.message()}});
+    return 1;
+  }
+  if (!access->gate().enabled())
+    LogWarning("networks.csv has no rows: the network gate is off, machine routes and /file/ answer every "
+               "address; add Allow networks (GET /api/v1/admin/access)");
+  if (!access->MachineRoutesKeyed())
+    LogInfo("machine routes are unkeyed (old bundles work unchanged); `provisiond endpoint-keys create` "
+            "makes them require a key");
+  // What the checks learnt in memory (last use, new networks) reaches the store in batches.
+  auto flush_access = [access] {
+    if (Status s = access->Flush(); !s.ok()) LogWarning("access state not written; retried", {{"error", s.message()}});
+  };
+  Ticker access_flush(std::chrono::seconds(5), flush_access);
   LogInfo("provisiond listening", {{"bind", config.bind}, {"ports", ports}, {"data_dir", config.data_dir},
                                   {"tls_mode", std::to_string(config.tls_mode)}});
   (*server)->Run();
+  flush_access();
   LogInfo("provisiond stopped");
   return 0;
 }

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "api/access/access_control.h"
 #include "api/health.h"
 #include "api/router.h"
 #include "base/status.h"
@@ -44,12 +45,21 @@ class App {
   // TLS state `serve` fills and the TLS info routes read (app.cc).
   struct TlsRuntime;
   std::shared_ptr<TlsRuntime> tls_runtime() const;
+  // Users, credentials, networks gate; null without data (`routes`).
+  std::shared_ptr<api::access::AccessControl> access() const;
 
  private:
   App() = default;
   std::shared_ptr<api::Router> router_;
   std::unique_ptr<State> state_;
 };
+
+// The per-deployment token key: <keys dir>/deployment-token.key, created
+// (0600, 32 random bytes as hex) on first use. Every instance of a site
+// must share it (copy the file).
+Result<std::string> DeploymentSecret(const Config& config);
+// The AccessOptions `serve` uses, from the config.
+Result<api::access::AccessOptions> AccessOptionsFrom(const Config& config);
 
 int RunServe(std::vector<std::string> args);
 int RunRoutes(std::vector<std::string> args);

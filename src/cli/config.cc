@@ -99,6 +99,10 @@ Status LoadServer(const toml::table& t, const std::string& file, Config* c) {
       c->threads = static_cast<int>(u);
     } else if (k == "trusted_proxies") {
       PV_RETURN_IF_ERROR(ReadStringList(node, key, file, &c->trusted_proxies));
+    } else if (k == "admin_networks") {
+      PV_RETURN_IF_ERROR(ReadStringList(node, key, file, &c->admin_networks));
+    } else if (k == "hsts_max_age_s") {
+      PV_RETURN_IF_ERROR(ReadUint(node, key, file, 100'000'000, &c->hsts_max_age_s));
     } else if (k == "max_header_bytes") {
       PV_RETURN_IF_ERROR(ReadUint(node, key, file, 1 << 20, &c->max_header_bytes));
     } else if (k == "max_body_bytes") {
@@ -190,6 +194,30 @@ Status LoadSection(const std::string& section, const toml::table& t, const std::
       PV_RETURN_IF_ERROR(ReadStringList(node, key, file, &c->tls_keys));
     } else if (key == "tls.keys_dir") {
       PV_RETURN_IF_ERROR(ReadString(node, key, file, &c->keys_dir));
+    } else if (key == "auth.session_idle_minutes") {
+      PV_RETURN_IF_ERROR(ReadUint(node, key, file, 7 * 24 * 60, &c->session_idle_minutes));
+    } else if (key == "auth.session_absolute_hours") {
+      PV_RETURN_IF_ERROR(ReadUint(node, key, file, 24 * 90, &c->session_absolute_hours));
+    } else if (key == "auth.login_max_failures") {
+      PV_RETURN_IF_ERROR(ReadUint(node, key, file, 1000, &c->login_max_failures));
+    } else if (key == "auth.login_lockout_minutes") {
+      PV_RETURN_IF_ERROR(ReadUint(node, key, file, 24 * 60, &c->login_lockout_minutes));
+    } else if (key == "auth.proxy_user_header") {
+      PV_RETURN_IF_ERROR(ReadString(node, key, file, &c->proxy_user_header));
+    } else if (key == "auth.proxy_groups_header") {
+      PV_RETURN_IF_ERROR(ReadString(node, key, file, &c->proxy_groups_header));
+    } else if (key == "auth.proxy_roles") {
+      const auto* rt = node.as_table();
+      if (!rt) return Status::InvalidArgument(Where(node, file) + ": auth.proxy_roles must be a table of name = role");
+      for (const auto& [name, role] : *rt) {
+        std::string r;
+        PV_RETURN_IF_ERROR(ReadString(role, key + "." + std::string(name.str()), file, &r));
+        std::string lr = ToLower(Trim(r));
+        if (lr != "admin" && lr != "operator" && lr != "viewer")
+          return Status::InvalidArgument(Where(role, file) + ": auth.proxy_roles." + std::string(name.str()) +
+                                         " = '" + r + "' is not a role; use admin, operator or viewer");
+        c->proxy_roles[ToLower(Trim(name.str()))] = lr;
+      }
     } else {
       return Status::InvalidArgument(Where(node, file) + ": unknown key " + key);
     }
@@ -214,9 +242,9 @@ Status LoadConfigFile(const std::string& path, Config* config) {
     const auto* t = node.as_table();
     std::string section(k.str());
     if (!t || (section != "server" && section != "data" && section != "log" && section != "content" &&
-               section != "tls")) {
+               section != "tls" && section != "auth")) {
       return Status::InvalidArgument(Where(node, path) + ": unknown section or key '" + section +
-                                     "' (sections: server, data, log, content, tls)");
+                                     "' (sections: server, data, log, content, tls, auth)");
     }
     PV_RETURN_IF_ERROR(LoadSection(section, *t, path, config));
   }
@@ -270,6 +298,12 @@ Status ValidateConfig(const Config& c) {
   if (auto l = CidrList::Parse(c.trusted_proxies); !l.ok()) {
     return Status::InvalidArgument("server.trusted_proxies: " + l.status().message());
   }
+  if (auto l = CidrList::Parse(c.admin_networks); !l.ok()) {
+    return Status::InvalidArgument("server.admin_networks: " + l.status().message());
+  }
+  if (c.session_idle_minutes == 0 || c.session_absolute_hours == 0 || c.login_max_failures == 0)
+    return Status::InvalidArgument(
+        "auth.session_idle_minutes, auth.session_absolute_hours and auth.login_max_failures must be > 0");
   LogLevel lv;
   if (!ParseLogLevel(c.log_level, &lv)) {
     return Status::InvalidArgument("log.level='" + c.log_level + "' must be debug, info, warning or error");
@@ -308,7 +342,8 @@ std::string DescribeConfig(const Config& c) {
     << "\nidle_timeout_ms = " << c.idle_timeout_ms << "\nbody_timeout_ms = " << c.body_timeout_ms
     << "\nwrite_timeout_ms = " << c.write_timeout_ms << "\nmax_connections = " << c.max_connections
     << "\nmax_connections_per_client = " << c.max_connections_per_client
-    << "\nshutdown_grace_ms = " << c.shutdown_grace_ms
+    << "\nshutdown_grace_ms = " << c.shutdown_grace_ms << "\nadmin_networks = " << list(c.admin_networks)
+    << "\nhsts_max_age_s = " << c.hsts_max_age_s
     << "\n\n[data]\ndir = \"" << c.data_dir << "\"\nreload_interval_ms = " << c.reload_interval_ms
     << "\ncomputers_flush_delay_ms = " << c.computers_flush_delay_ms
     << "\njournal_retention_days = " << c.journal_retention_days << "\n\n[log]\nlevel = \"" << c.log_level
@@ -317,7 +352,15 @@ std::string DescribeConfig(const Config& c) {
     << "\nupload_min_rate = " << c.upload_min_rate << "\nupload_rate_window_ms = " << c.upload_rate_window_ms
     << "\n\n[tls]\nmode = " << c.tls_mode << "\nrequire_incoming_encryption = "
     << (c.require_incoming_encryption ? "true" : "false") << "\ncert = " << list(c.tls_certs)
-    << "\nkey = " << list(c.tls_keys) << "\nkeys_dir = \"" << c.keys_dir << "\"\n";
+    << "\nkey = " << list(c.tls_keys) << "\nkeys_dir = \"" << c.keys_dir << "\"\n"
+    << "\n[auth]\nsession_idle_minutes = " << c.session_idle_minutes
+    << "\nsession_absolute_hours = " << c.session_absolute_hours << "\nlogin_max_failures = " << c.login_max_failures
+    << "\nlogin_lockout_minutes = " << c.login_lockout_minutes << "\nproxy_user_header = \"" << c.proxy_user_header
+    << "\"\nproxy_groups_header = \"" << c.proxy_groups_header << "\"\n";
+  if (!c.proxy_roles.empty()) {
+    o << "\n[auth.proxy_roles]\n";
+    for (const auto& [k, v] : c.proxy_roles) o << "\"" << k << "\" = \"" << v << "\"\n";
+  }
   return o.str();
 }
 

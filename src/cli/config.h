@@ -34,6 +34,16 @@ struct Config {
   uint64_t max_connections_per_client = 256;  // per TCP peer address; 0: no cap
   uint64_t shutdown_grace_ms = 10'000;
   std::vector<ListenerConfig> extra_listeners;  // [[server.listener]]
+  std::vector<std::string> admin_networks;      // "": admin routes answer every address
+  uint64_t hsts_max_age_s = 31'536'000;         // Strict-Transport-Security over TLS; 0: not sent
+  // [auth]
+  uint64_t session_idle_minutes = 30;
+  uint64_t session_absolute_hours = 12;
+  uint64_t login_max_failures = 5;      // per user and per address, then locked out
+  uint64_t login_lockout_minutes = 15;  // also the window the failures are counted in
+  std::string proxy_user_header;        // e.g. "X-Remote-User"; "" off; only from trusted_proxies
+  std::string proxy_groups_header;      // e.g. "X-Remote-Groups"
+  std::map<std::string, std::string> proxy_roles;  // [auth.proxy_roles] user or group = role
   // [data]
   std::string data_dir = "data_csv";  // env PROVISIOND_DATA_DIR; created from the sample if missing
   uint64_t reload_interval_ms = 1000;

@@ -228,6 +228,18 @@ const Locale* Tables::FindLocale(std::string_view country) const {
   return nullptr;
 }
 
+const User* Tables::FindUser(std::string_view username) const {
+  for (const auto& u : users)
+    if (IEquals(u.username, Trim(username))) return &u;
+  return nullptr;
+}
+
+const Credential* Tables::FindCredential(std::string_view id) const {
+  for (const auto& c : credentials)
+    if (c.id == id) return &c;
+  return nullptr;
+}
+
 std::optional<std::string> Tables::Config(std::string_view key) const {
   for (const auto& [k, v] : config)
     if (k == key) return v;

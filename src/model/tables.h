@@ -111,12 +111,38 @@ struct Network {
   friend bool operator==(const Network&, const Network&) = default;
 };
 
-// users.csv: username,password_hash
+// users.csv: username,password_hash (the original's columns), then
+// role,disabled,version. The original's rows have no role: they are admins.
 struct User {
   std::string username;
-  std::string password_hash;
+  std::string password_hash;  // pki/password_hash.h formats; "" never logs in
+  std::string role;           // admin | operator | viewer; "" = admin (the original's file)
+  bool disabled = false;
+  uint64_t version = 1;
   ExtraColumns extra;
   friend bool operator==(const User&, const User&) = default;
+};
+
+// credentials.csv: what stands for a user or a machine after a login, or
+// for automation: sessions, API tokens, endpoint bundle keys. The secret is
+// never stored, only its SHA-256 (secrets are 256-bit random: a slow hash
+// adds nothing).
+struct Credential {
+  std::string id;           // public id, e.g. "tok-3f9a1c2b", for lists and revocation
+  std::string kind;         // session | token | endpoint-key | variables-key
+  std::string subject;      // the user (session), the creator (token), a name (key)
+  std::string role;         // session/token: admin | operator | viewer
+  std::string secret_hash;  // lower-case hex SHA-256 of the secret
+  std::string created;      // ISO-8601 UTC
+  std::string expires;      // ISO-8601 UTC; "" never
+  std::string last_used;    // ISO-8601 UTC; "" never used
+  std::string note;
+  // Sessions: the user row's version at sign-in; any later change of the
+  // user (password, role, disabled) ends the session.
+  uint64_t subject_version = 0;
+  uint64_t version = 1;
+  ExtraColumns extra;
+  friend bool operator==(const Credential&, const Credential&) = default;
 };
 
 // A problem found on load that does not stop the data from serving,
@@ -150,6 +176,7 @@ struct Tables {
   CowVector<Locale> locales;
   CowVector<Network> networks;
   CowVector<User> users;
+  CowVector<Credential> credentials;
   CowVector<LoadWarning> warnings;
   uint64_t generation = 0;  // bumped by the store on every published change
 
@@ -163,6 +190,8 @@ struct Tables {
   std::vector<const Computer*> FindComputersByMac(std::string_view mac) const;
   const App* FindApp(std::string_view name) const;  // case-insensitive
   const Locale* FindLocale(std::string_view country) const;
+  const User* FindUser(std::string_view username) const;  // trimmed, exact
+  const Credential* FindCredential(std::string_view id) const;
   // The config value, or nullopt when the key is absent.
   std::optional<std::string> Config(std::string_view key) const;
   // Type names in first-seen order (upper-cased comparison, original spelling kept).

@@ -53,14 +53,12 @@ uint64_t HttpSession<Derived>::BodyLimit() const {
   return route_ && route_->options.max_body_bytes ? route_->options.max_body_bytes : st_->options.max_body_bytes;
 }
 
-// A streaming route (uploads): the access check and the sink come first,
+// A streaming route (uploads): the access check (OnHeader) and the sink come first,
 // so a refused or impossible upload is answered before its body is read;
 // the body then goes to the sink in chunks, never whole into memory.
 template <class Derived>
 void HttpSession<Derived>::AdmitStreaming() {
-  FillRequest();
-  if (auto refused = RefusePlaintext()) return SendRefusal(std::move(*refused));
-  OffThread([self = Self()] { return self->st_->router->Admit(*self->request_, *self->route_); },
+  OffThread([self = Self()] { return self->st_->router->OpenSink(*self->request_, *self->route_); },
             [self = Self()](std::optional<api::Response> refused) {
               if (refused) return self->SendRefusal(std::move(*refused));
               self->sink_parser_.emplace(std::move(*self->parser_));

@@ -164,8 +164,11 @@ class HttpSession : public SessionBase {
       // Unknown route, or one without a body: answered without reading the
       // body (no 100-continue); an unread body means a lingering close.
       if (!parser_->is_done()) keep_alive_ = false;
+      if (auto refused = Authorize()) return Send(std::move(*refused));
       return Dispatch();
     }
+    // Who may send a body is decided before a byte of it is read.
+    if (auto refused = Authorize()) return SendRefusal(std::move(*refused));
     uint64_t limit = BodyLimit();
     if (auto len = parser_->content_length(); len && *len > limit) {
       return SendError(413, "request body of " + std::to_string(*len) + " bytes exceeds the limit of " +
@@ -178,8 +181,10 @@ class HttpSession : public SessionBase {
     ContinueThen([self = Self()] { self->ReadBody(); });
   }
 
-  // Everything of the request but its body, from the parsed header.
+  // Everything of the request but its body, from the parsed header. Once.
   void FillRequest() {
+    if (filled_) return;
+    filled_ = true;
     auto& req = parser_->get();
     api::Request& r = *request_;
     r.connection = conn_;
@@ -218,11 +223,22 @@ class HttpSession : public SessionBase {
     });
   }
 
+  // The plaintext refusal and the route's access decision (Router::Authorize),
+  // after the header and before the body. The checks keep their state in
+  // memory (they never wait on a disk or a database): run right here.
+  std::optional<api::Response> Authorize() {
+    FillRequest();
+    if (auto refused = RefusePlaintext()) return refused;
+    if (!route_) return std::nullopt;
+    return st_->router->Authorize(*request_, *route_);
+  }
+
+  // Runs the authorized route (or answers 404/405 for none).
   void Dispatch() {
     FillRequest();
     if (parser_->is_done()) request_->body = std::move(parser_->get().body());
-    if (auto refused = RefusePlaintext()) return Send(std::move(*refused));
-    OffThread([self = Self()] { return self->st_->router->Dispatch(*self->request_, self->route_); },
+    if (!route_) return Send(st_->router->Dispatch(*request_, nullptr));
+    OffThread([self = Self()] { return self->st_->router->Run(*self->request_, *self->route_); },
               [self = Self()](api::Response res) { self->Send(std::move(res)); });
   }
 
@@ -252,6 +268,7 @@ class HttpSession : public SessionBase {
       keep_alive_ = false;
       return Send(api::Problem(500, "internal error (request id " + RequestId() + "): invalid response header"));
     }
+    AddSecurityHeaders(r);
     bool head = r.head_only || (request_ && request_->method == "HEAD");
     uint64_t length = r.file ? r.file->length : r.body.size();
     auto header = std::make_shared<http::response<http::empty_body>>();
@@ -282,6 +299,24 @@ class HttpSession : public SessionBase {
     WriteHeaderThen(header, [self = Self()] { self->derived().SendFileBody(); });
   }
 
+  // On every answer, whatever produced it; a route may set its own first.
+  void AddSecurityHeaders(api::Response& r) const {
+    auto set_default = [&r](std::string_view name, std::string value) {
+      if (!r.headers.Get(name)) r.headers.Add(std::string(name), std::move(value));
+    };
+    set_default("X-Content-Type-Options", "nosniff");
+    set_default("Referrer-Policy", "same-origin");
+    set_default("X-Frame-Options", "DENY");
+    auto type = r.headers.Get("Content-Type");
+    if (type && type->starts_with("text/html"))
+      set_default("Content-Security-Policy",
+                  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                  "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
+    bool https = conn_.tls || (request_ && request_->origin.scheme == "https");
+    if (https && st_->options.hsts_max_age_s > 0)
+      set_default("Strict-Transport-Security", "max-age=" + std::to_string(st_->options.hsts_max_age_s));
+  }
+
   template <class Next>
   void WriteHeaderThen(std::shared_ptr<http::response<http::empty_body>> header, Next next) {
     auto sr = std::make_shared<http::response_serializer<http::empty_body>>(*header);
@@ -304,6 +339,7 @@ class HttpSession : public SessionBase {
     sink_buffer_ = {};
     rate_timer_.reset();
     route_ = nullptr;
+    filled_ = false;
     // TLS: Close() sends close_notify before the TCP FIN; a FIN first would
     // make the session look truncated and OpenSSL would drop it from the
     // resumption cache.
@@ -374,6 +410,7 @@ class HttpSession : public SessionBase {
   uint64_t bytes_sent_ = 0;
   std::chrono::steady_clock::time_point started_;
   bool keep_alive_ = true;
+  bool filled_ = false;  // FillRequest ran for this request
   bool waiting_header_ = false;
   bool header_timed_out_ = false;
   bool close_after_response_ = false;

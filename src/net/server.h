@@ -52,6 +52,9 @@ struct ServerOptions {
   std::chrono::milliseconds shutdown_grace{10'000};   // in-flight requests get this long
   CidrList trusted_proxies;                           // X-Forwarded-* honoured only from these
   bool require_incoming_encryption = false;           // plaintext requests refused (426)
+  // Strict-Transport-Security max-age on responses that went over TLS
+  // (directly, or through a trusted proxy saying https). 0: not sent.
+  uint64_t hsts_max_age_s = 31'536'000;
   TlsContextSource tls;                               // required if any listener uses TLS
 };
 

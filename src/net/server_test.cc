@@ -141,6 +141,7 @@ class ProbeSink : public api::BodySink {
 
 std::shared_ptr<api::Router> ThrowingRouter() {
   auto r = std::make_shared<api::Router>();
+  r->AllowEveryoneForTesting();
   r->Add("GET", "/ok", [](api::Request&) { return api::Response::Text(200, "ok"); });
   r->Add("GET", "/throw", [](api::Request&) -> api::Response { throw std::runtime_error("handler exploded"); });
   api::RouteOptions blocking;
@@ -150,7 +151,7 @@ std::shared_ptr<api::Router> ThrowingRouter() {
   api::RouteOptions admin;
   admin.group = api::RouteGroup::kAdmin;
   r->Add("GET", "/admin", [](api::Request&) { return api::Response::Text(200, "let through"); }, admin);
-  r->SetAccessCheck(api::RouteGroup::kAdmin, [](api::Request&, const api::Route&) -> std::optional<api::Response> {
+  r->AddAccessCheck(api::RouteGroup::kAdmin, [](api::Request&, const api::Route&) -> std::optional<api::Response> {
     throw std::runtime_error("access check exploded");
   });
   api::RouteOptions open_throws;
@@ -211,6 +212,7 @@ TEST(Server, ThrowingTaskOnIoThreadOrPoolDoesNotEndTheProcess) {
 
 TEST(Server, ResponseHeaderWithCrLfOrNulIs500NeverASplitResponse) {
   auto r = std::make_shared<api::Router>();
+  r->AllowEveryoneForTesting();
   r->Add("GET", "/crlf", [](api::Request&) {
     auto res = api::Response::Text(200, "body");
     res.headers.Add("Location", "/x\r\nSet-Cookie: stolen=1");
@@ -252,6 +254,7 @@ TEST(CheckResponseHeaders, NamesTheBadHeader) {
 
 std::shared_ptr<api::Router> BodyRouter(std::shared_ptr<SinkProbe> probe = nullptr) {
   auto r = std::make_shared<api::Router>();
+  r->AllowEveryoneForTesting();
   r->Add("GET", "/healthz", [](api::Request& req) { return api::Response::Text(200, "body=" + req.body); });
   r->Add("POST", "/echo", [](api::Request& req) { return api::Response::Text(200, "echo=" + req.body); });
   api::RouteOptions upload;

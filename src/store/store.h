@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,6 +25,7 @@
 
 #include "base/status.h"
 #include "base/time.h"
+#include "model/audit.h"
 #include "model/deployment.h"
 #include "model/tables.h"
 
@@ -75,6 +77,22 @@ struct DeploymentPage {
 struct RecordedEvent {
   bool stored = false;
   model::Deployment deployment;
+};
+
+// Filters of ListAudit(). Empty fields do not filter.
+struct AuditQuery {
+  std::string actor;              // exact (case-insensitive)
+  std::string action;             // prefix: "login" matches "login.failed"
+  std::string text;               // case-insensitive substring of target or route
+  std::optional<Timestamp> from;  // at >= from
+  std::optional<Timestamp> to;    // at < to
+  size_t offset = 0;
+  size_t limit = 100;             // 0: no limit
+};
+
+struct AuditPage {
+  std::vector<model::AuditEntry> items;  // newest first
+  size_t total = 0;
 };
 
 // The version a type's app list has in `tables`: derived from its content
@@ -153,6 +171,38 @@ class Store {
   virtual Result<model::Locale> PutLocale(model::Locale locale,
                                           std::optional<uint64_t> expected_version) = 0;
   virtual Status DeleteLocale(std::string_view country, uint64_t expected_version) = 0;
+
+  // ---- Access: users, credentials, networks, audit -------------------
+
+  // Users by name (trimmed, case-insensitive). The row must pass PrepareUser
+  // (a name without spaces or commas, a known role); the hash is stored as
+  // given (the caller hashes). Returns the stored row.
+  virtual Result<model::User> PutUser(model::User u, std::optional<uint64_t> expected_version) = 0;
+  virtual Status DeleteUser(std::string_view username, uint64_t expected_version) = 0;
+
+  // Adds a credential; kConflict if its id exists. PrepareCredential checks
+  // the kind and that a secret hash is present.
+  virtual Status AddCredential(model::Credential c) = 0;
+  // Removes every credential for which `remove` is true; returns how many
+  // (0: nothing written).
+  virtual Result<size_t> RemoveCredentials(const std::function<bool(const model::Credential&)>& remove) = 0;
+  // Sets last_used (ISO-8601) of the credentials named by id, in one write;
+  // ids no longer stored are skipped.
+  virtual Status TouchCredentials(const std::vector<std::pair<std::string, std::string>>& last_used) = 0;
+
+  // Merges sightings into networks: a row with the same network gets its
+  // last_seen and hits; others are added as Blocked rows for an admin to
+  // approve. One write for the whole batch.
+  virtual Status RecordNetworkSightings(const std::vector<model::NetworkSighting>& sightings) = 0;
+  // Adds or replaces the row of `n.network` (an admin approving or adding a
+  // network); the CIDR must parse, status must be Allow or Blocked.
+  virtual Result<model::Network> PutNetwork(model::Network n) = 0;
+  virtual Status DeleteNetwork(std::string_view network) = 0;
+
+  // Appends one audit entry durably (append-only; daily files with the
+  // journal's retention in the CSV store).
+  virtual Status AppendAudit(model::AuditEntry e) = 0;
+  virtual Result<AuditPage> ListAudit(const AuditQuery& query) const = 0;
 
   // ---- Deployments (high volume, written by endpoints) ----------------
 

@@ -1,9 +1,11 @@
 #include "store/write_rules.h"
 
 #include <algorithm>
+#include <cctype>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "base/cidr.h"
 #include "base/strings.h"
 #include "model/computer_name.h"
 #include "model/setting_rules.h"
@@ -281,6 +283,56 @@ Result<Locale> PrepareLocale(const Tables&, Locale locale) {
   if (locale.country.empty()) return Status::BadField("country", "empty; give an ISO 3166 code, e.g. FR");
   PV_RETURN_IF_ERROR(CheckTexts(locale));
   return locale;
+}
+
+Result<model::User> PrepareUser(model::User user) {
+  user.username = std::string(Trim(user.username));
+  const std::string& n = user.username;
+  if (n.empty() || n.size() > 64) return Status::BadField("username", "must be 1 to 64 characters");
+  for (char ch : n) {
+    bool ok = std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '_' || ch == '@' || ch == '\\' ||
+              ch == '-';
+    if (!ok)
+      return Status::BadField("username", "'" + std::string(1, ch) +
+                                              "' is not allowed; use letters, digits and . _ @ \\ -");
+  }
+  if (model::StartsLikeFormula(n)) return Status::BadField("username", "must not start with = + - @");
+  user.role = ToLower(Trim(user.role));
+  if (!user.role.empty() && user.role != "admin" && user.role != "operator" && user.role != "viewer")
+    return Status::BadField("role", "'" + user.role + "' is not a role; use admin, operator or viewer");
+  if (auto why = model::TextProblem(user.password_hash, TextRule::kIdentifier))
+    return Status::BadField("password_hash", *why);
+  return user;
+}
+
+Result<model::Credential> PrepareCredential(model::Credential c) {
+  c.id = std::string(Trim(c.id));
+  if (c.id.empty()) return Status::BadField("id", "empty");
+  if (c.kind != "session" && c.kind != "token" && c.kind != "endpoint-key" && c.kind != "variables-key")
+    return Status::BadField("kind", "'" + c.kind + "' is not session, token, endpoint-key or variables-key");
+  if (c.secret_hash.size() != 64) return Status::BadField("secret_hash", "must be 64 hex characters (SHA-256)");
+  if (!c.role.empty() && c.role != "admin" && c.role != "operator" && c.role != "viewer")
+    return Status::BadField("role", "'" + c.role + "' is not a role; use admin, operator or viewer");
+  for (const auto& [field, value] :
+       {std::pair<const char*, const std::string*>{"id", &c.id}, {"subject", &c.subject}, {"created", &c.created},
+        {"expires", &c.expires}, {"last_used", &c.last_used}, {"note", &c.note}})
+    if (auto why = model::TextProblem(*value, TextRule::kLine)) return Status::BadField(field, *why);
+  return c;
+}
+
+Result<model::Network> PrepareNetwork(model::Network n) {
+  n.network = std::string(Trim(n.network));
+  auto cidr = Cidr::Parse(n.network);
+  if (!cidr.ok()) return Status::BadField("network", cidr.status().message());
+  n.status = std::string(Trim(n.status));
+  if (IEquals(n.status, "allow")) n.status = "Allow";
+  else if (IEquals(n.status, "blocked")) n.status = "Blocked";
+  else return Status::BadField("status", "'" + n.status + "' is not Allow or Blocked");
+  n.kind = ToLower(Trim(n.kind));
+  if (n.kind.empty()) n.kind = "manual";
+  if (n.kind != "subnet" && n.kind != "host" && n.kind != "manual")
+    return Status::BadField("kind", "'" + n.kind + "' is not subnet, host or manual");
+  return n;
 }
 
 Status CheckSetting(std::string_view key, std::string_view value) {

@@ -88,6 +88,16 @@ Result<std::vector<std::string>> PrepareTypeApps(const model::Tables& t, std::st
 Result<model::DriverRule> PrepareDriverRule(const model::Tables& t, model::DriverRule rule);
 // country required, upper-cased.
 Result<model::Locale> PrepareLocale(const model::Tables& t, model::Locale locale);
+// username: 1-64 characters of letters, digits and . _ @ \ - (a Windows
+// "DOMAIN\user" fits), no formula start; role admin, operator, viewer or ""
+// (the original's rows: admin), lower-cased; hash text one line.
+Result<model::User> PrepareUser(model::User user);
+// id and secret_hash required; kind session, token, endpoint-key or
+// variables-key; role, when set, a known one; every text one line.
+Result<model::Credential> PrepareCredential(model::Credential c);
+// network a CIDR (normalised as written), status Allow or Blocked, kind
+// subnet, host or manual ("" = manual).
+Result<model::Network> PrepareNetwork(model::Network n);
 // key required; ranged settings in range (model/setting_rules.h).
 Status CheckSetting(std::string_view key, std::string_view value);
 

@@ -30,7 +30,9 @@ AccessCheck FileTokenCheck(std::string token) {
     if (token.empty()) return std::nullopt;
     std::string_view presented = PresentedFileToken(request);
     if (!presented.empty() && ConstantTimeEquals(presented, token)) {
-      request.principal = "file-token";
+      request.principal.kind = PrincipalKind::kFileToken;
+      request.principal.via = "file-token";
+      request.principal.address = request.origin.client_address;
       return std::nullopt;
     }
     Response r = Problem(401, presented.empty()

@@ -12,7 +12,7 @@ namespace provisiond::api::access {
 
 // Accepts a request carrying `token` as "?token=", header "X-File-Token" or
 // "Authorization: Bearer <token>"; refuses others with 401 problem JSON
-// (WWW-Authenticate: Bearer). Sets request.principal to "file-token".
+// (WWW-Authenticate: Bearer). Sets request.principal to the file token.
 // An empty `token` lets every request through. Compares in constant time.
 AccessCheck FileTokenCheck(std::string token);
 

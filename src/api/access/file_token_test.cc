@@ -39,7 +39,7 @@ TEST(FileToken, CheckAcceptsQueryHeaderAndBearerAndSetsPrincipal) {
       EXPECT_EQ(refused->status, 401);
       EXPECT_TRUE(refused->headers.Get("WWW-Authenticate"));
     } else {
-      EXPECT_EQ(req.principal, "file-token");
+      EXPECT_EQ(req.principal.kind, PrincipalKind::kFileToken);
     }
   }
 }

@@ -178,6 +178,7 @@ void RegisterAdminReadRoutes(Router& router, std::shared_ptr<Service> s) {
   auto opts = [](std::string summary, bool blocking) {
     RouteOptions o;
     o.group = RouteGroup::kAdmin;
+    o.permission = Permission::kViewer;
     o.summary = std::move(summary);
     o.blocking = blocking;
     return o;

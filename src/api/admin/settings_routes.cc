@@ -131,6 +131,7 @@ void RegisterSettingsRoutes(Router& router, std::shared_ptr<store::Store> store,
   auto opts = [](std::string summary, bool blocking) {
     RouteOptions o;
     o.group = RouteGroup::kAdmin;
+    o.permission = blocking ? Permission::kAdmin : Permission::kViewer;  // reads: viewer; changes: admin
     o.summary = std::move(summary);
     o.blocking = blocking;
     o.max_body_bytes = 16 * 1024;

@@ -31,6 +31,7 @@ struct Admin {
     options->root = root.string();
     options->max_upload_bytes = 1 << 20;
     RegisterContentRoutes(router, options);
+    router.AllowEveryoneForTesting();
   }
   Response Call(const std::string& method, const std::string& target, std::string body = {},
                 std::vector<std::pair<std::string, std::string>> headers = {}) {

@@ -401,11 +401,21 @@ Result<std::string> JsonPath(const boost::json::object& o, std::string_view fiel
   return CheckContentPath(p, "");
 }
 
+// The router admitted an operator for these body-addressed routes; a path
+// outside Apps/ and Drivers/ needs an admin (RequiredRole).
+Status RequireRoleFor(const Request& req, std::string_view rel) {
+  Role need = RequiredRole(Permission::kFilesByPath, rel);
+  if (req.principal.role >= need) return Status::Ok();
+  return Status::PermissionDenied("/" + std::string(rel) + " needs role " + std::string(RoleName(need)) +
+                                  " (operators manage Apps/ and Drivers/)");
+}
+
 Response MakeFolderRoute(Service& s, Request& req) {
   auto body = JsonBody(req);
   if (!body.ok()) return ToProblem(body.status());
   auto rel = JsonPath(*body, "path");
   if (!rel.ok()) return ToProblem(rel.status());
+  if (Status st = RequireRoleFor(req, *rel); !st.ok()) return ToProblem(st);
   if (Status st = MakeFolder(s.root, *rel); !st.ok()) return ToProblem(st);
   return Response::Json(201, "{\"path\":\"" + JsonEscape("/" + *rel) + "\"}");
 }
@@ -417,6 +427,8 @@ Response RenameRoute(Service& s, Request& req) {
   if (!from.ok()) return ToProblem(from.status());
   auto to = JsonPath(*body, "to");
   if (!to.ok()) return ToProblem(to.status());
+  for (const std::string* p : {&*from, &*to})
+    if (Status st = RequireRoleFor(req, *p); !st.ok()) return ToProblem(st);
   bool overwrite = false;
   if (const auto* v = body->if_contains("overwrite"); v && v->is_bool()) overwrite = v->as_bool();
   if (Status st = Rename(s.root, *from, *to, overwrite); !st.ok()) return ToProblem(st);
@@ -441,18 +453,20 @@ void RegisterContentRoutes(Router& router, std::shared_ptr<const ContentOptions>
   auto content = [](std::string summary) {
     RouteOptions o;
     o.group = RouteGroup::kContent;
+    o.permission = Permission::kContent;
     o.summary = std::move(summary);
     o.blocking = true;  // disk reads, hashing
     return o;
   };
-  auto admin = [](std::string summary) {
+  auto admin = [](std::string summary, Permission permission) {
     RouteOptions o;
     o.group = RouteGroup::kAdmin;
+    o.permission = permission;
     o.summary = std::move(summary);
     o.blocking = true;  // fsync
     return o;
   };
-  RouteOptions upload = admin("upload a content file (streamed to a temp file, fsync, rename)");
+  RouteOptions upload = admin("upload a content file (streamed to a temp file, fsync, rename)", Permission::kFilesByPath);
   upload.max_body_bytes = options->max_upload_bytes;
   upload.open_body_sink = [s](Request& r) { return OpenUpload(*s, r); };
   // Specific prefixes first: the router takes the first parameterised match.
@@ -460,13 +474,14 @@ void RegisterContentRoutes(Router& router, std::shared_ptr<const ContentOptions>
   router.Add("GET", "/file/sha256/{*path}", bind(Sum), content("content file SHA-256 (sha256sum line; 202 + Retry-After while a large file is hashed)"));
   router.Add("GET", "/file", bind(Browse), content("content root listing"));
   router.Add("GET", "/file/{*path}", bind(Browse), content("content listing, or 302 to /file/raw/"));
-  router.Add("GET", "/api/v1/admin/files", bind(AdminList), admin("content root listing (JSON)"));
-  router.Add("GET", "/api/v1/admin/files/{*path}", bind(AdminList), admin("content listing or file metadata (JSON)"));
-  router.Add("POST", "/api/v1/admin/files/mkdir", bind(MakeFolderRoute), admin("create a content folder {path}"));
-  router.Add("POST", "/api/v1/admin/files/rename", bind(RenameRoute), admin("rename/move content {from,to}"));
+  router.Add("GET", "/api/v1/admin/files", bind(AdminList), admin("content root listing (JSON)", Permission::kViewer));
+  router.Add("GET", "/api/v1/admin/files/{*path}", bind(AdminList), admin("content listing or file metadata (JSON)", Permission::kViewer));
+  router.Add("POST", "/api/v1/admin/files/mkdir", bind(MakeFolderRoute), admin("create a content folder {path}", Permission::kOperator));
+  router.Add("POST", "/api/v1/admin/files/rename", bind(RenameRoute), admin("rename/move content {from,to}", Permission::kOperator));
   router.Add("PUT", "/api/v1/admin/files/{*path}", bind(Upload), std::move(upload));
-  router.Add("DELETE", "/api/v1/admin/files/{*path}", bind(DeleteRoute), admin("delete content (?recursive=1)"));
-  if (!options->token.empty()) router.SetAccessCheck(RouteGroup::kContent, access::FileTokenCheck(options->token));
+  router.Add("DELETE", "/api/v1/admin/files/{*path}", bind(DeleteRoute), admin("delete content (?recursive=1)", Permission::kFilesByPath));
+  // After the network gate (installed first by the server wiring).
+  if (!options->token.empty()) router.AddAccessCheck(RouteGroup::kContent, access::FileTokenCheck(options->token));
 }
 
 }  // namespace provisiond::api::content

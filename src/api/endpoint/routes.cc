@@ -158,6 +158,7 @@ Response StartDeployment(Service& s, Request& req) {
   w.Key("previous_id").StringOrNull(d->previous_id);
   w.Key("started").String(FormatIso8601(d->started));
   w.Key("events_url").String(req.origin.Url("/api/v1/endpoint/deployments/" + d->id + "/events"));
+  if (std::string token = s.DeploymentToken(d->id); !token.empty()) w.Key("deployment_token").String(token);
   w.Key("plan").BeginObject();
   w.Key("computer_name").StringOrNull(plan->computer_name);
   w.Key("type").StringOrNull(plan->locale.type.value);
@@ -446,9 +447,10 @@ Handler Bind(const ServicePtr& s, F f) {
 
 void RegisterEndpointRoutes(Router& router, std::shared_ptr<Service> s) {
   const std::string p = "/api/v1/endpoint";
-  auto opts = [](std::string summary, bool blocking) {
+  auto opts = [](std::string summary, bool blocking, Permission permission = Permission::kMachine) {
     RouteOptions o;
     o.group = RouteGroup::kMachine;
+    o.permission = permission;
     o.summary = std::move(summary);
     o.blocking = blocking;
     o.max_body_bytes = kMaxEndpointBodyBytes;
@@ -460,16 +462,16 @@ void RegisterEndpointRoutes(Router& router, std::shared_ptr<Service> s) {
   router.Add("POST", p + "/deployments", Bind(s, StartDeployment),
              opts("start a deployment for the posted facts", true));
   router.Add("POST", p + "/deployments/{id}/events", Bind(s, PostEvent),
-             opts("progress event / final status of a deployment (idempotent by event_id)", true));
+             opts("progress event / final status of a deployment (idempotent by event_id)", true, Permission::kDeployment));
   router.Add("GET", p + "/settings", Bind(s, Settings), opts("global endpoint settings", false));
   router.Add("GET", p + "/apps", Bind(s, Apps), opts("applications for serial/model/os (same filters as plan)", false));
   router.Add("GET", p + "/drivers", Bind(s, Drivers), opts("driver packages for model/os", false));
   // GET and POST, query, JSON or form: as Tanium Provision calls /tanium/global.
   for (const char* method : {"GET", "POST"}) {
     router.Add(method, p + "/variables", Bind(s, Variables),
-               opts("Tanium Provision variables for serial/model (flat JSON)", false));
+               opts("Tanium Provision variables for serial/model (flat JSON)", false, Permission::kVariables));
     router.Add(method, p + "/variables/{name}", Bind(s, Variable),
-               opts("one Tanium Provision variable as text/plain", false));
+               opts("one Tanium Provision variable as text/plain", false, Permission::kVariables));
   }
 }
 

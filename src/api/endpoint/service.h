@@ -42,6 +42,10 @@ class Service {
   void RunLater(std::function<void()> work) { deps_.run_later(std::move(work)); }
   // serve's listener modes (ProvisioningDeps::listener_tls_modes).
   const std::vector<int>& ListenerTlsModes() const { return deps_.listener_tls_modes; }
+  // ProvisioningDeps::deployment_token, or "" when there is none.
+  std::string DeploymentToken(std::string_view id) const {
+    return deps_.deployment_token ? deps_.deployment_token(id) : std::string();
+  }
 
   // Resolve options for a request on `tables`: base URL from its external
   // origin, and this thread's PlanIndex of `tables` (built once per

@@ -381,9 +381,10 @@ Response TaniumGlobal(Service& s, Request& req) {
 
 void RegisterLegacyRoutes(Router& router, std::shared_ptr<Service> s) {
   auto rows = std::make_shared<PlaceholderRows>();
-  auto opts = [](std::string summary, bool blocking) {
+  auto opts = [](std::string summary, bool blocking, Permission permission = Permission::kMachine) {
     RouteOptions o;
     o.group = RouteGroup::kMachine;
+    o.permission = permission;
     o.summary = "legacy: " + std::move(summary);
     o.blocking = blocking;
     o.max_body_bytes = 64 * 1024;
@@ -402,9 +403,9 @@ void RegisterLegacyRoutes(Router& router, std::shared_ptr<Service> s) {
   router.Add("POST", "/message", [s](Request& r) { return Message(*s, r); },
              opts("\"[SERIAL] text\" progress message", true));
   router.Add("GET", "/tanium/global", [s](Request& r) { return TaniumGlobal(*s, r); },
-             opts("Tanium Provision BundleID/BundleTimeout", false));
+             opts("Tanium Provision BundleID/BundleTimeout", false, Permission::kVariables));
   router.Add("POST", "/tanium/global", [s](Request& r) { return TaniumGlobal(*s, r); },
-             opts("Tanium Provision BundleID/BundleTimeout", false));
+             opts("Tanium Provision BundleID/BundleTimeout", false, Permission::kVariables));
 }
 
 }  // namespace provisiond::api::legacy

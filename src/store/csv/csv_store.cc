@@ -1,5 +1,7 @@
 #include "store/csv/csv_store.h"
 
+#include <charconv>
+
 #include <algorithm>
 
 #include "base/strings.h"
@@ -112,6 +114,13 @@ Result<std::unique_ptr<CsvStore>> CsvStore::Open(const CsvStoreOptions& options)
   jo.log = s->options_.log;
   jo.fs = &s->fs_;
   PV_ASSIGN_OR_RETURN(s->journal_, DeploymentJournal::Open(jo));
+  AuditLogOptions ao;
+  ao.dir = dir + "/audit";
+  ao.retention_days = std::max(365, s->options_.journal_retention_days);
+  ao.fsync = s->options_.fsync;
+  ao.clock = s->options_.clock;
+  ao.fs = &s->fs_;
+  s->audit_ = std::make_unique<AuditLog>(std::move(ao));
   s->retention_day_ = FormatDay(s->options_.clock());
 
   if (s->options_.reload_interval.count() > 0) s->watcher_ = std::thread([p = s.get()] { p->WatchLoop(); });
@@ -270,6 +279,7 @@ void CsvStore::PollOnce() {
   if (today != retention_day_) {
     retention_day_ = today;
     if (Status s = journal_->ApplyRetention(); !s.ok()) Report(LogLevel::kWarning, "journal retention: " + s.message());
+    if (Status s = audit_->ApplyRetention(); !s.ok()) Report(LogLevel::kWarning, "audit retention: " + s.message());
   }
 }
 
@@ -797,6 +807,156 @@ Status CsvStore::DeleteLocale(std::string_view country, uint64_t expected_versio
   next->locales.erase(next->locales.begin() + (old - cur->locales.items().data()));
   return CommitLocked(TableId::kLocales, std::move(next));
 }
+
+// ---- access ---------------------------------------------------------------
+
+Result<model::User> CsvStore::PutUser(model::User in, std::optional<uint64_t> expected_version) {
+  std::lock_guard lock(write_mu_);
+  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kUsers));
+  PV_ASSIGN_OR_RETURN(model::User user, PrepareUser(std::move(in)));
+  auto cur = Snapshot();
+  const model::User* old = cur->FindUser(user.username);
+  PV_RETURN_IF_ERROR(CheckVersion("user", user.username, VersionOf(old), expected_version,
+                                  "no user '" + user.username + "'"));
+  auto next = CopyLocked();
+  if (old != nullptr) {
+    if (user.extra.empty()) user.extra = old->extra;
+    user.username = old->username;
+    user.version = old->version + 1;
+    next->users[static_cast<size_t>(old - cur->users.items().data())] = user;
+  } else {
+    user.version = 1;
+    next->users.push_back(user);
+  }
+  PV_RETURN_IF_ERROR(CommitLocked(TableId::kUsers, std::move(next)));
+  return user;
+}
+
+Status CsvStore::DeleteUser(std::string_view username, uint64_t expected_version) {
+  std::lock_guard lock(write_mu_);
+  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kUsers));
+  auto cur = Snapshot();
+  const model::User* old = cur->FindUser(username);
+  if (old == nullptr) return Status::NotFound("no user '" + std::string(Trim(username)) + "'");
+  if (old->version != expected_version) return StaleVersion("user", old->username, old->version, expected_version);
+  auto next = CopyLocked();
+  next->users.erase(next->users.begin() + (old - cur->users.items().data()));
+  return CommitLocked(TableId::kUsers, std::move(next));
+}
+
+Status CsvStore::AddCredential(model::Credential in) {
+  std::lock_guard lock(write_mu_);
+  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kCredentials));
+  PV_ASSIGN_OR_RETURN(model::Credential c, PrepareCredential(std::move(in)));
+  auto cur = Snapshot();
+  if (cur->FindCredential(c.id) != nullptr) return Status::Conflict("credential '" + c.id + "' exists");
+  auto next = CopyLocked();
+  c.version = 1;
+  next->credentials.push_back(std::move(c));
+  return CommitLocked(TableId::kCredentials, std::move(next));
+}
+
+Result<size_t> CsvStore::RemoveCredentials(const std::function<bool(const model::Credential&)>& remove) {
+  std::lock_guard lock(write_mu_);
+  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kCredentials));
+  auto cur = Snapshot();
+  std::vector<model::Credential> kept;
+  for (const auto& c : cur->credentials)
+    if (!remove(c)) kept.push_back(c);
+  size_t removed = cur->credentials.size() - kept.size();
+  if (removed == 0) return size_t{0};
+  auto next = CopyLocked();
+  next->credentials = std::move(kept);
+  PV_RETURN_IF_ERROR(CommitLocked(TableId::kCredentials, std::move(next)));
+  return removed;
+}
+
+Status CsvStore::TouchCredentials(const std::vector<std::pair<std::string, std::string>>& last_used) {
+  if (last_used.empty()) return Status::Ok();
+  std::lock_guard lock(write_mu_);
+  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kCredentials));
+  auto next = CopyLocked();
+  bool changed = false;
+  for (const auto& [id, when] : last_used) {
+    for (size_t i = 0; i < next->credentials.size(); ++i) {
+      if (next->credentials[i].id != id || next->credentials[i].last_used >= when) continue;
+      model::Credential c = next->credentials[i];
+      c.last_used = when;
+      next->credentials[i] = std::move(c);
+      changed = true;
+    }
+  }
+  if (!changed) return Status::Ok();
+  return CommitLocked(TableId::kCredentials, std::move(next));
+}
+
+Status CsvStore::RecordNetworkSightings(const std::vector<model::NetworkSighting>& sightings) {
+  if (sightings.empty()) return Status::Ok();
+  std::lock_guard lock(write_mu_);
+  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kNetworks));
+  auto next = CopyLocked();
+  for (const auto& s : sightings) {
+    // The original's format: "2026-06-14 18:01:57".
+    std::string when = FormatIso8601(s.at).substr(0, 19);
+    when[10] = ' ';
+    bool found = false;
+    for (size_t i = 0; i < next->networks.size() && !found; ++i) {
+      if (next->networks[i].network != s.network) continue;
+      model::Network n = next->networks[i];
+      n.last_seen = when;
+      uint64_t hits = 0;
+      std::from_chars(n.hits.data(), n.hits.data() + n.hits.size(), hits);
+      n.hits = std::to_string(hits + s.hits);
+      next->networks[i] = std::move(n);
+      found = true;
+    }
+    if (!found) next->networks.push_back({s.network, s.kind, "Blocked", when, when, std::to_string(s.hits), {}});
+  }
+  return CommitLocked(TableId::kNetworks, std::move(next));
+}
+
+Result<model::Network> CsvStore::PutNetwork(model::Network in) {
+  std::lock_guard lock(write_mu_);
+  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kNetworks));
+  PV_ASSIGN_OR_RETURN(model::Network n, PrepareNetwork(std::move(in)));
+  auto next = CopyLocked();
+  bool found = false;
+  for (size_t i = 0; i < next->networks.size() && !found; ++i) {
+    if (next->networks[i].network != n.network) continue;
+    model::Network merged = next->networks[i];
+    merged.status = n.status;
+    merged.kind = n.kind;
+    next->networks[i] = merged;
+    n = merged;
+    found = true;
+  }
+  if (!found) {
+    std::string when = FormatIso8601(options_.clock()).substr(0, 19);
+    when[10] = ' ';
+    if (n.first_seen.empty()) n.first_seen = when;
+    if (n.last_seen.empty()) n.last_seen = when;
+    if (n.hits.empty()) n.hits = "0";
+    next->networks.push_back(n);
+  }
+  PV_RETURN_IF_ERROR(CommitLocked(TableId::kNetworks, std::move(next)));
+  return n;
+}
+
+Status CsvStore::DeleteNetwork(std::string_view network) {
+  std::lock_guard lock(write_mu_);
+  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kNetworks));
+  auto cur = Snapshot();
+  for (size_t i = 0; i < cur->networks.size(); ++i) {
+    if (cur->networks[i].network != Trim(network)) continue;
+    auto next = CopyLocked();
+    next->networks.erase(next->networks.begin() + static_cast<long>(i));
+    return CommitLocked(TableId::kNetworks, std::move(next));
+  }
+  return Status::NotFound("no network '" + std::string(Trim(network)) + "' in networks.csv");
+}
+
+Status CsvStore::AppendAudit(model::AuditEntry e) { return audit_->Append(e); }
+Result<AuditPage> CsvStore::ListAudit(const AuditQuery& query) const { return audit_->List(query); }
 
 // ---- deployments ----------------------------------------------------------
 

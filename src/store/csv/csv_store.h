@@ -28,6 +28,7 @@
 
 #include "base/log.h"
 #include "platform/fs.h"
+#include "store/csv/audit_log.h"
 #include "store/csv/computer_wal.h"
 #include "store/csv/journal.h"
 #include "store/csv/tables_csv.h"
@@ -81,6 +82,17 @@ class CsvStore final : public Store {
   Status DeleteConfig(std::string_view key) override;
   Result<model::Locale> PutLocale(model::Locale locale, std::optional<uint64_t> expected_version) override;
   Status DeleteLocale(std::string_view country, uint64_t expected_version) override;
+
+  Result<model::User> PutUser(model::User u, std::optional<uint64_t> expected_version) override;
+  Status DeleteUser(std::string_view username, uint64_t expected_version) override;
+  Status AddCredential(model::Credential c) override;
+  Result<size_t> RemoveCredentials(const std::function<bool(const model::Credential&)>& remove) override;
+  Status TouchCredentials(const std::vector<std::pair<std::string, std::string>>& last_used) override;
+  Status RecordNetworkSightings(const std::vector<model::NetworkSighting>& sightings) override;
+  Result<model::Network> PutNetwork(model::Network n) override;
+  Status DeleteNetwork(std::string_view network) override;
+  Status AppendAudit(model::AuditEntry e) override;
+  Result<AuditPage> ListAudit(const AuditQuery& query) const override;
 
   Result<model::Deployment> CreateDeployment(model::Deployment d) override;
   Result<model::Deployment> UpdateDeployment(model::Deployment d) override;
@@ -167,6 +179,7 @@ class CsvStore final : public Store {
   std::function<void()> before_rename_for_testing_;  // guarded by write_mu_
 
   std::unique_ptr<DeploymentJournal> journal_;
+  std::unique_ptr<AuditLog> audit_;
 
   std::mutex flush_mu_;    // one Flush() at a time; taken before write_mu_
   std::mutex encoder_mu_;  // guards encoder_; taken last

@@ -22,7 +22,8 @@ using model::User;
 std::string ComputerKey(const Computer& c) { return model::Tables::SerialKey(c.serial); }
 std::string AppKey(const App& a) { return ToUpper(Trim(a.name)); }
 std::string LocaleKey(const Locale& l) { return ToUpper(Trim(l.country)); }
-std::string UserKey(const User& u) { return std::string(Trim(u.username)); }
+std::string UserKey(const User& u) { return ToLower(Trim(u.username)); }
+std::string CredentialKey(const model::Credential& c) { return std::string(Trim(c.id)); }
 
 // One column of a table: how a cell becomes a field and back. `set`
 // returns the reason a cell is refused (empty = accepted).
@@ -318,6 +319,30 @@ const std::vector<Field<User>>& UserFields() {
   static const std::vector<Field<User>> f = {
       PV_STR_FIELD(User, "username", username),
       PV_STR_FIELD(User, "password_hash", password_hash),
+      PV_TRIMMED_FIELD(User, "role", role),
+      Field<User>{"disabled", [](const User& r) { return std::string(r.disabled ? "1" : ""); },
+                  [](User& r, std::string_view v) { return ParseBoolCell(v, false, &r.disabled); },
+                  [](const User& r) { return !r.disabled; }},
+      PV_VERSION_FIELD(User),
+  };
+  return f;
+}
+
+const std::vector<Field<model::Credential>>& CredentialFields() {
+  using model::Credential;
+  static const std::vector<Field<Credential>> f = {
+      PV_TRIMMED_FIELD(Credential, "id", id),           PV_TRIMMED_FIELD(Credential, "kind", kind),
+      PV_STR_FIELD(Credential, "subject", subject),     PV_TRIMMED_FIELD(Credential, "role", role),
+      PV_TRIMMED_FIELD(Credential, "secret_hash", secret_hash),
+      PV_TRIMMED_FIELD(Credential, "created", created), PV_TRIMMED_FIELD(Credential, "expires", expires),
+      PV_TRIMMED_FIELD(Credential, "last_used", last_used), PV_STR_FIELD(Credential, "note", note),
+      Field<Credential>{"subject_version", [](const Credential& r) { return std::to_string(r.subject_version); },
+                        [](Credential& r, std::string_view v) {
+                          if (Trim(v).empty()) return (r.subject_version = 0, std::string());
+                          return ParseIntCell(v, &r.subject_version);
+                        },
+                        [](const Credential& r) { return r.subject_version == 0; }},
+      PV_VERSION_FIELD(Credential),
   };
   return f;
 }
@@ -347,7 +372,11 @@ const TableInfo& Info(TableId id) {
       {TableId::kLocales, {"locales.csv", {"country", "language", "keyboard", "timezone"}, {"version"}}},
       {TableId::kNetworks,
        {"networks.csv", {"network", "kind", "status", "first_seen", "last_seen", "hits"}, {}}},
-      {TableId::kUsers, {"users.csv", {"username", "password_hash"}, {}}},
+      {TableId::kUsers, {"users.csv", {"username", "password_hash"}, {"role", "disabled", "version"}}},
+      {TableId::kCredentials,
+       {"credentials.csv",
+        {"id", "kind", "subject", "role", "secret_hash", "created", "expires", "last_used", "note"},
+        {"subject_version", "version"}}},
   };
   return infos.at(id);
 }
@@ -669,6 +698,8 @@ std::optional<SourceError> DecodeFile(TableId id, std::string_view text, model::
     }
     case TableId::kUsers:
       return DecodeKeyedRows(id, csv, UserFields(), "username", UserKey, &out->users);
+    case TableId::kCredentials:
+      return DecodeKeyedRows(id, csv, CredentialFields(), "id", CredentialKey, &out->credentials);
   }
   return std::nullopt;
 }
@@ -682,6 +713,7 @@ CsvTable EncodeTable(TableId id, const model::Tables& t, const std::vector<std::
     case TableId::kLocales: return EncodeRows(id, t.locales, LocaleFields(), keep_columns);
     case TableId::kNetworks: return EncodeRows(id, t.networks, NetworkFields(), keep_columns);
     case TableId::kUsers: return EncodeRows(id, t.users, UserFields(), keep_columns);
+    case TableId::kCredentials: return EncodeRows(id, t.credentials, CredentialFields(), keep_columns);
     case TableId::kConfig: {
       CsvTable c;
       c.header = {"key", "value"};

@@ -21,11 +21,11 @@
 
 namespace provisiond::store {
 
-enum class TableId { kComputers, kTypeApps, kApps, kDrivers, kConfig, kLocales, kNetworks, kUsers };
+enum class TableId { kComputers, kTypeApps, kApps, kDrivers, kConfig, kLocales, kNetworks, kUsers, kCredentials };
 // Decode order: apps before postype so reference warnings can be computed.
 inline constexpr TableId kAllTables[] = {TableId::kComputers, TableId::kApps,     TableId::kTypeApps,
                                          TableId::kDrivers,   TableId::kConfig,   TableId::kLocales,
-                                         TableId::kNetworks,  TableId::kUsers};
+                                         TableId::kNetworks,  TableId::kUsers,    TableId::kCredentials};
 
 // "computers.csv", ...
 std::string_view FileNameOf(TableId id);

@@ -130,6 +130,7 @@ std::string KeyOf(TableId id, const CsvTable& t, const std::vector<std::string>&
     case TableId::kLocales: return ToUpper(Trim(col("country")));
     case TableId::kNetworks: return std::string(Trim(col("network")));
     case TableId::kUsers: return std::string(Trim(col("username")));
+    case TableId::kCredentials: return std::string(Trim(col("id")));
   }
   return {};
 }
@@ -192,6 +193,7 @@ std::vector<std::string_view> KeyColumns(TableId id) {
     case TableId::kLocales: return {"country"};
     case TableId::kNetworks: return {"network"};
     case TableId::kUsers: return {"username"};
+    case TableId::kCredentials: return {"id"};
   }
   return {};
 }

@@ -349,7 +349,7 @@ TEST(ImportModes, SourceAndTableErrors) {
       {"header fits no table", src / "pcs.csv", {}, StatusCode::kInvalidArgument,
        "pcs.csv: cannot tell which table its header (serial,computername,postype,country) is for: it has the "
        "columns of no table (closest: computers.csv, which also needs setkeyboard,language,timezone); name the "
-       "table (import --table NAME, one of: computers, apps, postype, drivers, config, locales, networks, users)"},
+       "table (import --table NAME, one of: computers, apps, postype, drivers, config, locales, networks, users, credentials)"},
       {"table named for a directory", src.path(), with_table, StatusCode::kInvalidArgument,
        "a table is named only for a single CSV file; the files of a directory are matched by name"},
       {"missing source", src / "nope.csv", {}, StatusCode::kNotFound, "nope.csv: no such file or directory"},
@@ -393,7 +393,7 @@ TEST(ImportModes, ModeAndTableNames) {
   auto bad_table = ParseTableName("pcs");
   ASSERT_EQ(bad_table.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(bad_table.status().message(),
-            "unknown table 'pcs'; use one of: computers, apps, postype, drivers, config, locales, networks, users");
+            "unknown table 'pcs'; use one of: computers, apps, postype, drivers, config, locales, networks, users, credentials");
 }
 
 }  // namespace
