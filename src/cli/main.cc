@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "cli/access_commands.h"
 #include "cli/app.h"
 #include "cli/config.h"
 #include "cli/data_commands.h"
@@ -26,6 +27,9 @@ constexpr const char* kUsage =
     "  export    export the tables to a directory or .zip\n"
     "  import    import tables (dry run prints the diff; --apply to write)\n"
     "  keys      root key, CSR, certificate issue and rotation; `provisiond keys --help`\n"
+    "  users     who may sign in: list, add, passwd, role, disable, enable, delete\n"
+    "  tokens    API tokens for automation: list, create --role R, revoke ID\n"
+    "  endpoint-keys  keys the bundle's launchers send: list, create, revoke ID\n"
     "  version   print the version\n\n"
     "`provisiond <command> --help` explains every option of a command, with examples.\n\n"
     "options every command takes:\n";
@@ -89,6 +93,9 @@ int Main(int argc, char** argv) {
     }
   }
   if (command == "routes") return RunRoutes(std::move(rest));
+  if (command == "users") return RunUsers(std::move(rest));
+  if (command == "tokens") return RunTokens(std::move(rest));
+  if (command == "endpoint-keys") return RunEndpointKeys(std::move(rest));
   if (command == "config") return RunConfig(std::move(rest));
   // `keys` alone prints its usage too.
   if (command == "keys") return rest.empty() || asks_help ? RunKeys(argc - 1, argv + 1) : RunWithDataDir("keys", rest, RunKeys, true);
