@@ -187,7 +187,7 @@ Result<api::access::AccessOptions> AccessOptionsFrom(const Config& c) {
   o.proxy_roles = c.proxy_roles;
   o.trusted_proxies = *CidrList::Parse(c.trusted_proxies);  // validated by ValidateConfig
   o.admin_networks = *CidrList::Parse(c.admin_networks);
-  PV_ASSIGN_OR_RETURN(o.deployment_secret, DeploymentSecret(c));
+  o.deployment_secret = [c] { return DeploymentSecret(c); };
   return o;
 }
 
@@ -221,7 +221,9 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, bool load_data) {
   deps.store = app->state_->store;
   deps.listener_tls_modes = ListenerModes(config);
   if (auto access = app->state_->access)
-    deps.deployment_token = [access](std::string_view id) { return access->DeploymentToken(id); };
+    deps.deployment_token = [access](std::string_view id) {
+      return access->MachineRoutesKeyed() ? access->DeploymentToken(id) : std::string();
+    };
   api::RegisterProvisioningRoutes(*app->router_, std::move(deps));
   api::admin::RegisterSettingsRoutes(*app->router_, app->state_->store, {ListenerModes(config)});
   app->state_->tls->require_incoming_encryption = config.require_incoming_encryption;

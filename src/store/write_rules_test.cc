@@ -569,3 +569,46 @@ TEST(TextRules, AHandEditedFormulaIdentifierIsAWarningUntilAWriteFixesIt) {
 
 }  // namespace
 }  // namespace provisiond::store
+
+namespace provisiond::store {
+namespace {
+
+TEST(WriteRules, PrepareUserNetworkAndCredentialRefuseNamingTheField) {
+  struct Case { const char* name; Status got; const char* field; };
+  model::User bad_name{"a b", "", "admin", false, 1, {}};
+  model::User formula{"=cmd", "", "admin", false, 1, {}};
+  model::User bad_role{"ada", "", "root", false, 1, {}};
+  model::Network bad_cidr{"10.0.0.0/33", "", "Allow", "", "", "", {}};
+  model::Network bad_status{"10.0.0.0/8", "", "Deny", "", "", "", {}};
+  model::Credential short_hash;
+  short_hash.id = "tok-1";
+  short_hash.kind = "token";
+  short_hash.secret_hash = "abc";
+  model::Credential bad_kind = short_hash;
+  bad_kind.kind = "password";
+  const Case cases[] = {
+      {"space in name", PrepareUser(bad_name).status(), "username"},
+      {"formula name", PrepareUser(formula).status(), "username"},
+      {"unknown role", PrepareUser(bad_role).status(), "role"},
+      {"bad cidr", PrepareNetwork(bad_cidr).status(), "network"},
+      {"deny is not a status", PrepareNetwork(bad_status).status(), "status"},
+      {"short hash", PrepareCredential(short_hash).status(), "secret_hash"},
+      {"unknown kind", PrepareCredential(bad_kind).status(), "kind"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    EXPECT_EQ(c.got.code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(c.got.field(), c.field) << c.got.ToString();
+  }
+  auto ok = PrepareUser({"  DOMAIN\\ada ", "", "Operator", false, 1, {}});
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok->username, "DOMAIN\\ada");
+  EXPECT_EQ(ok->role, "operator");
+  auto net = PrepareNetwork({"10.0.0.0/8", "", "allow", "", "", "", {}});
+  ASSERT_TRUE(net.ok());
+  EXPECT_EQ(net->status, "Allow");
+  EXPECT_EQ(net->kind, "manual");
+}
+
+}  // namespace
+}  // namespace provisiond::store

@@ -69,6 +69,7 @@ class Service:
                "--print-port-file", port_file] + self.args
         if self.config_path:
             cmd += ["--config", self.config_path]
+        self.ensure_admin_token()
         self.log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, env=self.env)
         deadline = time.time() + timeout
@@ -82,6 +83,40 @@ class Service:
                 return self
             time.sleep(0.02)
         raise RuntimeError("provisiond did not start:\n" + self.logs())
+
+    def cli(self, *args, input=None):
+        """Runs `provisiond ARGS --data-dir <this data dir>` (and --config); returns CompletedProcess."""
+        cmd = [BIN] + list(args) + ["--data-dir", self.data_dir]
+        if self.config_path:
+            cmd += ["--config", self.config_path]
+        return subprocess.run(cmd, capture_output=True, text=True, input=input, env=self.env, timeout=60)
+
+    def ensure_admin_token(self):
+        """An admin API token (self.admin_token) that request() sends to the
+        admin routes, made once with `provisiond tokens create`."""
+        if getattr(self, "admin_token", None) or not os.path.isdir(self.data_dir):
+            return
+        r = self.cli("tokens", "create", "--role", "admin", "--note", "integration tests")
+        if r.returncode == 0:
+            self.admin_token = r.stdout.strip()
+
+    def auth_headers(self, path, headers):
+        """`headers` plus the admin token for admin routes, unless they carry credentials."""
+        h = dict(headers or {})
+        p = path.split("?")[0]
+        admin = p.startswith("/api/v1/admin") or p.startswith("/admin/") or p == "/api/v1/auth/me"
+        if admin and getattr(self, "admin_token", None) and not any(
+                k.lower() in ("authorization", "cookie") for k in h):
+            h["Authorization"] = "Bearer " + self.admin_token
+        return h
+
+    def auth_line(self):
+        """The admin token as a raw header line (bytes), for hand-made requests."""
+        return ("Authorization: Bearer %s\r\n" % self.admin_token).encode()
+
+    def curl_auth(self):
+        """curl arguments that send the admin token."""
+        return ["-H", "Authorization: Bearer " + self.admin_token]
 
     def stop(self, sig=signal.SIGTERM, timeout=20):
         if self.proc and self.proc.poll() is None:
@@ -116,8 +151,11 @@ class Service:
     def conn(self, timeout=10):
         return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
 
-    def request(self, method, path, body=None, headers=None, timeout=10):
-        """Returns (status, headers dict lower-cased, body bytes)."""
+    def request(self, method, path, body=None, headers=None, timeout=10, auth=True):
+        """Returns (status, headers dict lower-cased, body bytes). Admin routes
+        get the admin token unless auth=False or the headers carry credentials."""
+        if auth:
+            headers = self.auth_headers(path, headers)
         c = self.conn(timeout)
         try:
             if isinstance(body, (dict, list)):

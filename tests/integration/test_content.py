@@ -215,7 +215,7 @@ class BehindNginx(ContentMixin, NginxServiceTest):
             data = os.urandom(5 * 1024 * 1024 + 1)
             with open(src, "wb") as f:
                 f.write(data)
-            r = curl("-f", "-i", "-T", src, self.base() + "/api/v1/admin/files/Apps/Proxy/app.msi")
+            r = curl("-f", "-i", *self.svc.curl_auth(), "-T", src, self.base() + "/api/v1/admin/files/Apps/Proxy/app.msi")
             self.assertEqual(r.returncode, 0, r.stderr)
             head, _, body = r.stdout.replace(b"\r\n", b"\n").rpartition(b"\n\n")
             answer = json.loads(body)

@@ -70,7 +70,7 @@ class ActiveContent(ServiceTest):
         with tempfile.NamedTemporaryFile() as f:
             f.write(data)
             f.flush()
-            r = curl("-f", "-T", f.name, "http://127.0.0.1:%d/api/v1/admin/files/%s" % (self.svc.port, rel))
+            r = curl("-f", *self.svc.curl_auth(), "-T", f.name, "http://127.0.0.1:%d/api/v1/admin/files/%s" % (self.svc.port, rel))
         self.assertEqual(r.returncode, 0, r.stderr)
 
     def test_an_uploaded_svg_is_a_sandboxed_attachment_directly_and_through_the_redirect(self):
@@ -115,7 +115,7 @@ class CrashDuringUpload(unittest.TestCase):
                 src.flush()
                 # 64 KiB/s: the upload lasts ~30 s, the kill lands in its middle.
                 uploader = subprocess.Popen(
-                    [CURL, "-sS", "--limit-rate", "64k", "-T", src.name,
+                    [CURL, "-sS", "--limit-rate", "64k", *svc.curl_auth(), "-T", src.name,
                      "http://127.0.0.1:%d/api/v1/admin/files/Drivers/New/big.cab" % svc.port],
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 try:

@@ -101,7 +101,7 @@ class TrickleUpload(ServiceTest):
         folder = os.path.join(self.svc.content_root, "Trickle")
         s = socket.create_connection(("127.0.0.1", self.svc.port), timeout=30)
         try:
-            s.sendall(b"PUT /api/v1/admin/files/Trickle/slow.bin HTTP/1.1\r\nHost: t\r\n"
+            s.sendall(b"PUT /api/v1/admin/files/Trickle/slow.bin HTTP/1.1\r\nHost: t\r\n" + self.svc.auth_line() +
                       b"Content-Length: 100000\r\n\r\n0123456789")
             # The upload has begun: its temp file exists.
             self.assertTrue(wait_for(lambda: glob.glob(os.path.join(folder, ".pv-upload-*"))),

@@ -95,12 +95,13 @@ def der_sha256(der):
     return ":".join("%02X" % b for b in hashlib.sha256(der).digest())
 
 
-def https(port, method, path, cafile, body=None, host="127.0.0.1", timeout=10):
-    """(status, body, served certificate SHA-256) over a new TLS connection."""
+def https(port, method, path, cafile, body=None, host="127.0.0.1", timeout=10, token=None):
+    """(status, body, served certificate SHA-256) over a new TLS connection;
+    `token`: an admin API token to send."""
     ctx = ssl.create_default_context(cafile=cafile)
     c = http.client.HTTPSConnection(host, port, context=ctx, timeout=timeout)
     try:
-        headers = {}
+        headers = {"Authorization": "Bearer " + token} if token else {}
         if body is not None:
             body = json.dumps(body)
             headers["Content-Type"] = "application/json"
@@ -112,8 +113,8 @@ def https(port, method, path, cafile, body=None, host="127.0.0.1", timeout=10):
         c.close()
 
 
-def https_json(port, method, path, cafile, body=None):
-    st, data, _ = https(port, method, path, cafile, body)
+def https_json(port, method, path, cafile, body=None, token=None):
+    st, data, _ = https(port, method, path, cafile, body, token=token)
     return st, json.loads(data) if data else None
 
 
@@ -246,7 +247,7 @@ class Policy(TlsServiceTest):
         facts = {"serial": "SDK86P3", "model": "Latitude 5420", "os_name": "Microsoft Windows 11 Enterprise"}
         st, start = https_json(self.svc.port, "POST", "/api/v1/endpoint/deployments", self.root, facts)
         self.assertEqual(st, 201, start)
-        st, detail = https_json(self.svc.port, "GET", "/api/v1/admin/deployments/" + start["id"], self.root)
+        st, detail = https_json(self.svc.port, "GET", "/api/v1/admin/deployments/" + start["id"], self.root, token=self.svc.admin_token)
         self.assertEqual(st, 200, detail)
         self.assertIs(detail["deployment"]["tls"], True)
         self.assertIn(detail["deployment"]["tls_version"], ("TLSv1.2", "TLSv1.3"))
@@ -257,7 +258,7 @@ class Policy(TlsServiceTest):
         self.assertIsNone(detail["deployment"]["tls_version"])
 
     def test_info_route_reads_the_live_context(self):
-        st, info = https_json(self.svc.port, "GET", "/api/v1/admin/tls", self.root)
+        st, info = https_json(self.svc.port, "GET", "/api/v1/admin/tls", self.root, token=self.svc.admin_token)
         self.assertEqual(st, 200, info)
         self.assertEqual(info["listeners"], [{"bind": "127.0.0.1", "port": self.svc.port, "mode": 2,
                                               "mode_name": "TLS and plaintext on one port",
@@ -405,7 +406,7 @@ class RequireIncomingEncryption(TlsServiceTest):
         self.assertIn("RequireIncomingEncryption", detail)
         st, _, _ = https(self.svc.port, "GET", "/healthz", self.root)
         self.assertEqual(st, 200)
-        st, info = https_json(self.svc.port, "GET", "/api/v1/admin/tls", self.root)
+        st, info = https_json(self.svc.port, "GET", "/api/v1/admin/tls", self.root, token=self.svc.admin_token)
         self.assertIs(info["require_incoming_encryption"], True)
         self.assertIs(info["listeners"][0]["plaintext"], False)
 
@@ -418,7 +419,8 @@ class RequireIncomingEncryption(TlsServiceTest):
         ctx = ssl.create_default_context(cafile=self.root)
         c = http.client.HTTPSConnection("127.0.0.1", self.svc.port, context=ctx, timeout=30)
         try:
-            c.request("PUT", "/api/v1/admin/files/Tls/over-tls.bin", body=data)
+            c.request("PUT", "/api/v1/admin/files/Tls/over-tls.bin", body=data,
+                      headers=self.svc.auth_headers("/api/v1/admin/files", {}))
             r = c.getresponse()
             answer = json.loads(r.read())
             self.assertEqual(r.status, 201, answer)
@@ -433,7 +435,8 @@ class RequireIncomingEncryption(TlsServiceTest):
         # browser sends it): the answer still arrives, no reset.
         c = http.client.HTTPSConnection("127.0.0.1", self.svc.port, context=ctx, timeout=30)
         try:
-            c.request("PUT", "/api/v1/admin/files/Tls/over-tls.bin?overwrite=0", body=os.urandom(16 * 1024 * 1024))
+            c.request("PUT", "/api/v1/admin/files/Tls/over-tls.bin?overwrite=0", body=os.urandom(16 * 1024 * 1024),
+                      headers=self.svc.auth_headers("/api/v1/admin/files", {}))
             r = c.getresponse()
             self.assertEqual(r.status, 409)
             self.assertIn("overwrite=1", json.loads(r.read())["detail"])
@@ -453,7 +456,7 @@ class TwoListeners(TlsServiceTest):
         self.assertEqual(https(both, "GET", "/healthz", self.root)[0], 200)
         self.assertEqual(https(tls_only, "GET", "/healthz", self.root)[0], 200)
         self.assertIsNone(status_of(raw_plaintext(tls_only)))
-        st, info = https_json(both, "GET", "/api/v1/admin/tls", self.root)
+        st, info = https_json(both, "GET", "/api/v1/admin/tls", self.root, token=self.svc.admin_token)
         self.assertEqual([(l["port"], l["mode"]) for l in info["listeners"]], [(both, 2), (tls_only, 1)])
 
 
@@ -623,7 +626,7 @@ class KeysRoundTrip(TlsServiceTest):
         self.assertEqual(r.getheader("X-Root-Count"), "2")
         self.assertEqual(r.read().count(b"BEGIN CERTIFICATE"), 2)
         hc.close()
-        st, info = https_json(self.svc.port, "GET", "/api/v1/admin/tls", bundle)
+        st, info = https_json(self.svc.port, "GET", "/api/v1/admin/tls", bundle, token=self.svc.admin_token)
         self.assertEqual(info["root"]["fingerprints"], [new_root_fp, old_root_fp])
         self.assertEqual(info["certificates"][0]["sha256"], new_fp)
 

@@ -84,7 +84,7 @@ class Uploads(ServiceTest):
 
     def put_header(self, path, length, extra=""):
         return ("PUT /api/v1/admin/files/%s HTTP/1.1\r\nHost: t\r\nContent-Length: %d\r\n%s\r\n"
-                % (path, length, extra)).encode()
+                % (path, length, self.svc.auth_line().decode() + extra)).encode()
 
     def test_body_streams_into_a_temp_file_while_it_arrives(self):
         total = 48 * MiB
@@ -116,7 +116,8 @@ class Uploads(ServiceTest):
             f.write("5")  # resets VmHWM, so earlier tests' peaks do not count
         before = vm_kib(pid, "VmRSS")
         c = http.client.HTTPConnection("127.0.0.1", self.svc.port, timeout=120)
-        c.request("PUT", "/api/v1/admin/files/Mem/huge.bin", body=data)
+        c.request("PUT", "/api/v1/admin/files/Mem/huge.bin", body=data,
+                  headers=self.svc.auth_headers("/api/v1/admin/files", {}))
         r = c.getresponse()
         body = r.read()
         c.close()
@@ -190,7 +191,7 @@ class Uploads(ServiceTest):
         # the body is read and dropped, so the client sends it all, then reads 413.
         chunk = b"%x\r\n" % MiB + b"z" * MiB + b"\r\n"
         with socket.create_connection(("127.0.0.1", self.svc.port), timeout=30) as s:
-            s.sendall(b"PUT /api/v1/admin/files/Chunked/over.bin HTTP/1.1\r\nHost: t\r\n"
+            s.sendall(b"PUT /api/v1/admin/files/Chunked/over.bin HTTP/1.1\r\nHost: t\r\n" + self.svc.auth_line() +
                       b"Transfer-Encoding: chunked\r\n\r\n")
             for _ in range(UPLOAD_LIMIT // MiB + 1):
                 s.sendall(chunk)
@@ -208,7 +209,8 @@ class Uploads(ServiceTest):
             with open(src, "wb") as f:
                 f.write(pattern(9 * MiB + 17, seed=4))
             base = "http://127.0.0.1:%d" % self.svc.port
-            up = subprocess.run([CURL, "-sS", "-f", "-T", src, base + "/api/v1/admin/files/Drivers/HP/driver.cab"],
+            up = subprocess.run([CURL, "-sS", "-f"] + self.svc.curl_auth() +
+                                ["-T", src, base + "/api/v1/admin/files/Drivers/HP/driver.cab"],
                                 capture_output=True, timeout=60)
             self.assertEqual(up.returncode, 0, up.stderr)
             self.assertEqual(json.loads(up.stdout)["size"], 9 * MiB + 17)

@@ -131,7 +131,13 @@ void AccessControl::Touch(const std::string& id, Timestamp now) {
 bool AccessControl::MachineRoutesKeyed() const { return Index()->endpoint_keys > 0; }
 
 std::string AccessControl::DeploymentToken(std::string_view deployment_id) const {
-  return "pvd_" + pki::HmacSha256Hex(options_.deployment_secret, "deployment:" + std::string(deployment_id));
+  std::call_once(secret_once_, [this] {
+    auto s = options_.deployment_secret ? options_.deployment_secret() : Result<std::string>(Status::Internal("no deployment token key configured"));
+    if (s.ok()) deployment_secret_ = *s;
+    else LogError("per-deployment tokens unavailable", {{"error", s.status().message()}});
+  });
+  if (deployment_secret_.empty()) return "";
+  return "pvd_" + pki::HmacSha256Hex(deployment_secret_, "deployment:" + std::string(deployment_id));
 }
 
 std::string AccessControl::CsrfFor(std::string_view session_secret) const {
@@ -262,7 +268,8 @@ AccessCheck AccessControl::MachineCheck() {
       if (index->endpoint_keys == 0) return std::nullopt;
       std::string id(request.Param("id").value_or(""));
       auto sent = request.headers.Get("X-Deployment-Token");
-      if (!sent || !ConstantTimeEquals(Trim(*sent), DeploymentToken(id)))
+      std::string want = DeploymentToken(id);
+      if (!sent || want.empty() || !ConstantTimeEquals(Trim(*sent), want))
         return Unauthorized("this deployment's calls need its X-Deployment-Token (the deployment_token its start "
                             "answered); a token of another deployment is refused");
       p.via = "deployment-token";

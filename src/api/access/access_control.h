@@ -45,9 +45,10 @@ struct AccessOptions {
   std::map<std::string, std::string> proxy_roles;  // user or group (lower-cased) -> role
   CidrList trusted_proxies;
   CidrList admin_networks;                   // empty: admin routes not gated by address
-  // Key of the per-deployment tokens (HMAC-SHA256). Shared by every
-  // instance of one site; required.
-  std::string deployment_secret;
+  // Key of the per-deployment tokens (HMAC-SHA256), shared by every
+  // instance of one site. Called once, when the first token is needed
+  // (only keyed sites need one); an error makes every token check fail.
+  std::function<Result<std::string>()> deployment_secret;
   std::function<Timestamp()> clock;          // default: Now()
 };
 
@@ -112,7 +113,8 @@ class AccessControl {
                              std::optional<std::chrono::milliseconds> expires, std::string_view note);
   // NotFound if no credential has this id.
   Status Revoke(std::string_view id);
-  // The token a deployment's later calls must carry (X-Deployment-Token).
+  // The token a deployment's later calls must carry (X-Deployment-Token);
+  // "" when the secret cannot be had (logged).
   std::string DeploymentToken(std::string_view deployment_id) const;
   // True when endpoint keys exist: machine routes then require one.
   bool MachineRoutesKeyed() const;
@@ -159,6 +161,8 @@ class AccessControl {
   std::mutex setup_mu_;
   std::string setup_hash_;  // SHA-256 of the setup token; "" none or used
   Timestamp setup_expires_{};
+  mutable std::once_flag secret_once_;
+  mutable std::string deployment_secret_;  // set once by secret_once_
   std::once_flag dummy_once_;
   std::string dummy_hash_;  // verified for unknown users: the same time as a real check
 };

@@ -14,9 +14,46 @@ const std::vector<std::string>& Columns() {
   return c;
 }
 
+// The length of the valid UTF-8 sequence at s[i], or 0.
+size_t Utf8Length(std::string_view s, size_t i) {
+  auto c = static_cast<unsigned char>(s[i]);
+  size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+  if (n == 0 || i + n > s.size() || (n == 2 && c < 0xc2)) return 0;
+  for (size_t k = 1; k < n; ++k)
+    if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) return 0;
+  return n;
+}
+
+// What a request sent is recorded as text the CSV reader always accepts:
+// control bytes and DEL as \u00XX, bytes that are not UTF-8 as \xXX.
+std::string Printable(std::string_view s) {
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    size_t n = Utf8Length(s, i);
+    if (n == 1 && (c < 0x20 || c == 0x7f)) {
+      out += "\\u00";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    } else if (n == 0) {
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+      n = 1;
+    } else {
+      out.append(s.substr(i, n));
+    }
+    i += n;
+  }
+  return out;
+}
+
 std::vector<std::string> Cells(const model::AuditEntry& e) {
-  return {FormatIso8601(e.at), e.actor, e.role,  e.address, e.action,     e.route,
-          e.target,            e.before, e.after, e.outcome, e.request_id};
+  std::vector<std::string> cells = {FormatIso8601(e.at), e.actor, e.role,  e.address, e.action,     e.route,
+                                    e.target,            e.before, e.after, e.outcome, e.request_id};
+  for (auto& c : cells) c = Printable(c);
+  return cells;
 }
 
 std::optional<model::AuditEntry> FromCells(const std::vector<std::string>& header,
