@@ -34,6 +34,9 @@ struct ProvisioningDeps {
   // The token a started deployment's later calls carry (X-Deployment-Token),
   // answered as deployment_token. Null: none answered.
   std::function<std::string(std::string_view deployment_id)> deployment_token;
+  // What access control warns of (network gate off, unkeyed machine routes,
+  // no admin who can sign in), listed by /api/v1/admin/status. Null: none.
+  std::function<std::vector<std::string>()> access_warnings;
 };
 
 // Adds every route to `router` (machine group: endpoint + legacy; admin

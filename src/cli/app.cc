@@ -220,10 +220,12 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, bool load_data) {
   api::ProvisioningDeps deps;
   deps.store = app->state_->store;
   deps.listener_tls_modes = ListenerModes(config);
-  if (auto access = app->state_->access)
+  if (auto access = app->state_->access) {
+    deps.access_warnings = [access] { return access->Warnings(); };
     deps.deployment_token = [access](std::string_view id) {
       return access->MachineRoutesKeyed() ? access->DeploymentToken(id) : std::string();
     };
+  }
   api::RegisterProvisioningRoutes(*app->router_, std::move(deps));
   api::admin::RegisterSettingsRoutes(*app->router_, app->state_->store, {ListenerModes(config)});
   app->state_->tls->require_incoming_encryption = config.require_incoming_encryption;
@@ -438,12 +440,7 @@ int RunServe(std::vector<std::string> args) {
     LogError("cannot set the admin password from PROVISIOND_ADMIN_PASSWORD", {{"error", s.message()}});
     return 1;
   }
-  if (!access->gate().enabled())
-    LogWarning("networks.csv has no rows: the network gate is off, machine routes and /file/ answer every "
-               "address; add Allow networks (GET /api/v1/admin/access)");
-  if (!access->MachineRoutesKeyed())
-    LogInfo("machine routes are unkeyed (old bundles work unchanged); `provisiond endpoint-keys create` "
-            "makes them require a key");
+  for (const auto& w : access->Warnings()) LogWarning("access", {{"warning", w}});
   // What the checks learnt in memory (last use, new networks) reaches the store in batches.
   auto flush_access = [access] {
     if (Status s = access->Flush(); !s.ok()) LogWarning("access state not written; retried", {{"error", s.message()}});

@@ -246,6 +246,14 @@ class FirstStart(unittest.TestCase):
         with Service(data=ORIGINAL_DATA, env={"PROVISIOND_ADMIN_PASSWORD": "from the environment"}) as svc:
             self.assertNotIn("pvsetup_", svc.logs())
             self.assertEqual(login(svc, "admin", "from the environment")[0], 200)
+            st, status = svc.get_json("/api/v1/admin/status")
+            self.assertTrue(any("unkeyed" in w for w in status["access_warnings"]), status["access_warnings"])
+            self.assertIn("unkeyed", svc.logs())
+            # A setting change is audited with its value before and after.
+            self.assertEqual(svc.request("PUT", "/api/v1/admin/settings/default_bundle_id", body={"value": "77"})[0], 200)
+            st, audit = svc.get_json("/api/v1/admin/audit?q=settings")
+            e = audit["items"][0]
+            self.assertEqual((e["target"], e["before"], e["after"], e["outcome"]), ("default_bundle_id", None, "77", "ok"))  # set but empty in the original config.csv
 
 
 def werkzeug_hashes(password):

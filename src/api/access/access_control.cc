@@ -130,6 +130,19 @@ void AccessControl::Touch(const std::string& id, Timestamp now) {
 
 bool AccessControl::MachineRoutesKeyed() const { return Index()->endpoint_keys > 0; }
 
+std::vector<std::string> AccessControl::Warnings() {
+  std::vector<std::string> out;
+  if (!gate_.enabled())
+    out.push_back("networks.csv has no rows: the network gate is off; machine routes and /file/ answer every "
+                  "address (add Allow networks: PUT /api/v1/admin/networks)");
+  if (!MachineRoutesKeyed())
+    out.push_back("machine routes are unkeyed: any client the network gate lets through may call them "
+                  "(`provisiond endpoint-keys create`)");
+  if (!HasUsableAdmin())
+    out.push_back("no admin can sign in: set a password with `provisiond users passwd admin`");
+  return out;
+}
+
 std::string AccessControl::DeploymentToken(std::string_view deployment_id) const {
   std::call_once(secret_once_, [this] {
     auto s = options_.deployment_secret ? options_.deployment_secret() : Result<std::string>(Status::Internal("no deployment token key configured"));

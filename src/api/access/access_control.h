@@ -118,6 +118,9 @@ class AccessControl {
   std::string DeploymentToken(std::string_view deployment_id) const;
   // True when endpoint keys exist: machine routes then require one.
   bool MachineRoutesKeyed() const;
+  // The gate off, unkeyed machine routes, no admin who can sign in: what an
+  // admin should know (status routes, the log at start).
+  std::vector<std::string> Warnings();
 
   // ---- audit ----------------------------------------------------------
   // Appends an entry (address and actor from `request` when given); a failed

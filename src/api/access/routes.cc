@@ -413,14 +413,7 @@ Response AccessStatus(const Deps& d, Request&) {
   w.Key("usable_admin").Bool(d.access->HasUsableAdmin());
   w.Key("file_token").Bool(d.file_token_set);
   w.Key("users").Int(static_cast<int64_t>(snap->users.size()));
-  w.Key("warnings").BeginArray();
-  if (!d.access->gate().enabled())
-    w.String("networks.csv has no rows: machine routes and /file/ answer every address (add Allow networks)");
-  if (!d.access->MachineRoutesKeyed())
-    w.String("machine routes are unkeyed: any client inside the Allow networks may call them (provisiond "
-             "endpoint-keys create)");
-  if (!d.access->HasUsableAdmin()) w.String("no admin can sign in: set a password (provisiond users passwd admin)");
-  w.EndArray();
+  w.Key("warnings").Strings(d.access->Warnings());
   w.EndObject();
   return JsonResponse(200, w.Take());
 }

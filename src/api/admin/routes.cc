@@ -167,6 +167,9 @@ Response StatusRoute(Service& s, Request&) {
   w.Key("settings_warnings").BeginArray();
   for (const auto& warning : endpoint::SettingsWarnings(*tables, listener)) w.String(warning);
   w.EndArray();
+  w.Key("access_warnings").BeginArray();
+  for (const auto& warning : s.AccessWarnings()) w.String(warning);
+  w.EndArray();
   w.EndObject();
   return JsonResponse(200, w.Take());
 }

@@ -107,11 +107,19 @@ Response GetSetting(store::Store& store, const ListenerTls& listener, Request& r
   return OneSetting(store, listener, *key);
 }
 
+// The audit log's target and value before the change ("(default)" when unset).
+void NoteForAudit(store::Store& store, const std::string& key, Request* req) {
+  req->audit.target = key;
+  req->audit.before = store.Snapshot()->Config(key).value_or("(default)");
+}
+
 Response PutSetting(store::Store& store, const ListenerTls& listener, Request& req) {
   auto key = CanonicalKey(req.Param("key").value_or(""));
   if (!key.ok()) return ToProblem(key.status());
   auto value = ValueFromBody(req.body);
   if (!value.ok()) return ToProblem(value.status());
+  NoteForAudit(store, *key, &req);
+  req.audit.after = *value;
   // The key names the field: "OptionalTLSMinAttemptCount: must be an integer 1..100, got '0'".
   if (Status s = model::ValidateSetting(*key, *value); !s.ok()) return ToProblem(s);
   if (Status s = store.SetConfig(*key, *value); !s.ok()) return ToProblem(s);
@@ -121,6 +129,8 @@ Response PutSetting(store::Store& store, const ListenerTls& listener, Request& r
 Response DeleteSetting(store::Store& store, const ListenerTls& listener, Request& req) {
   auto key = CanonicalKey(req.Param("key").value_or(""));
   if (!key.ok()) return ToProblem(key.status());
+  NoteForAudit(store, *key, &req);
+  req.audit.after = "(default)";
   if (Status s = store.DeleteConfig(*key); !s.ok()) return ToProblem(s);
   return OneSetting(store, listener, *key);
 }

@@ -42,6 +42,9 @@ class Service {
   void RunLater(std::function<void()> work) { deps_.run_later(std::move(work)); }
   // serve's listener modes (ProvisioningDeps::listener_tls_modes).
   const std::vector<int>& ListenerTlsModes() const { return deps_.listener_tls_modes; }
+  std::vector<std::string> AccessWarnings() const {
+    return deps_.access_warnings ? deps_.access_warnings() : std::vector<std::string>();
+  }
   // ProvisioningDeps::deployment_token, or "" when there is none.
   std::string DeploymentToken(std::string_view id) const {
     return deps_.deployment_token ? deps_.deployment_token(id) : std::string();
