@@ -111,6 +111,10 @@ class Store {
   // later write publishes a new snapshot with a higher `generation`.
   virtual std::shared_ptr<const model::Tables> Snapshot() const = 0;
 
+  // Snapshot()->generation without taking a reference to the snapshot (a
+  // per-request check that only wants to know whether its cache is current).
+  virtual uint64_t Generation() const { return Snapshot()->generation; }
+
   // Load time, refused external edits and load warnings.
   virtual StoreHealth Health() const = 0;
 

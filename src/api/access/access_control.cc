@@ -61,6 +61,11 @@ Timestamp ParsedOr(std::string_view iso, Timestamp fallback) {
   return t ? *t : fallback;
 }
 
+uint64_t NextInstanceId() {
+  static std::atomic<uint64_t> next{1};
+  return next.fetch_add(1);
+}
+
 Response Unauthorized(std::string detail) {
   Response r = Problem(401, detail);
   r.headers.Set("WWW-Authenticate", "Bearer realm=\"provisiond\"");
@@ -73,59 +78,74 @@ AccessControl::AccessControl(std::shared_ptr<store::Store> store, AccessOptions 
     : store_(std::move(store)),
       options_(std::move(options)),
       gate_(store_, options_.clock ? options_.clock : std::function<Timestamp()>(provisiond::Now)),
-      limiter_(options_.limits) {
+      limiter_(options_.limits),
+      instance_(NextInstanceId()) {
   if (!options_.clock) options_.clock = provisiond::Now;
 }
 
 // ---- credentials ----------------------------------------------------------
 
-std::shared_ptr<const AccessControl::CredentialIndex> AccessControl::Index() const {
-  auto snap = store_->Snapshot();
+const AccessControl::CredentialIndex* AccessControl::Index() const {
+  const uint64_t generation = store_->Generation();
+  // Per thread, so the hot path takes no lock: the index of the snapshot
+  // this thread saw last, rebuilt (once, under index_mu_) when it changed.
+  thread_local uint64_t owner = 0;
+  thread_local std::shared_ptr<const CredentialIndex> mine;
+  if (owner == instance_ && mine && mine->generation >= generation) return mine.get();
   std::lock_guard lock(index_mu_);
-  if (index_ && index_->generation == snap->generation) return index_;
-  auto next = std::make_shared<CredentialIndex>();
-  next->generation = snap->generation;
-  const Timestamp now = Now();
-  for (const auto& c : snap->credentials) {
-    next->by_hash.emplace(c.secret_hash, c);
-    bool live = c.expires.empty() || ParsedOr(c.expires, Timestamp{}) > now;
-    if (live && c.kind == "endpoint-key") ++next->endpoint_keys;
-    if (live && c.kind == "variables-key") ++next->variables_keys;
+  auto snap = store_->Snapshot();
+  if (!index_ || index_->generation != snap->generation) {
+    auto next = std::make_shared<CredentialIndex>();
+    next->generation = snap->generation;
+    const Timestamp now = Now();
+    std::unordered_map<std::string, UseCell> cells;
+    for (const auto& c : snap->credentials) {
+      UseCell& cell = cells[c.id];
+      if (auto it = cells_.find(c.id); it != cells_.end()) cell = it->second;
+      if (!cell) cell = std::make_shared<std::atomic<int64_t>>(0);
+      next->by_hash.emplace(c.secret_hash, Entry{c, cell});
+      bool live = c.expires.empty() || ParsedOr(c.expires, Timestamp{}) > now;
+      if (live && c.kind == "endpoint-key") ++next->endpoint_keys;
+      if (live && c.kind == "variables-key") ++next->variables_keys;
+    }
+    cells_ = std::move(cells);
+    index_ = next;
   }
-  index_ = next;
-  return next;
+  owner = instance_;
+  mine = index_;
+  return mine.get();
 }
 
-std::optional<model::Credential> AccessControl::Find(std::string_view secret,
-                                                     std::initializer_list<std::string_view> kinds,
-                                                     Timestamp now) const {
-  if (secret.empty()) return std::nullopt;
-  auto index = Index();
+const AccessControl::Entry* AccessControl::Find(const CredentialIndex& index, std::string_view secret,
+                                                std::initializer_list<std::string_view> kinds,
+                                                Timestamp now) const {
+  if (secret.empty()) return nullptr;
   // The lookup is by the secret's SHA-256: timing tells nothing of the secret.
-  auto it = index->by_hash.find(HashOf(secret));
-  if (it == index->by_hash.end()) return std::nullopt;
-  const model::Credential& c = it->second;
-  if (std::find(kinds.begin(), kinds.end(), c.kind) == kinds.end()) return std::nullopt;
-  if (!c.expires.empty() && ParsedOr(c.expires, Timestamp{}) <= now) return std::nullopt;
-  return c;
+  auto it = index.by_hash.find(HashOf(secret));
+  if (it == index.by_hash.end()) return nullptr;
+  const model::Credential& c = it->second.credential;
+  if (std::find(kinds.begin(), kinds.end(), c.kind) == kinds.end()) return nullptr;
+  if (!c.expires.empty() && ParsedOr(c.expires, Timestamp{}) <= now) return nullptr;
+  return &it->second;
 }
 
-bool AccessControl::SessionAlive(const model::Credential& c, Timestamp now) const {
+bool AccessControl::SessionAlive(const model::Credential& c, const UseCell& last_use, Timestamp now) const {
   Timestamp created = ParsedOr(c.created, Timestamp{});
   if (now - created >= options_.session_absolute) return false;
   Timestamp last = std::max(created, ParsedOr(c.last_used, created));
-  {
-    std::lock_guard lock(touch_mu_);
-    auto it = touched_.find(c.id);
-    if (it != touched_.end()) last = std::max(last, it->second);
-  }
+  if (last_use) last = std::max(last, Timestamp(std::chrono::milliseconds(last_use->load(std::memory_order_relaxed))));
   return now - last < options_.session_idle;
 }
 
-void AccessControl::Touch(const std::string& id, Timestamp now) {
+void AccessControl::Touch(const Entry& e, Timestamp now) {
+  const int64_t t = now.time_since_epoch().count();
+  // At most one locked write per credential and second: the store keeps
+  // last use to the minute's use, not every request's.
+  if (t - e.last_use->load(std::memory_order_relaxed) < 1000) return;
+  e.last_use->store(t, std::memory_order_relaxed);
   std::lock_guard lock(touch_mu_);
-  Timestamp& t = touched_[id];
-  t = std::max(t, now);
+  Timestamp& slot = touched_[e.credential.id];
+  slot = std::max(slot, now);
 }
 
 bool AccessControl::MachineRoutesKeyed() const { return Index()->endpoint_keys > 0; }
@@ -217,18 +237,23 @@ std::optional<Response> AccessControl::Authenticate(Request& request, const Rout
   if (auto proxied = ProxyUser(request)) {
     p = std::move(*proxied);
   } else if (std::string_view bearer = BearerOf(request); !bearer.empty()) {
-    auto c = Find(bearer, {"token"}, now);
-    if (!c) return Unauthorized("the API token is unknown, expired or revoked (Authorization: Bearer)");
+    auto index = Index();
+    const Entry* e = Find(*index, bearer, {"token"}, now);
+    if (!e) return Unauthorized("the API token is unknown, expired or revoked (Authorization: Bearer)");
+    const model::Credential* c = &e->credential;
     p.kind = PrincipalKind::kApiToken;
     p.name = c->id;
     p.role = ParseRole(c->role);
     p.via = "bearer";
     p.credential_id = c->id;
-    Touch(c->id, now);
+    Touch(*e, now);
   } else if (std::string_view cookie = CookieValue(request, kSessionCookie); !cookie.empty()) {
-    auto c = Find(cookie, {"session"}, now);
-    const model::User* u = c ? store_->Snapshot()->FindUser(c->subject) : nullptr;
-    if (!c || !SessionAlive(*c, now) || !u || u->disabled || u->version != c->subject_version)
+    auto index = Index();
+    const Entry* e = Find(*index, cookie, {"session"}, now);
+    const model::Credential* c = e ? &e->credential : nullptr;
+    auto snap = store_->Snapshot();
+    const model::User* u = c ? snap->FindUser(c->subject) : nullptr;
+    if (!c || !SessionAlive(*c, e->last_use, now) || !u || u->disabled || u->version != c->subject_version)
       return Unauthorized("the session has ended (expired, signed out, or the user changed); sign in again");
     p.kind = PrincipalKind::kUser;
     p.name = u->username;
@@ -236,7 +261,7 @@ std::optional<Response> AccessControl::Authenticate(Request& request, const Rout
     p.via = "session";
     p.credential_id = c->id;
     session = true;
-    Touch(c->id, now);
+    Touch(*e, now);
   } else {
     return Unauthorized("sign in first: POST /api/v1/auth/login, or send Authorization: Bearer <API token>");
   }
@@ -298,12 +323,13 @@ AccessCheck AccessControl::MachineCheck() {
     if (key.empty())
       return Unauthorized("this service requires an endpoint key: send the header X-Provision-Key (or ?key= on "
                           "GET routes); see provisiond endpoint-keys");
-    auto c = variables ? Find(key, {"endpoint-key", "variables-key"}, now) : Find(key, {"endpoint-key"}, now);
-    if (!c) return Unauthorized("the endpoint key is unknown, expired or revoked");
-    p.name = c->id;
+    const Entry* e = variables ? Find(*index, key, {"endpoint-key", "variables-key"}, now)
+                               : Find(*index, key, {"endpoint-key"}, now);
+    if (!e) return Unauthorized("the endpoint key is unknown, expired or revoked");
+    p.name = e->credential.id;
     p.via = "endpoint-key";
-    p.credential_id = c->id;
-    Touch(c->id, now);
+    p.credential_id = e->credential.id;
+    Touch(*e, now);
     return std::nullopt;
   };
 }
@@ -505,17 +531,37 @@ void AccessControl::Audit(model::AuditEntry e, const Request* request) {
 }
 
 Status AccessControl::Flush() {
+  // Last use is stored to kLastUseStep: every write publishes a new
+  // snapshot, which costs every route's per-snapshot caches a rebuild, so a
+  // key in constant use must not rewrite credentials.csv every few seconds.
+  // (Idle expiry reads the in-memory value; after a restart a session may
+  // end up to kLastUseStep early.)
+  constexpr auto kLastUseStep = std::chrono::minutes(5);
   std::vector<std::pair<std::string, std::string>> batch;
   {
+    auto snap = store_->Snapshot();
     std::lock_guard lock(touch_mu_);
-    for (const auto& [id, t] : touched_) batch.emplace_back(id, FormatIso8601(t));
-    touched_.clear();
+    for (auto it = touched_.begin(); it != touched_.end();) {
+      const model::Credential* c = snap->FindCredential(it->first);
+      bool due = !c || c->last_used.empty() || it->second - ParsedOr(c->last_used, Timestamp{}) >= kLastUseStep;
+      if (!due) {
+        ++it;
+        continue;
+      }
+      if (c) batch.emplace_back(it->first, FormatIso8601(it->second));
+      it = touched_.erase(it);
+    }
   }
   Status first = store_->TouchCredentials(batch);
   if (Status s = gate_.Flush(); !s.ok() && first.ok()) first = s;
   const Timestamp now = Now();
+  auto index = Index();
   auto ended = store_->RemoveCredentials(
-      [&](const model::Credential& c) { return c.kind == "session" && !SessionAlive(c, now); });
+      [&](const model::Credential& c) {
+        if (c.kind != "session") return false;
+        auto it = index->by_hash.find(c.secret_hash);
+        return !SessionAlive(c, it == index->by_hash.end() ? UseCell() : it->second.last_use, now);
+      });
   if (!ended.ok() && first.ok()) first = ended.status();
   return first;
 }

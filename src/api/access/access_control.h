@@ -12,6 +12,7 @@
 // Safe from any thread.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -136,18 +137,27 @@ class AccessControl {
   AccessCheck MachineCheck();
 
  private:
+  // Last use of one credential, shared by the indexes of successive
+  // snapshots: a request updates it without a lock.
+  using UseCell = std::shared_ptr<std::atomic<int64_t>>;  // ms since the epoch
+  struct Entry {
+    model::Credential credential;
+    UseCell last_use;
+  };
   struct CredentialIndex {
     uint64_t generation = 0;
-    std::unordered_map<std::string, model::Credential> by_hash;  // secret_hash -> row
+    std::unordered_map<std::string, Entry> by_hash;  // secret_hash -> row
     size_t endpoint_keys = 0;
     size_t variables_keys = 0;
   };
-  std::shared_ptr<const CredentialIndex> Index() const;
+  // The index of the current snapshot, held by this thread's cache (valid
+  // until this thread's next call).
+  const CredentialIndex* Index() const;
   // The live credential for `secret` of one of `kinds`, or nullopt.
-  std::optional<model::Credential> Find(std::string_view secret, std::initializer_list<std::string_view> kinds,
-                                        Timestamp now) const;
-  bool SessionAlive(const model::Credential& c, Timestamp now) const;
-  void Touch(const std::string& id, Timestamp now);
+  const Entry* Find(const CredentialIndex& index, std::string_view secret,
+                    std::initializer_list<std::string_view> kinds, Timestamp now) const;
+  bool SessionAlive(const model::Credential& c, const UseCell& last_use, Timestamp now) const;
+  void Touch(const Entry& e, Timestamp now);
   std::optional<Response> Authenticate(Request& request, const Route& route);
   std::optional<Response> CheckCsrf(const Request& request) const;
   std::optional<Principal> ProxyUser(const Request& request) const;
@@ -157,8 +167,10 @@ class AccessControl {
   AccessOptions options_;
   NetworkGate gate_;
   LoginLimiter limiter_;
+  const uint64_t instance_;  // unique per object: keys the per-thread index cache
   mutable std::mutex index_mu_;
   mutable std::shared_ptr<const CredentialIndex> index_;  // guarded by index_mu_
+  mutable std::unordered_map<std::string, UseCell> cells_;  // by credential id; guarded by index_mu_
   mutable std::mutex touch_mu_;
   std::unordered_map<std::string, Timestamp> touched_;    // id -> last use; guarded by touch_mu_
   std::mutex setup_mu_;

@@ -1,5 +1,7 @@
 #include "api/access/network_gate.h"
 
+#include <atomic>
+
 #include "api/problem.h"
 #include "base/log.h"
 #include "base/strings.h"
@@ -11,15 +13,29 @@ namespace {
 // addresses must not grow memory without bound (the excess is counted).
 constexpr size_t kMaxPending = 10'000;
 
+uint64_t NextInstanceId() {
+  static std::atomic<uint64_t> next{1};
+  return next.fetch_add(1);
+}
+
 }  // namespace
 
 NetworkGate::NetworkGate(std::shared_ptr<store::Store> store, std::function<Timestamp()> clock)
-    : store_(std::move(store)), clock_(std::move(clock)) {}
+    : store_(std::move(store)), clock_(std::move(clock)), instance_(NextInstanceId()) {}
 
-std::shared_ptr<const NetworkGate::Index> NetworkGate::CurrentIndex() const {
-  auto snap = store_->Snapshot();
+const NetworkGate::Index* NetworkGate::CurrentIndex() const {
+  const uint64_t generation = store_->Generation();
+  // Per thread, so the hot path takes no lock (see AccessControl::Index).
+  thread_local uint64_t owner = 0;
+  thread_local std::shared_ptr<const Index> mine;
+  if (owner == instance_ && mine && mine->generation >= generation) return mine.get();
   std::lock_guard lock(index_mu_);
-  if (index_ && index_->generation == snap->generation) return index_;
+  auto snap = store_->Snapshot();
+  if (index_ && index_->generation == snap->generation) {
+    owner = instance_;
+    mine = index_;
+    return mine.get();
+  }
   // Rebuilt when the tables change (any table: the generation is shared);
   // networks.csv is small, this is a sort of a few ranges.
   auto next = std::make_shared<Index>();
@@ -34,7 +50,9 @@ std::shared_ptr<const NetworkGate::Index> NetworkGate::CurrentIndex() const {
   next->allow.Build();
   next->any.Build();
   index_ = next;
-  return next;
+  owner = instance_;
+  mine = next;
+  return mine.get();
 }
 
 bool NetworkGate::enabled() const { return CurrentIndex()->enabled; }
@@ -73,8 +91,9 @@ bool NetworkGate::Admit(std::string_view address) {
   auto index = CurrentIndex();
   if (!index->enabled) return true;
   AddressRanges::Address a;
-  if (ParseIpAddress(address, &a) && index->allow.Contains(a)) return true;
-  if (ParseIpAddress(address, &a) && index->any.Contains(a)) return false;  // already recorded
+  const bool parsed = ParseIpAddress(address, &a);
+  if (parsed && index->allow.Contains(a)) return true;
+  if (parsed && index->any.Contains(a)) return false;  // already recorded
   auto s = SightingFor(address, clock_());
   if (!s) return false;
   std::lock_guard lock(pending_mu_);

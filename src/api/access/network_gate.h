@@ -51,10 +51,11 @@ class NetworkGate {
     AddressRanges allow;  // Allow rows
     AddressRanges any;    // every row, Blocked ones too
   };
-  std::shared_ptr<const Index> CurrentIndex() const;
+  const Index* CurrentIndex() const;  // this thread's cache (valid until its next call)
 
   std::shared_ptr<store::Store> store_;
   std::function<Timestamp()> clock_;
+  const uint64_t instance_;  // unique per object: keys the per-thread index cache
   mutable std::mutex index_mu_;
   mutable std::shared_ptr<const Index> index_;  // guarded by index_mu_
   mutable std::mutex pending_mu_;

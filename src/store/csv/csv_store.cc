@@ -104,6 +104,7 @@ Result<std::unique_ptr<CsvStore>> CsvStore::Open(const CsvStoreOptions& options)
   s->files_ = std::move(loaded.files);
   if (auto m = WarningsSummary(*tables)) s->Report(LogLevel::kWarning, *m);
   s->loaded_at_ = s->options_.clock();
+  s->generation_.store(tables->generation);
   s->snapshot_.store(std::move(tables));
 
   JournalOptions jo;
@@ -196,7 +197,9 @@ void CsvStore::SetWarningsLocked(Tables* t) const {
 }
 
 void CsvStore::Publish(std::shared_ptr<Tables> next) {
+  const uint64_t generation = next->generation;
   snapshot_.store(std::shared_ptr<const Tables>(std::move(next)), std::memory_order_release);
+  generation_.store(generation, std::memory_order_release);
 }
 
 std::shared_ptr<Tables> CsvStore::CopyLocked() const { return std::make_shared<Tables>(*Snapshot()); }

@@ -66,6 +66,7 @@ class CsvStore final : public Store {
   ~CsvStore() override;  // stops the watcher
 
   std::shared_ptr<const model::Tables> Snapshot() const override;
+  uint64_t Generation() const override { return generation_.load(std::memory_order_acquire); }
   StoreHealth Health() const override;
 
   Result<model::Computer> PutComputer(model::Computer c, std::optional<uint64_t> expected_version) override;
@@ -160,6 +161,7 @@ class CsvStore final : public Store {
   CsvStoreOptions options_;
   platform::Fs& fs_;
   std::atomic<std::shared_ptr<const model::Tables>> snapshot_;
+  std::atomic<uint64_t> generation_{0};  // snapshot_'s generation, stored after it
 
   mutable std::mutex write_mu_;  // table writes, reloads, the fields below
   std::map<TableId, FileMeta> files_;         // what we last loaded or wrote
