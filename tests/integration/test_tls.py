@@ -257,6 +257,20 @@ class Policy(TlsServiceTest):
         self.assertIs(detail["deployment"]["tls"], False)
         self.assertIsNone(detail["deployment"]["tls_version"])
 
+    def test_hsts_over_tls_only(self):
+        ctx = ssl.create_default_context(cafile=self.root)
+        c = http.client.HTTPSConnection("127.0.0.1", self.svc.port, context=ctx, timeout=10)
+        try:
+            c.request("GET", "/healthz")
+            r = c.getresponse()
+            r.read()
+            self.assertEqual(r.getheader("Strict-Transport-Security"), "max-age=31536000")
+            self.assertEqual(r.getheader("X-Content-Type-Options"), "nosniff")
+        finally:
+            c.close()
+        st, h, _ = self.svc.get("/healthz")  # the same port in plaintext (mode 2)
+        self.assertNotIn("strict-transport-security", h)
+
     def test_info_route_reads_the_live_context(self):
         st, info = https_json(self.svc.port, "GET", "/api/v1/admin/tls", self.root, token=self.svc.admin_token)
         self.assertEqual(st, 200, info)
