@@ -21,15 +21,16 @@ size_t Headers::Count(std::string_view name) const {
   return n;
 }
 
-std::string ExternalOrigin::BaseUrl() const {
+std::string ExternalOrigin::Origin() const {
   std::string url = scheme + "://";
   bool v6 = host.find(':') != std::string::npos;
   url += v6 ? "[" + host + "]" : host;
   bool default_port = (scheme == "http" && port == 80) || (scheme == "https" && port == 443);
   if (port != 0 && !default_port) url += ":" + std::to_string(port);
-  url += prefix;
   return url;
 }
+
+std::string ExternalOrigin::BaseUrl() const { return Origin() + prefix; }
 
 std::string ExternalOrigin::Url(std::string_view path) const { return BaseUrl() + std::string(path); }
 

@@ -52,6 +52,8 @@ struct ExternalOrigin {
 
   // "https://host:port/prefix" with the port omitted when it is the scheme's default.
   std::string BaseUrl() const;
+  // "https://host:port": what a browser sends as Origin for this service.
+  std::string Origin() const;
   // BaseUrl() + path; `path` starts with '/'.
   std::string Url(std::string_view path) const;
   // prefix + path: what a browser or script uses for a relative link.

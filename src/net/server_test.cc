@@ -294,6 +294,38 @@ TEST(Server, BodyOfUnknownOrBodylessRouteIsNotReadBeforeAnswering) {
   }
 }
 
+// Deny before the body: a refused caller's 1 MiB body is never waited for
+// (no byte of it is sent), and a security header rides on every answer.
+TEST(Server, AccessIsDecidedBeforeTheBodyIsRead) {
+  auto r = std::make_shared<api::Router>();
+  auto read = std::make_shared<std::atomic<int>>(0);
+  api::RouteOptions admin;
+  admin.group = api::RouteGroup::kAdmin;
+  admin.permission = api::Permission::kAdmin;
+  r->Add("POST", "/admin/echo", [read](api::Request& req) {
+    ++*read;
+    return api::Response::Text(200, "echo=" + req.body);
+  }, admin);
+  r->AddAccessCheck(api::RouteGroup::kAdmin, [](api::Request& req, const api::Route&) -> std::optional<api::Response> {
+    if (req.headers.Get("X-Key") == std::optional<std::string_view>("k")) return std::nullopt;
+    return api::Problem(401, "key needed");
+  });
+  Running s(r);
+  {
+    Client client(s.port());
+    ASSERT_TRUE(client.Send("POST /admin/echo HTTP/1.1\r\nHost: t\r\nContent-Length: 1048576\r\n\r\n"));
+    std::string res = client.ReadResponse();
+    EXPECT_EQ(StatusOf(res), 401) << res;
+    EXPECT_NE(res.find("X-Content-Type-Options: nosniff"), std::string::npos) << res;
+  }
+  Client client(s.port());
+  ASSERT_TRUE(client.Send("POST /admin/echo HTTP/1.1\r\nHost: t\r\nX-Key: k\r\nContent-Length: 2\r\n\r\nhi"));
+  std::string res = client.ReadResponse();
+  EXPECT_EQ(StatusOf(res), 200) << res;
+  EXPECT_NE(res.find("echo=hi"), std::string::npos) << res;
+  EXPECT_EQ(read->load(), 1);
+}
+
 TEST(Server, RouteThatTakesABodyStillGetsItAndKeepsTheConnection) {
   Running s(BodyRouter());
   Client client(s.port());

@@ -19,8 +19,10 @@ std::string HashOf(std::string_view secret) { return pki::Sha256::HexOf(secret);
 
 bool IsUnsafeMethod(std::string_view m) { return m != "GET" && m != "HEAD" && m != "OPTIONS"; }
 
-// The value of cookie `name` in the Cookie header(s), or empty.
-std::string_view CookieValue(const Request& request, std::string_view name) {
+}  // namespace
+
+std::string_view SessionSecretOf(const Request& request) {
+  const std::string_view name = kSessionCookie;
   for (const auto& [k, v] : request.headers.items()) {
     if (!IEquals(k, "Cookie")) continue;
     std::string_view rest = v;
@@ -34,6 +36,8 @@ std::string_view CookieValue(const Request& request, std::string_view name) {
   }
   return {};
 }
+
+namespace {
 
 std::string_view BearerOf(const Request& request) {
   auto h = request.headers.Get("Authorization");
@@ -209,7 +213,7 @@ std::optional<Principal> AccessControl::ProxyUser(const Request& request) const 
 }
 
 std::optional<Response> AccessControl::CheckCsrf(const Request& request) const {
-  std::string_view secret = CookieValue(request, kSessionCookie);
+  std::string_view secret = SessionSecretOf(request);
   auto sent = request.headers.Get("X-CSRF-Token");
   if (!sent || !ConstantTimeEquals(Trim(*sent), CsrfFor(secret)))
     return Problem(403, "a signed-in change needs the header X-CSRF-Token with the csrf_token of "
@@ -217,13 +221,10 @@ std::optional<Response> AccessControl::CheckCsrf(const Request& request) const {
   // The same origin as the service as the browser sees it (through proxies).
   auto origin = request.headers.Get("Origin");
   auto site = request.headers.Get("Sec-Fetch-Site");
-  bool same = origin ? IEquals(Trim(*origin), request.origin.BaseUrl().substr(
-                                                   0, request.origin.BaseUrl().size() - request.origin.prefix.size()))
-                     : (site && IEquals(Trim(*site), "same-origin"));
+  const std::string ours = request.origin.Origin();
+  bool same = origin ? IEquals(Trim(*origin), ours) : (site && IEquals(Trim(*site), "same-origin"));
   if (!same)
-    return Problem(403, "cross-origin change refused: Origin must be " + request.origin.BaseUrl().substr(
-                            0, request.origin.BaseUrl().size() - request.origin.prefix.size()) +
-                            " (or Sec-Fetch-Site: same-origin)");
+    return Problem(403, "cross-origin change refused: Origin must be " + ours + " (or Sec-Fetch-Site: same-origin)");
   return std::nullopt;
 }
 
@@ -247,7 +248,7 @@ std::optional<Response> AccessControl::Authenticate(Request& request, const Rout
     p.via = "bearer";
     p.credential_id = c->id;
     Touch(*e, now);
-  } else if (std::string_view cookie = CookieValue(request, kSessionCookie); !cookie.empty()) {
+  } else if (std::string_view cookie = SessionSecretOf(request); !cookie.empty()) {
     auto index = Index();
     const Entry* e = Find(*index, cookie, {"session"}, now);
     const model::Credential* c = e ? &e->credential : nullptr;
@@ -437,6 +438,10 @@ Result<SignIn> AccessControl::Login(std::string_view username, std::string_view 
   entry.outcome = out.rehashed ? "ok (password hash upgraded to argon2id)" : "ok";
   Audit(entry, &request);
   return out;
+}
+
+int64_t AccessControl::LoginRetryAfter(std::string_view username, const Request& request) {
+  return limiter_.RetryAfter(Trim(username).substr(0, 64), request.origin.client_address, Now());
 }
 
 Status AccessControl::Logout(const Principal& principal) {

@@ -33,6 +33,9 @@ namespace provisiond::api::access {
 
 inline constexpr std::string_view kSessionCookie = "provisiond_session";
 
+// The session cookie's value in the request's Cookie header(s), or empty.
+std::string_view SessionSecretOf(const Request& request);
+
 struct AccessOptions {
   std::chrono::milliseconds session_idle{30 * 60 * 1000};        // auth.session_idle
   std::chrono::milliseconds session_absolute{12 * 3600 * 1000};  // auth.session_absolute
@@ -83,6 +86,8 @@ class AccessControl {
   // disabled user and an empty password; Unavailable ("try again in N s")
   // while locked out. Replaces an old-scheme hash on success.
   Result<SignIn> Login(std::string_view username, std::string_view password, const Request& request);
+  // Seconds until `username` may try again from `request`'s address (0: now).
+  int64_t LoginRetryAfter(std::string_view username, const Request& request);
   // Removes the session the principal signed in with (no-op otherwise).
   Status Logout(const Principal& principal);
   // X-CSRF-Token of a session (derived from its secret, not stored).

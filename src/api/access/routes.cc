@@ -45,12 +45,6 @@ void Redact(json::value& v) {
   }
 }
 
-// scheme://host[:port] of the service as the browser sees it.
-std::string OriginOf(const ExternalOrigin& o) {
-  std::string base = o.BaseUrl();
-  return base.substr(0, base.size() - o.prefix.size());
-}
-
 std::string CookieFor(const Request& req, std::string_view value, bool clear) {
   std::string c = std::string(kSessionCookie) + "=" + std::string(value) +
                   "; Path=" + (req.origin.prefix.empty() ? std::string("/") : req.origin.prefix) +
@@ -80,8 +74,8 @@ std::optional<Response> RefuseForeignBody(const Request& req) {
   auto type = req.headers.Get("Content-Type");
   if (!type || !StartsWithI(Trim(*type), "application/json"))
     return Problem(415, "send the body as JSON with Content-Type: application/json");
-  if (auto origin = req.headers.Get("Origin"); origin && !IEquals(Trim(*origin), OriginOf(req.origin)))
-    return Problem(403, "cross-origin sign-in refused: Origin must be " + OriginOf(req.origin));
+  if (auto origin = req.headers.Get("Origin"); origin && !IEquals(Trim(*origin), req.origin.Origin()))
+    return Problem(403, "cross-origin sign-in refused: Origin must be " + req.origin.Origin());
   return std::nullopt;
 }
 
@@ -122,9 +116,7 @@ Response Login(const Deps& d, Request& req) {
   if (!in.ok()) {
     if (in.status().code() == StatusCode::kUnavailable) {
       Response r = Problem(429, in.status().message());
-      std::string m = in.status().message();
-      size_t at = m.find("in ");
-      r.headers.Set("Retry-After", at == std::string::npos ? "60" : std::to_string(std::atoll(m.c_str() + at + 3)));
+      r.headers.Set("Retry-After", std::to_string(std::max<int64_t>(1, d.access->LoginRetryAfter(user.value_or(""), req))));
       return r;
     }
     return ToProblem(in.status());
@@ -156,18 +148,7 @@ Response Me(const Deps& d, Request& req) {
   w.Key("name").String(req.principal.name);
   w.Key("role").String(RoleName(req.principal.role));
   w.Key("via").String(req.principal.via);
-  if (req.principal.via == "session") {
-    std::string_view cookie;
-    for (const auto& [k, v] : req.headers.items()) {
-      if (!IEquals(k, "Cookie")) continue;
-      size_t at = v.find(std::string(kSessionCookie) + "=");
-      if (at != std::string::npos) {
-        std::string_view rest = std::string_view(v).substr(at + kSessionCookie.size() + 1);
-        cookie = rest.substr(0, rest.find(';'));
-      }
-    }
-    w.Key("csrf_token").String(d.access->CsrfFor(Trim(cookie)));
-  }
+  if (req.principal.via == "session") w.Key("csrf_token").String(d.access->CsrfFor(SessionSecretOf(req)));
   w.EndObject();
   Response r = JsonResponse(200, w.Take());
   r.headers.Set("Cache-Control", "no-store");
