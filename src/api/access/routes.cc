@@ -135,8 +135,7 @@ Response Login(const Deps& d, Request& req) {
 }
 
 Response Logout(const Deps& d, Request& req) {
-  if (Status s = d.access->Logout(req.principal); !s.ok()) return ToProblem(s);
-  d.access->Audit(Event("logout", req.principal.name, "ok"), &req);
+  if (Status s = d.access->Logout(req.principal); !s.ok()) return ToProblem(s);  // audited by the hook
   Response r = NoContent();
   r.headers.Add("Set-Cookie", CookieFor(req, "", true));
   return r;
