@@ -366,6 +366,14 @@ class NetworksThroughNginx(unittest.TestCase):
                                                                            "status": "Allow"})
             self.assertEqual(st, 200, b)
             self.assertEqual(get("203.0.113.5"), 200)
+            # Signed in through the proxy: the cookie's Path is the external prefix.
+            svc.cli("users", "passwd", "admin", input="proxy admin pass\n")
+            wait_for(lambda: login(svc, "admin", "proxy admin pass")[0] == 200)
+            st, hd, _ = nginx.request("POST", "/provision/api/v1/auth/login",
+                                      body=json.dumps({"username": "admin", "password": "proxy admin pass"}),
+                                      headers={"Content-Type": "application/json"})
+            self.assertEqual(st, 200)
+            self.assertIn("Path=/provision;", hd["set-cookie"])
             # Admin routes are not gated by networks: the admin reaches them to approve.
             st = nginx.request("GET", "/provision/api/v1/admin/networks",
                                headers={"X-Forwarded-For": "10.4.4.4",
