@@ -6,12 +6,22 @@
 
 namespace provisiond::pki {
 
+namespace {
+// Fetched once: EVP_sha256() makes every init look the algorithm up in the
+// provider again (OpenSSL 3's implicit fetch), which costs more than
+// hashing a short secret.
+const EVP_MD* Sha256Md() {
+  static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md ? md : EVP_sha256();
+}
+}  // namespace
+
 struct Sha256::Ctx {
   EVP_MD_CTX* md = EVP_MD_CTX_new();
   ~Ctx() { EVP_MD_CTX_free(md); }
   void Init() {
     // Only an allocation failure can make this fail: treat it as fatal.
-    if (!md || EVP_DigestInit_ex(md, EVP_sha256(), nullptr) != 1) throw std::runtime_error("EVP sha256 init failed");
+    if (!md || EVP_DigestInit_ex2(md, Sha256Md(), nullptr) != 1) throw std::runtime_error("EVP sha256 init failed");
   }
 };
 
