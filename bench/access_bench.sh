@@ -3,7 +3,8 @@
 # services on the same 100k-computer data in the same run, one with the
 # network gate off and no bundle key (the drop-in default), one with the gate
 # on (networks.csv with 1000 rows, the client's in an Allow one) and a bundle
-# key required (X-Provision-Key), wrk at 64 and 256 connections against
+# key required (X-Provision-Key; both get the same requests, the off service
+# ignores the header), wrk at 64 and 256 connections against
 #   GET  /getcomputer?serial=<known>
 #   POST /api/v1/endpoint/plan
 # Prints req/s, p99 (best of three runs each, interleaved) and the on/off
@@ -65,7 +66,8 @@ for c in 64 256; do
     offs=(); ons=()
     for side in off on on off off on; do
       if [ $side = off ]; then
-        read -r r _ p < <(wrk_run "http://127.0.0.1:$OFF_PORT$url" "$c" "${args[@]}"); offs+=("$r $p")
+        # The same bytes on the wire: the off service ignores the key header.
+        read -r r _ p < <(wrk_run "http://127.0.0.1:$OFF_PORT$url" "$c" -H "X-Provision-Key: $KEY" "${args[@]}"); offs+=("$r $p")
       else
         read -r r _ p < <(wrk_run "http://127.0.0.1:$ON_PORT$url" "$c" -H "X-Provision-Key: $KEY" "${args[@]}"); ons+=("$r $p")
       fi
