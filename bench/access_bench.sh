@@ -9,10 +9,11 @@
 #   POST /api/v1/endpoint/plan
 # Prints req/s, p99 (best of three runs each, interleaved) and the on/off
 # ratios (target: req/s >= 0.95x), then the
-# cost of one sign-in (argon2id verify + session write) over HTTP.
+# cost of one sign-in (argon2id verify + session write) over HTTP, and the
+# checks' CPU per request measured in process (bench/access_check_bench.cc).
 #   bench/access_bench.sh [RELEASE_BUILD_DIR]
 source "$(dirname "$0")/lib.sh"
-if [ -n "${1:-}" ]; then BUILD=$(cd "$1" && pwd); else build_release; fi
+if [ -n "${1:-}" ]; then BUILD=$(cd "$1" && pwd); ninja -C "$BUILD" access_check_bench >/dev/null; else build_release access_check_bench; fi
 command -v wrk >/dev/null || { echo "wrk is missing (tools/deps.sh installs it)" >&2; exit 2; }
 
 WORK=$(mktemp -d /tmp/pvd-bench-access.XXXX)
@@ -93,3 +94,6 @@ for _ in $(seq $N); do
 done
 end=$(date +%s%N)
 awk -v ns=$((end - start)) -v n=$N 'BEGIN { printf "sign-in (argon2id t=3 m=64MiB p=1, session write): %.0f ms per attempt (%d attempts)\n", ns/n/1e6, n }'
+
+# The same checks in process, without the network: CPU per request.
+"$BUILD/access_check_bench" 1000000
