@@ -21,7 +21,7 @@ constexpr const char* kUsage =
     "commands:\n"
     "  init      create a data directory: `provisiond init DIR [--sample]`\n"
     "  serve     run the service (default port 12176); see `provisiond serve --help`\n"
-    "  routes    list every route: method, path, access group, summary\n"
+    "  routes    list every route: method, path, access group, permission, summary\n"
     "  config    print the effective configuration (file + environment + flags)\n"
     "  check     validate the data directory and print warnings\n"
     "  export    export the tables to a directory or .zip\n"

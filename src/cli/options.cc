@@ -137,7 +137,8 @@ std::string InitHelp() {
 
 std::string RoutesHelp() {
   return "usage: provisiond routes [--config FILE] [--data-dir DIR]\n\n"
-         "Lists every route: method, path, access group (public, machine, admin), summary.\n"
+         "Lists every route: method, path, access group (public, machine, content, admin), the\n"
+         "permission it needs (anyone, machine, viewer, operator, admin...; doc/security.md), summary.\n"
          "Reads no data; the options are accepted so the same command line as serve works.\n\n" +
          CommonFlagsHelp() +
          "\nexample:\n"
