@@ -10,9 +10,8 @@ std::vector<const model::DriverRule*> DriversByPriority(const model::Tables& tab
   std::vector<const model::DriverRule*> rules;
   rules.reserve(tables.drivers.size());
   for (const auto& r : tables.drivers) rules.push_back(&r);
-  std::stable_sort(rules.begin(), rules.end(), [](const auto* a, const auto* b) {
-    return a->priority != b->priority ? a->priority < b->priority : a->id < b->id;
-  });
+  // Ties keep the file order (the rules' positions), not the ids.
+  std::stable_sort(rules.begin(), rules.end(), [](const auto* a, const auto* b) { return a->priority < b->priority; });
   return rules;
 }
 

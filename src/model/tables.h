@@ -71,7 +71,9 @@ struct App {
 };
 
 // drivers.csv: model_regex,os_regex,url,bundle_id,min_ram_gb,min_disk_gb,min_cpu_count
-// then optional: priority,enabled,version. `id` is the 1-based row number.
+// then optional: priority,enabled,version,id. `id` is stable (the row number
+// for the original's file, which has no id column); the row order is the
+// position.
 struct DriverRule {
   uint64_t id = 0;
   Pattern model_regex;

@@ -157,12 +157,15 @@ class Store {
   // kInvalidArgument if a computer still uses the type.
   virtual Status DeleteType(std::string_view type, uint64_t expected_version) = 0;
 
-  // Driver rules by id. Create (expected_version = nullopt) appends the rule
-  // and assigns its id; update replaces the rule with `rule.id`. Deleting a
-  // rule renumbers the following ones and bumps their versions, so a client
-  // holding an old id gets kConflict rather than editing the wrong rule.
+  // Driver rules by stable id (NextDriverId: never reused while the table
+  // holds a higher one). Create (expected_version = nullopt) appends the rule
+  // and assigns its id; update replaces the rule with `rule.id` in place.
+  // The rule's position (1-based row order) breaks priority ties and orders
+  // the Bundle ID lookup; MoveDriverRule puts it at `position`, the others
+  // keep their order (kInvalidArgument "position" when out of 1..size).
   virtual Result<model::DriverRule> PutDriverRule(model::DriverRule rule,
                                                   std::optional<uint64_t> expected_version) = 0;
+  virtual Result<model::DriverRule> MoveDriverRule(uint64_t id, size_t position, uint64_t expected_version) = 0;
   virtual Status DeleteDriverRule(uint64_t id, uint64_t expected_version) = 0;
 
   // Sets (adds or replaces) one configuration key. Last writer wins.

@@ -285,23 +285,42 @@ TEST_P(StoreContract, InvalidRegexIsRefusedWithReason) {
   EXPECT_EQ(store_->PutApp(a, std::nullopt).status().code(), StatusCode::kInvalidArgument);
 }
 
-TEST_P(StoreContract, DriverRulesRenumberOnDelete) {
+TEST_P(StoreContract, DriverRulesKeepTheirIdsThroughDeleteMoveAndReload) {
   auto t = store_->Snapshot();
-  uint64_t last_version = t->drivers[8].version;
+  ASSERT_EQ(t->drivers.size(), 9u);
+  EXPECT_EQ(t->drivers[8].id, 9u);  // the original's file: ids are the row numbers
   ASSERT_TRUE(store_->DeleteDriverRule(1, t->drivers[0].version).ok());
   auto t2 = store_->Snapshot();
   ASSERT_EQ(t2->drivers.size(), 8u);
-  EXPECT_EQ(t2->drivers[7].id, 8u);
+  // The rules after it keep their ids and versions.
+  EXPECT_EQ(t2->drivers[7].id, 9u);
+  EXPECT_EQ(t2->drivers[7].version, t->drivers[8].version);
   EXPECT_EQ(t2->drivers[7].model_regex.source(), t->drivers[8].model_regex.source());
-  // A client still holding the old id 9 / old id 8 cannot edit the wrong rule.
-  EXPECT_EQ(store_->DeleteDriverRule(8, t->drivers[7].version).code(), StatusCode::kConflict);
-  EXPECT_EQ(store_->DeleteDriverRule(9, last_version).code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->DeleteDriverRule(1, t->drivers[0].version).code(), StatusCode::kNotFound);
   model::DriverRule r;
   r.model_regex = *Pattern::Compile("(?i)latitude");
   r.bundle_id = "12";
   auto created = store_->PutDriverRule(r, std::nullopt);
   ASSERT_TRUE(created.ok()) << created.status().ToString();
-  EXPECT_EQ(created->id, 9u);
+  EXPECT_EQ(created->id, 10u);  // never an id still held, nor the deleted one
+
+  // Move rule 10 to the top: the others keep their order.
+  EXPECT_EQ(store_->MoveDriverRule(10, 1, created->version + 1).status().code(), StatusCode::kConflict);
+  EXPECT_EQ(store_->MoveDriverRule(10, 11, created->version).status().code(), StatusCode::kInvalidArgument);
+  auto moved = store_->MoveDriverRule(10, 1, created->version);
+  ASSERT_TRUE(moved.ok()) << moved.status().ToString();
+  auto t3 = store_->Snapshot();
+  std::vector<uint64_t> ids;
+  for (const auto& d : t3->drivers) ids.push_back(d.id);
+  EXPECT_EQ(ids, (std::vector<uint64_t>{10, 2, 3, 4, 5, 6, 7, 8, 9}));
+
+  // The ids survive a reopen.
+  TempDir again;
+  auto reopened = GetParam().open(dir_.path(), again.path());
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  std::vector<uint64_t> ids_after;
+  for (const auto& d : (*reopened)->Snapshot()->drivers) ids_after.push_back(d.id);
+  EXPECT_EQ(ids_after, ids);
 }
 
 TEST_P(StoreContract, ConfigAndLocales) {

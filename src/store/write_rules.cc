@@ -271,6 +271,24 @@ Result<std::vector<std::string>> PrepareTypeApps(const Tables& t, std::string_vi
   return out;
 }
 
+uint64_t NextDriverId(const Tables& t) {
+  uint64_t next = 1;
+  for (const auto& r : t.drivers) next = std::max(next, r.id + 1);
+  return next;
+}
+
+std::optional<size_t> DriverPosition(const Tables& t, uint64_t id) {
+  for (size_t i = 0; i < t.drivers.size(); ++i)
+    if (t.drivers[i].id == id) return i;
+  return std::nullopt;
+}
+
+Status CheckDriverPosition(const Tables& t, size_t position) {
+  if (position >= 1 && position <= t.drivers.size()) return Status::Ok();
+  return Status::BadField("position", "must be 1.." + std::to_string(t.drivers.size()) + " (the rule's place in "
+                                      "drivers.csv), got " + std::to_string(position));
+}
+
 Result<DriverRule> PrepareDriverRule(const Tables&, DriverRule rule) {
   if (rule.bundle_id && Trim(*rule.bundle_id).empty()) rule.bundle_id.reset();
   PV_RETURN_IF_ERROR(CheckTexts(rule));

@@ -86,6 +86,12 @@ Result<std::vector<std::string>> PrepareTypeApps(const model::Tables& t, std::st
                                                  std::vector<std::string> apps);
 // min_ram_gb, min_disk_gb, min_cpu_count >= 0 when set; a blank bundle_id is unset.
 Result<model::DriverRule> PrepareDriverRule(const model::Tables& t, model::DriverRule rule);
+// Driver rules: the id a new rule gets (one above the highest), the 0-based
+// position of rule `id` (nullopt: none), and InvalidArgument "position" unless
+// 1 <= position <= the number of rules.
+uint64_t NextDriverId(const model::Tables& t);
+std::optional<size_t> DriverPosition(const model::Tables& t, uint64_t id);
+Status CheckDriverPosition(const model::Tables& t, size_t position);
 // country required, upper-cased.
 Result<model::Locale> PrepareLocale(const model::Tables& t, model::Locale locale);
 // username: 1-64 characters of letters, digits and . _ @ \ - (a Windows

@@ -707,19 +707,38 @@ Result<DriverRule> CsvStore::PutDriverRule(DriverRule rule_in, std::optional<uin
   PV_ASSIGN_OR_RETURN(DriverRule rule, PrepareDriverRule(*cur, std::move(rule_in)));
   auto next = CopyLocked();
   if (!expected_version) {
-    rule.id = next->drivers.size() + 1;
+    rule.id = NextDriverId(*cur);
     rule.version = 1;
     next->drivers.push_back(rule);
   } else {
-    if (rule.id == 0 || rule.id > cur->drivers.size())
-      return Status::NotFound("no driver rule with id " + std::to_string(rule.id));
-    const DriverRule& old = cur->drivers[rule.id - 1];
+    auto pos = DriverPosition(*cur, rule.id);
+    if (!pos) return Status::NotFound("no driver rule with id " + std::to_string(rule.id));
+    const DriverRule& old = cur->drivers[*pos];
     if (old.version != *expected_version)
       return StaleVersion("driver rule", std::to_string(rule.id), old.version, *expected_version);
     if (rule.extra.empty()) rule.extra = old.extra;
     rule.version = old.version + 1;
-    next->drivers[rule.id - 1] = rule;
+    next->drivers[*pos] = rule;
   }
+  PV_RETURN_IF_ERROR(CommitLocked(TableId::kDrivers, std::move(next)));
+  return rule;
+}
+
+Result<DriverRule> CsvStore::MoveDriverRule(uint64_t id, size_t position, uint64_t expected_version) {
+  std::lock_guard lock(write_mu_);
+  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kDrivers));
+  auto cur = Snapshot();
+  auto pos = DriverPosition(*cur, id);
+  if (!pos) return Status::NotFound("no driver rule with id " + std::to_string(id));
+  DriverRule rule = cur->drivers[*pos];
+  if (rule.version != expected_version)
+    return StaleVersion("driver rule", std::to_string(id), rule.version, expected_version);
+  PV_RETURN_IF_ERROR(CheckDriverPosition(*cur, position));
+  rule.version += 1;
+  auto next = CopyLocked();
+  auto& rows = next->drivers.Mutable();
+  rows.erase(rows.begin() + static_cast<std::ptrdiff_t>(*pos));
+  rows.insert(rows.begin() + static_cast<std::ptrdiff_t>(position - 1), rule);
   PV_RETURN_IF_ERROR(CommitLocked(TableId::kDrivers, std::move(next)));
   return rule;
 }
@@ -728,18 +747,13 @@ Status CsvStore::DeleteDriverRule(uint64_t id, uint64_t expected_version) {
   std::lock_guard lock(write_mu_);
   PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kDrivers));
   auto cur = Snapshot();
-  if (id == 0 || id > cur->drivers.size()) return Status::NotFound("no driver rule with id " + std::to_string(id));
-  const DriverRule& old = cur->drivers[id - 1];
+  auto pos = DriverPosition(*cur, id);
+  if (!pos) return Status::NotFound("no driver rule with id " + std::to_string(id));
+  const DriverRule& old = cur->drivers[*pos];
   if (old.version != expected_version)
     return StaleVersion("driver rule", std::to_string(id), old.version, expected_version);
   auto next = CopyLocked();
-  next->drivers.erase(next->drivers.begin() + static_cast<std::ptrdiff_t>(id - 1));
-  // Ids are row numbers: the rules after it move up. Their versions grow so a
-  // client still holding an old id gets a conflict, not someone else's rule.
-  for (size_t i = id - 1; i < next->drivers.size(); ++i) {
-    next->drivers[i].id = i + 1;
-    next->drivers[i].version += 1;
-  }
+  next->drivers.erase(next->drivers.begin() + static_cast<std::ptrdiff_t>(*pos));
   return CommitLocked(TableId::kDrivers, std::move(next));
 }
 

@@ -78,6 +78,7 @@ class CsvStore final : public Store {
   Status DeleteType(std::string_view type, uint64_t expected_version) override;
   Result<model::DriverRule> PutDriverRule(model::DriverRule rule,
                                           std::optional<uint64_t> expected_version) override;
+  Result<model::DriverRule> MoveDriverRule(uint64_t id, size_t position, uint64_t expected_version) override;
   Status DeleteDriverRule(uint64_t id, uint64_t expected_version) override;
   Status SetConfig(std::string_view key, std::string_view value) override;
   Status DeleteConfig(std::string_view key) override;

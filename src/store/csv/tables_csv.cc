@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <climits>
+#include <set>
 #include <unordered_map>
 
 #include "base/strings.h"
@@ -293,6 +294,14 @@ const std::vector<Field<DriverRule>>& DriverFields() {
                         [](DriverRule& r, std::string_view v) { return ParseBoolCell(v, true, &r.enabled); },
                         [](const DriverRule& r) { return r.enabled; }},
       PV_VERSION_FIELD(DriverRule),
+      // Stable id (the original's file has none: ids are the row numbers
+      // until the first write adds the column). Blank: assigned on load.
+      Field<DriverRule>{"id", [](const DriverRule& r) { return std::to_string(r.id); },
+                        [](DriverRule& r, std::string_view v) {
+                          if (Trim(v).empty()) return (r.id = 0, std::string());
+                          return ParseIntCell(v, &r.id);
+                        },
+                        [](const DriverRule&) { return false; }},
   };
   return f;
 }
@@ -367,7 +376,7 @@ const TableInfo& Info(TableId id) {
       {TableId::kDrivers,
        {"drivers.csv",
         {"model_regex", "os_regex", "url", "bundle_id", "min_ram_gb", "min_disk_gb", "min_cpu_count"},
-        {"priority", "enabled", "version"}}},
+        {"priority", "enabled", "version", "id"}}},
       {TableId::kConfig, {"config.csv", {"key", "value"}, {}}},
       {TableId::kLocales, {"locales.csv", {"country", "language", "keyboard", "timezone"}, {"version"}}},
       {TableId::kNetworks,
@@ -419,6 +428,23 @@ std::optional<SourceError> MapHeader(TableId id, const CsvTable& csv, const std:
     }
   }
   return std::nullopt;
+}
+
+// Rows without an id, or repeating an earlier row's (a row copied in a
+// spreadsheet), get the next free ones in file order: the same ids on every
+// load of the same file, and the row numbers for the original's file.
+void AssignDriverIds(std::vector<DriverRule>* rows) {
+  std::set<uint64_t> seen;
+  uint64_t next = 1;
+  for (const auto& r : *rows) next = std::max(next, r.id + 1);
+  next = std::max<uint64_t>(next, rows->size() + 1);
+  bool any_id = false;
+  for (const auto& r : *rows) any_id = any_id || r.id != 0;
+  for (size_t i = 0; i < rows->size(); ++i) {
+    auto& r = (*rows)[i];
+    if (!any_id) r.id = i + 1;
+    else if (r.id == 0 || !seen.insert(r.id).second) r.id = next++;
+  }
 }
 
 // The file line of data row `r` (the header is line 1).
@@ -682,7 +708,7 @@ std::optional<SourceError> DecodeFile(TableId id, std::string_view text, model::
     case TableId::kDrivers: {
       std::vector<DriverRule> rows;
       if (auto e = DecodeRows(id, csv, DriverFields(), &rows)) return e;
-      for (size_t i = 0; i < rows.size(); ++i) rows[i].id = i + 1;
+      AssignDriverIds(&rows);
       out->drivers = std::move(rows);
       return std::nullopt;
     }
