@@ -1,6 +1,7 @@
 #include "api/provisioning.h"
 
 #include "api/admin/routes.h"
+#include "api/admin/table_routes.h"
 #include "api/endpoint/routes.h"
 #include "api/endpoint/service.h"
 #include "api/legacy/routes.h"
@@ -12,6 +13,7 @@ void RegisterProvisioningRoutes(Router& router, ProvisioningDeps deps) {
   endpoint::RegisterEndpointRoutes(router, service);
   legacy::RegisterLegacyRoutes(router, service);
   admin::RegisterAdminReadRoutes(router, service);
+  admin::RegisterTableRoutes(router, service);
 }
 
 }  // namespace provisiond::api

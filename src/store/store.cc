@@ -25,6 +25,9 @@ uint64_t TypeVersion(const model::Tables& tables, std::string_view type) {
     mix(ToUpper(Trim(ta.application)));
   }
   if (!any) return 0;
+  // 53 bits: the version travels through JSON clients (JavaScript numbers
+  // are exact only up to 2^53).
+  h &= (uint64_t{1} << 53) - 1;
   return h == 0 ? 1 : h;
 }
 

@@ -98,6 +98,7 @@ struct AuditPage {
 // The version a type's app list has in `tables`: derived from its content
 // (upper-cased type, app names in order), so it is the same in every backend
 // and across reloads. 0 when the type has no rows.
+// Below 2^53, so JSON clients keep it exact.
 uint64_t TypeVersion(const model::Tables& tables, std::string_view type);
 
 class Store {
