@@ -234,6 +234,9 @@ class Store {
   // event_id) is already stored nothing is written: stored = false and the
   // stored state. Else stored = true and the new state (version + 1).
   virtual Result<RecordedEvent> RecordEvent(model::DeploymentEvent e, model::Deployment next) = 0;
+  // Removes a deployment record and its events (an operator clearing a
+  // test run). `expected_version` as UpdateDeployment; kNotFound if no such id.
+  virtual Status DeleteDeployment(std::string_view id, uint64_t expected_version) = 0;
   // kNotFound if no such id.
   virtual Result<model::Deployment> GetDeployment(std::string_view id) const = 0;
   // Events of a deployment in append order; kNotFound if no such deployment.

@@ -364,6 +364,36 @@ model::Deployment MakeDeployment(std::string id, std::string serial, int64_t sta
   return d;
 }
 
+TEST_P(StoreContract, DeletedDeploymentsAreGoneAfterAReopenToo) {
+  const int64_t t0 = 1'790'000'000'000;
+  ASSERT_TRUE(store_->CreateDeployment(MakeDeployment("d1", "S1", t0)).ok());
+  ASSERT_TRUE(store_->CreateDeployment(MakeDeployment("d2", "S1", t0 + 1000)).ok());
+  model::DeploymentEvent e;
+  e.deployment_id = "d2";
+  e.event_id = "e1";
+  e.at = Timestamp(std::chrono::milliseconds(t0 + 1010));
+  ASSERT_TRUE(store_->AppendEvent(e).ok());
+  EXPECT_EQ(store_->DeleteDeployment("d2", 2).code(), StatusCode::kConflict);
+  EXPECT_EQ(store_->DeleteDeployment("zz", 1).code(), StatusCode::kNotFound);
+  ASSERT_TRUE(store_->DeleteDeployment("d2", 1).ok());
+  auto check = [](Store& s) {
+    EXPECT_EQ(s.GetDeployment("d2").status().code(), StatusCode::kNotFound);
+    EXPECT_EQ(s.EventsOf("d2").status().code(), StatusCode::kNotFound);
+    auto page = s.ListDeployments({});
+    ASSERT_TRUE(page.ok());
+    ASSERT_EQ(page->total, 1u);
+    EXPECT_EQ(page->items[0].id, "d1");
+    auto latest = s.LatestDeploymentForSerial("S1");  // the earlier attempt again
+    ASSERT_TRUE(latest.ok() && latest->has_value());
+    EXPECT_EQ((*latest)->id, "d1");
+  };
+  check(*store_);
+  TempDir again;
+  auto reopened = GetParam().open(dir_.path(), again.path());
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  check(**reopened);
+}
+
 TEST_P(StoreContract, DeploymentsAndEvents) {
   const int64_t t0 = 1'790'000'000'000;  // 2026-09
   ASSERT_TRUE(store_->CreateDeployment(MakeDeployment("d1", "S1", t0)).ok());

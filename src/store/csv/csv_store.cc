@@ -994,6 +994,9 @@ Result<RecordedEvent> CsvStore::RecordEvent(model::DeploymentEvent e, model::Dep
   PV_RETURN_IF_ERROR(CheckDeployment(next));
   return journal_->Record(std::move(e), std::move(next));
 }
+Status CsvStore::DeleteDeployment(std::string_view id, uint64_t expected_version) {
+  return journal_->Delete(id, expected_version);
+}
 Result<model::Deployment> CsvStore::GetDeployment(std::string_view id) const { return journal_->Get(id); }
 Result<std::vector<model::DeploymentEvent>> CsvStore::EventsOf(std::string_view id) const {
   return journal_->EventsOf(id);

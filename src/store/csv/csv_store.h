@@ -100,6 +100,7 @@ class CsvStore final : public Store {
   Result<model::Deployment> UpdateDeployment(model::Deployment d) override;
   Result<bool> AppendEvent(model::DeploymentEvent e) override;
   Result<RecordedEvent> RecordEvent(model::DeploymentEvent e, model::Deployment next) override;
+  Status DeleteDeployment(std::string_view id, uint64_t expected_version) override;
   Result<model::Deployment> GetDeployment(std::string_view id) const override;
   Result<std::vector<model::DeploymentEvent>> EventsOf(std::string_view id) const override;
   Result<DeploymentPage> ListDeployments(const DeploymentQuery& query) const override;

@@ -12,6 +12,8 @@ const char kDeploymentsHeader[] =
     "id,serial,computer_name,model,type,client_address,tls,tls_version,source,started,last_heartbeat,"
     "finished,phase,step,step_count,percent,status,final_message,warning_count,error_count,previous_id,"
     "version,event_id";
+// The status cell of a tombstone row (Delete): not a model status.
+constexpr char kDeletedStatus[] = "deleted";
 const char kEventsHeader[] =
     "deployment_id,event_id,at,phase,step,step_count,percent,level,message,final_status";
 
@@ -268,6 +270,7 @@ void DeploymentJournal::ReplayDeployments(const std::vector<std::vector<std::str
     d.step = ParseOptInt(c.Get(row, "step"));
     d.step_count = ParseOptInt(c.Get(row, "step_count"));
     d.percent = ParseOptInt(c.Get(row, "percent")).value_or(0);
+    const bool tombstone = Trim(c.Get(row, "status")) == kDeletedStatus;
     d.status = ParseStatus(Trim(c.Get(row, "status"))).value_or(DeploymentStatus::kRunning);
     d.final_message = c.Get(row, "final_message");
     d.warning_count = ParseOptInt(c.Get(row, "warning_count")).value_or(0);
@@ -275,6 +278,17 @@ void DeploymentJournal::ReplayDeployments(const std::vector<std::vector<std::str
     d.previous_id = c.Get(row, "previous_id");
     d.version = static_cast<uint64_t>(std::max(1, ParseOptInt(c.Get(row, "version")).value_or(1)));
     Entry& entry = by_id_[d.id];
+    if (tombstone) {
+      if (d.version > entry.deleted_version) {
+        entry.deleted_version = d.version;
+        if (entry.has_row && entry.d.version < d.version) {
+          entry.has_row = false;
+          ReindexSerial(entry.d.serial);
+        }
+      }
+      continue;
+    }
+    if (d.version <= entry.deleted_version) continue;  // deleted later
     std::string_view event_id = c.Get(row, "event_id");
     if (!event_id.empty() && !entry.event_ids.contains(std::string(event_id))) {
       // RecordEvent wrote the state, then failed (or crashed) before its
@@ -316,6 +330,34 @@ void DeploymentJournal::ReplayEvents(const std::vector<std::vector<std::string>>
     if (!entry.event_ids.insert(e.event_id).second) continue;
     entry.events.push_back(std::move(e));
   }
+}
+
+void DeploymentJournal::ReindexSerial(std::string_view serial) {
+  std::string key = model::Tables::SerialKey(serial);
+  latest_by_serial_.erase(key);
+  for (const auto& [id, entry] : by_id_)
+    if (entry.has_row && model::Tables::SerialKey(entry.d.serial) == key) IndexSerial(entry.d);
+}
+
+Status DeploymentJournal::Delete(std::string_view id, uint64_t expected_version) {
+  std::lock_guard lock(mu_);
+  auto it = by_id_.find(std::string(id));
+  if (it == by_id_.end() || !it->second.has_row) return Status::NotFound("no deployment '" + std::string(id) + "'");
+  Entry& entry = it->second;
+  if (entry.d.version != expected_version)
+    return Status::Conflict("deployment '" + entry.d.id + "' is at version " + std::to_string(entry.d.version) +
+                            ", not " + std::to_string(expected_version) + "; re-read it and apply the change again");
+  Deployment tomb = entry.d;
+  tomb.version += 1;
+  tomb.last_heartbeat = options_.clock();
+  auto cells = DeploymentCells(tomb, "");
+  cells[16] = kDeletedStatus;  // the status column of kDeploymentsHeader
+  PV_RETURN_IF_ERROR(AppendRow(DeploymentsFileName(tomb.last_heartbeat), kDeploymentsHeader, cells));
+  entry.has_row = false;
+  entry.deleted_version = tomb.version;
+  entry.events.clear();
+  ReindexSerial(entry.d.serial);
+  return Status::Ok();
 }
 
 void DeploymentJournal::IndexSerial(const Deployment& d) {
@@ -484,7 +526,8 @@ Result<Deployment> DeploymentJournal::Get(std::string_view id) const {
 Result<std::vector<DeploymentEvent>> DeploymentJournal::EventsOf(std::string_view id) const {
   std::lock_guard lock(mu_);
   auto it = by_id_.find(std::string(id));
-  if (it == by_id_.end()) return Status::NotFound("no deployment '" + std::string(id) + "'");
+  if (it == by_id_.end() || (it->second.deleted_version > 0 && !it->second.has_row))
+    return Status::NotFound("no deployment '" + std::string(id) + "'");
   return it->second.events;
 }
 

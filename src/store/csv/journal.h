@@ -52,6 +52,9 @@ class DeploymentJournal {
   Result<std::vector<model::DeploymentEvent>> EventsOf(std::string_view id) const;
   DeploymentPage List(const DeploymentQuery& q) const;
   std::optional<model::Deployment> LatestForSerial(std::string_view serial) const;
+  // Store::DeleteDeployment: appends a tombstone row (status "deleted",
+  // version + 1); replay drops the deployment and its events.
+  Status Delete(std::string_view id, uint64_t expected_version);
 
   // Deletes journal files dated before clock() - retention_days. Returns
   // the first error (later files are still tried).
@@ -71,7 +74,8 @@ class DeploymentJournal {
   };
   struct Entry {
     model::Deployment d;
-    bool has_row = false;  // false: only events survived retention
+    bool has_row = false;  // false: only events survived retention, or deleted
+    uint64_t deleted_version = 0;  // the tombstone's version; rows up to it are gone
     std::vector<model::DeploymentEvent> events;
     std::unordered_set<std::string> event_ids;
   };
@@ -90,6 +94,8 @@ class DeploymentJournal {
   // Cuts a dirty file back to its last whole record. REQUIRES: mu_.
   Status RepairLocked(const std::string& name, FileState* f);
   void IndexSerial(const model::Deployment& d);
+  // Points the serial's index at its latest remaining attempt. REQUIRES: mu_.
+  void ReindexSerial(std::string_view serial);
 
   JournalOptions options_;
   mutable std::mutex mu_;

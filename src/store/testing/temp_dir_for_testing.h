@@ -41,14 +41,13 @@ inline void WriteText(const std::string& path, const std::string& text) {
   out << text;
 }
 
+// Copies `from` into `to` with its subdirectories, every copy writable.
 inline void CopyDir(const std::string& from, const std::string& to) {
   std::filesystem::create_directories(to);
-  for (const auto& e : std::filesystem::directory_iterator(from))
-    if (e.is_regular_file())
-      std::filesystem::copy_file(e.path(), std::filesystem::path(to) / e.path().filename(),
-                                 std::filesystem::copy_options::overwrite_existing);
-  for (const auto& e : std::filesystem::directory_iterator(to))
-    std::filesystem::permissions(e.path(), std::filesystem::perms::owner_write, std::filesystem::perm_options::add);
+  std::filesystem::copy(from, to,
+                        std::filesystem::copy_options::recursive | std::filesystem::copy_options::overwrite_existing);
+  for (const auto& e : std::filesystem::recursive_directory_iterator(to))
+    std::filesystem::permissions(e.path(), std::filesystem::perms::owner_all, std::filesystem::perm_options::add);
 }
 
 inline std::string SourceDir() {
