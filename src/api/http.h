@@ -2,6 +2,7 @@
 // socket, so every route is testable as a function call. net/ converts.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -111,11 +112,37 @@ struct FileBody {
   int fd = -1;                   // POSIX descriptor owned by `handle`, or -1
 };
 
+// A response body produced over time (Server-Sent Events). net/ writes the
+// header (no Content-Length, Connection: close), then calls Open() once with
+// a sink; the producer writes through the sink from any thread. net/ sends
+// `heartbeat` when nothing was written for `heartbeat_interval`, and calls
+// Closed() once when the connection ends (client gone, too slow, server
+// stopping); after that Write() returns false.
+class StreamSink {
+ public:
+  virtual ~StreamSink() = default;
+  // Queues `text` for the client; false once the stream is closed. A client
+  // that falls more than a bounded backlog behind is disconnected.
+  virtual bool Write(std::string text) = 0;
+  // Ends the stream from the producer's side.
+  virtual void Close() = 0;
+};
+
+class StreamBody {
+ public:
+  virtual ~StreamBody() = default;
+  virtual void Open(std::shared_ptr<StreamSink> sink) = 0;
+  virtual void Closed() = 0;
+  std::string heartbeat = ": heartbeat\n\n";
+  std::chrono::milliseconds heartbeat_interval{15000};
+};
+
 struct Response {
   int status = 200;
   Headers headers;
   std::string body;
   std::optional<FileBody> file;  // when set, replaces `body`
+  std::shared_ptr<StreamBody> stream;  // when set, replaces `body` (and `file`)
   bool head_only = false;        // HEAD: send headers (with Content-Length) only
 
   static Response Text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");

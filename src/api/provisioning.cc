@@ -1,6 +1,8 @@
 #include "api/provisioning.h"
 
 #include "api/admin/routes.h"
+#include "api/admin/check_routes.h"
+#include "api/admin/live_routes.h"
 #include "api/admin/table_routes.h"
 #include "api/endpoint/routes.h"
 #include "api/endpoint/service.h"
@@ -14,6 +16,8 @@ void RegisterProvisioningRoutes(Router& router, ProvisioningDeps deps) {
   legacy::RegisterLegacyRoutes(router, service);
   admin::RegisterAdminReadRoutes(router, service);
   admin::RegisterTableRoutes(router, service);
+  admin::RegisterCheckRoutes(router, service);
+  admin::RegisterLiveRoutes(router, service);
 }
 
 }  // namespace provisiond::api

@@ -37,6 +37,8 @@ struct ProvisioningDeps {
   // What access control warns of (network gate off, unkeyed machine routes,
   // no admin who can sign in), listed by /api/v1/admin/status. Null: none.
   std::function<std::vector<std::string>()> access_warnings;
+  // The admin event stream's hub. Null: the routes make their own.
+  std::shared_ptr<class EventHub> events;
 };
 
 // Adds every route to `router` (machine group: endpoint + legacy; admin

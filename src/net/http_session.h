@@ -9,6 +9,7 @@
 #pragma once
 
 #include <chrono>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -61,6 +62,8 @@ inline bool RouteTakesBody(const api::Route& route) {
 
 template <class Session>
 class ZeroCopySender;
+template <class Derived>
+class SessionStreamSink;
 
 template <class Derived>
 class HttpSession : public SessionBase {
@@ -79,6 +82,7 @@ class HttpSession : public SessionBase {
   void OnServerStop() override {
     asio::post(Stream().get_executor(), [self = Self()] {
       self->close_after_response_ = true;
+      if (self->streaming_) return self->EndStream();
       if (self->waiting_header_ && self->buffer_.size() == 0 && self->parser_ && !self->parser_->got_some()) {
         self->CloseNow();
       }
@@ -277,6 +281,16 @@ class HttpSession : public SessionBase {
     for (const auto& [k, v] : r.headers.items()) header->insert(k, v);
     if (request_ && !request_->request_id.empty()) header->set("X-Request-Id", request_->request_id);
     bool no_body_status = r.status == 204 || r.status == 304 || (r.status >= 100 && r.status < 200);
+    if (r.stream && !head && !no_body_status) {
+      // The body runs until the connection closes: no length, no keep-alive;
+      // proxies must pass it on as it comes (nginx: X-Accel-Buffering).
+      keep_alive_ = false;
+      header->keep_alive(false);
+      header->set("Cache-Control", "no-cache");
+      header->set("X-Accel-Buffering", "no");
+      Lowest().expires_after(st_->options.write_timeout);
+      return WriteHeaderThen(header, [self = Self()] { self->StartStream(); });
+    }
     if (!no_body_status) header->content_length(length);
     header->keep_alive(keep_alive_);
     bytes_sent_ = 0;
@@ -388,6 +402,14 @@ class HttpSession : public SessionBase {
   void DiscardInput();
   // file_send.h
   void SendFileByCopy();
+  // stream_send.h
+  template <class>
+  friend class SessionStreamSink;
+  void StartStream();
+  void ArmHeartbeat();
+  void QueueStream(std::string text);
+  void WriteNextStream();
+  void EndStream();
 
   std::shared_ptr<ServerState> st_;
   std::unique_ptr<ConnectionSlot> slot_;
@@ -416,9 +438,19 @@ class HttpSession : public SessionBase {
   bool close_after_response_ = false;
   bool expect_continue_ = false;
   std::chrono::steady_clock::time_point linger_until_;
+  // Streaming responses (stream_send.h).
+  bool streaming_ = false;
+  bool stream_ended_ = false;
+  bool stream_writing_ = false;
+  size_t stream_backlog_ = 0;
+  std::deque<std::string> stream_queue_;
+  std::optional<asio::steady_timer> stream_timer_;
+  std::shared_ptr<SessionStreamSink<Derived>> stream_sink_;
+  char stream_probe_[1];
 };
 
 }  // namespace provisiond::net
 
 #include "net/body_stream.h"
 #include "net/file_send.h"
+#include "net/stream_send.h"

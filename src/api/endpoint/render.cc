@@ -177,6 +177,21 @@ void WritePlan(JsonWriter& w, const core::Plan& p, bool with_explain, const core
   w.EndObject();
 }
 
+void WritePendingDevice(JsonWriter& w, const PendingDevice& d) {
+  w.BeginObject();
+  w.Key("serial").String(d.serial);
+  w.Key("manufacturer").String(d.manufacturer);
+  w.Key("model").String(d.model);
+  w.Key("os").String(d.os);
+  w.Key("source").String(d.source);
+  w.Key("deployment_id").StringOrNull(d.deployment_id);
+  w.Key("suggested_name").String(d.suggested_name);
+  w.Key("client_address").String(d.client_address);
+  w.Key("first_seen").String(FormatIso8601(d.first_seen));
+  w.Key("last_seen").String(FormatIso8601(d.last_seen));
+  w.EndObject();
+}
+
 void WriteDeployment(JsonWriter& w, const model::Deployment& d, Timestamp now,
                      std::chrono::milliseconds stale_timeout) {
   auto opt_int = [&](const std::optional<int>& v) { v ? w.Int(*v) : w.Null(); };

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "api/endpoint/json_writer.h"
+#include "api/endpoint/pending_devices.h"
 #include "api/endpoint/settings.h"
 #include "core/plan.h"
 #include "model/deployment.h"
@@ -26,6 +27,8 @@ void WriteComputer(JsonWriter& w, const model::Computer& c);
 
 // A deployment with its derived view: "state" (running|stale|success|error),
 // "stale", "duration_ms" (null while running).
+// A pending device (doc/admin_api.md, "Pending devices").
+void WritePendingDevice(JsonWriter& w, const PendingDevice& d);
 void WriteDeployment(JsonWriter& w, const model::Deployment& d, Timestamp now,
                      std::chrono::milliseconds stale_timeout);
 void WriteEvent(JsonWriter& w, const model::DeploymentEvent& e);

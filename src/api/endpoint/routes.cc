@@ -51,6 +51,7 @@ Response Plan(Service& s, Request& req) {
   // capacity from request to request (ResolveInto replaces every field).
   thread_local core::Plan plan;
   if (Status st = core::ResolveInto(*facts, *tables, options, &plan); !st.ok()) return ToProblem(st);
+  s.NotePlan(*facts, plan, req, "plan");
   // Reserve what this thread's last plan took: one allocation, no regrowth
   // copies of a 6 kB body.
   thread_local size_t last_size = 4096;
@@ -130,6 +131,7 @@ Response Confirm(Service& s, Request& req) {
     }
     return ToProblem(RenameField(stored.status(), "computer_name", "name"));
   }
+  s.Confirmed(stored->serial);
   JsonWriter w;
   w.BeginObject().Key("computer");
   WriteComputer(w, *stored);

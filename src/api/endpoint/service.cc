@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <random>
 
+#include "api/endpoint/render.h"
+#include "api/endpoint/settings.h"
 #include "api/endpoint/snapshot_cache.h"
 #include "base/log.h"
 #include "base/strings.h"
@@ -32,6 +34,7 @@ std::string RandomHexId() {
 }  // namespace
 
 Service::Service(ProvisioningDeps deps) : deps_(std::move(deps)) {
+  events_ = deps_.events ? deps_.events : std::make_shared<EventHub>();
   if (!deps_.clock) deps_.clock = [] { return provisiond::Now(); };
   if (!deps_.new_id) deps_.new_id = RandomHexId;
   if (!deps_.random) deps_.random = RandomU64;
@@ -91,6 +94,73 @@ std::mutex& Service::StripeFor(std::array<std::mutex, kStripes>& stripes, std::s
   return stripes[std::hash<std::string_view>{}(key) % kStripes];
 }
 
+void Service::NotePlan(const core::Facts& facts, const core::Plan& plan, const Request& req,
+                       std::string_view source, std::string_view deployment_id) {
+  // Most plan calls repeat this thread's last model and OS: skip the lock.
+  thread_local std::string last_model, last_os;
+  if (facts.model != last_model || facts.os_name != last_os) {
+    pending_.NoteSeen(facts.model, facts.os_name);
+    last_model = facts.model;
+    last_os = facts.os_name;
+  }
+  if (!plan.needs_confirmation) {
+    if (plan.computer) Confirmed(plan.computer->serial);
+    return;
+  }
+  PendingDevice d;
+  d.serial = facts.serial;
+  d.manufacturer = facts.make;
+  d.model = facts.model;
+  d.os = facts.os_name;
+  d.source = std::string(source);
+  d.deployment_id = std::string(deployment_id);
+  d.suggested_name = plan.choices.suggested_name;
+  d.client_address = req.origin.client_address;
+  d.first_seen = d.last_seen = Now();
+  if (pending_.Note(d) || !deployment_id.empty()) PublishPending(*pending_.Find(d.serial), false);
+}
+
+void Service::Confirmed(std::string_view serial) {
+  if (pending_.Empty()) return;
+  if (auto was = pending_.Find(serial); was && pending_.Remove(serial)) PublishPending(*was, true);
+}
+
+void Service::PublishDeployment(std::string_view kind, const model::Deployment& d) const {
+  JsonWriter w(1024);
+  w.BeginObject().Key("kind").String(kind).Key("deployment");
+  WriteDeployment(w, d, Now(), StaleTimeout(*Snapshot()));
+  w.EndObject();
+  events_->Publish("deployment", w.Take());
+}
+
+void Service::PublishPending(const PendingDevice& d, bool removed) const {
+  JsonWriter w(512);
+  w.BeginObject().Key("kind").String(removed ? "removed" : "waiting").Key("device");
+  WritePendingDevice(w, d);
+  w.EndObject();
+  events_->Publish("pending", w.Take());
+}
+
+void Service::SeedKnownValues() {
+  std::call_once(seeded_, [this] {
+    store::DeploymentQuery q;
+    q.limit = 5000;  // the newest: enough to know the fleet's models
+    auto page = store().ListDeployments(q);
+    if (!page.ok()) return;
+    for (const auto& d : page->items) pending_.NoteSeen(d.model, {});
+  });
+}
+
+std::vector<std::string> Service::KnownModels() {
+  SeedKnownValues();
+  return pending_.Models();
+}
+
+std::vector<std::string> Service::KnownOsNames() {
+  SeedKnownValues();
+  return pending_.OsNames();
+}
+
 Result<model::Deployment> Service::StartDeployment(const core::Facts& facts, const core::Plan& plan,
                                                    const Request& req) {
   // A device matched by UUID/MAC under a placeholder serial is recorded (and
@@ -113,7 +183,10 @@ Result<model::Deployment> Service::StartDeployment(const core::Facts& facts, con
   info.tls = req.connection.tls;
   info.tls_version = req.connection.tls ? req.connection.tls_version : "";
   info.source = "api";
-  return store().CreateDeployment(core::StartDeployment(recorded, info, Now()));
+  PV_ASSIGN_OR_RETURN(model::Deployment d, store().CreateDeployment(core::StartDeployment(recorded, info, Now())));
+  NotePlan(facts, plan, req, "deployment", d.id);
+  PublishDeployment("started", d);
+  return d;
 }
 
 Result<model::Deployment> Service::ApplyAndStoreLocked(const model::Deployment& current,
@@ -138,6 +211,7 @@ Result<Service::EventOutcome> Service::PostEvent(model::DeploymentEvent e) {
     if (old.event_id == e.event_id) return EventOutcome{true, std::move(current)};
   }
   PV_ASSIGN_OR_RETURN(model::Deployment next, ApplyAndStoreLocked(current, e));
+  PublishDeployment(next.status == model::DeploymentStatus::kRunning ? "progress" : "finished", next);
   return EventOutcome{false, std::move(next)};
 }
 
@@ -168,6 +242,7 @@ Result<Service::LegacyOutcome> Service::PostLegacyMessage(std::string_view text,
     PV_ASSIGN_OR_RETURN(model::Deployment created, store().CreateDeployment(std::move(d)));
     PV_ASSIGN_OR_RETURN(bool stored, store().AppendEvent(apply.event));
     (void)stored;  // a fresh deployment has no events yet
+    PublishDeployment("started", created);
     return LegacyOutcome{true, std::move(created)};
   }
 
@@ -180,6 +255,7 @@ Result<Service::LegacyOutcome> Service::PostLegacyMessage(std::string_view text,
   PV_ASSIGN_OR_RETURN(core::LegacyApply apply,
                       core::ApplyLegacyMessage(&current, earlier, message, "", NewId(), now));
   PV_ASSIGN_OR_RETURN(model::Deployment next, ApplyAndStoreLocked(current, apply.event));
+  PublishDeployment(next.status == model::DeploymentStatus::kRunning ? "progress" : "finished", next);
   return LegacyOutcome{false, std::move(next)};
 }
 

@@ -18,6 +18,8 @@
 #include <string_view>
 #include <thread>
 
+#include "api/events/event_hub.h"
+#include "api/endpoint/pending_devices.h"
 #include "api/http.h"
 #include "api/provisioning.h"
 #include "core/facts.h"
@@ -56,6 +58,27 @@ class Service {
   core::ResolveOptions ResolveOptionsFor(const Request& req, bool explain,
                                          const std::shared_ptr<const model::Tables>& tables) const;
 
+  // ---- Live events and pending devices ----------------------------------
+
+  // The admin UI's event stream (deployment, pending, data).
+  EventHub& events() const { return *events_; }
+  PendingDevices& pending() { return pending_; }
+  // What a plan told a device: remembers its model and OS (regex check),
+  // lists it as pending while it needs confirmation, drops it once it does not.
+  // `source`: "plan" or "deployment".
+  void NotePlan(const core::Facts& facts, const core::Plan& plan, const Request& req, std::string_view source,
+                std::string_view deployment_id = {});
+  // The device got a computer record: no longer pending (the UI is told).
+  void Confirmed(std::string_view serial);
+  // Publishes a deployment's state; kind: started, progress, finished, deleted.
+  void PublishDeployment(std::string_view kind, const model::Deployment& d) const;
+  // Publishes a pending device (or its removal: `removed`).
+  void PublishPending(const PendingDevice& d, bool removed) const;
+  // Models and OS names known from past deployments (read once from the
+  // store) and from devices seen since.
+  std::vector<std::string> KnownModels();
+  std::vector<std::string> KnownOsNames();
+
   // ---- Deployment records ---------------------------------------------
 
   // Starts an attempt for `facts` (already resolved to `plan`): links the
@@ -91,7 +114,12 @@ class Service {
                                                 const model::DeploymentEvent& e);
   void WorkerLoop();
 
+  void SeedKnownValues();
+
   ProvisioningDeps deps_;
+  std::shared_ptr<EventHub> events_;
+  PendingDevices pending_;
+  std::once_flag seeded_;
   std::array<std::mutex, kStripes> serial_locks_;
   std::array<std::mutex, kStripes> id_locks_;
 
