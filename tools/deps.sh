@@ -10,14 +10,30 @@ PACKAGES=(
   libssl-dev libargon2-dev libre2-dev libtomlplusplus-dev libzip-dev libgtest-dev libgmock-dev
   # tests and benchmarks
   python3 curl openssl nginx-light testssl.sh wrk zip unzip procps
+  # browser tests of the admin UI (driven by playwright-core from web/node_modules)
+  chromium
 )
 if [ "${1:-}" = "--list" ]; then printf '%s\n' "${PACKAGES[@]}"; exit 0; fi
+
+# The admin UI's npm packages (web/package-lock.json): again only when the
+# lockfile changed since the last install. Node.js 20 with npm comes with
+# the machine image; Debian's nodejs/npm only where it is missing.
+web_deps() {
+  command -v node >/dev/null && command -v npm >/dev/null || return 0
+  local stamp=web/node_modules/.package-lock.json
+  if [ ! -e "$stamp" ] || [ web/package-lock.json -nt "$stamp" ]; then
+    echo "deps.sh: npm ci in web/"
+    (cd web && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+cd "$(dirname "$0")/.."
+command -v node >/dev/null || PACKAGES+=(nodejs npm)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -eq 0 ]; then web_deps; exit 0; fi
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
@@ -34,3 +50,4 @@ if command -v systemctl >/dev/null && systemctl is-active --quiet nginx 2>/dev/n
 elif pgrep -x nginx >/dev/null 2>&1; then
   $SUDO service nginx stop >/dev/null 2>&1 || $SUDO pkill -x nginx || true
 fi
+web_deps

@@ -26,8 +26,11 @@ void RegisterHealthRoutes(Router& router, HealthOptions options) {
   }, {RouteGroup::kPublic, Permission::kAnyone, "readiness: data loaded, content root present (503 naming what is missing)"});
 
   router.Add("GET", "/", [](Request& req) {
-    return Response::Redirect(302, req.origin.Url("/api/v1"));
-  }, {RouteGroup::kPublic, Permission::kAnyone, "redirects to the service index"});
+    // A browser gets the admin UI, a program the service index.
+    auto accept = req.headers.Get("Accept");
+    bool browser = accept && accept->find("text/html") != std::string_view::npos;
+    return Response::Redirect(302, req.origin.Url(browser ? "/ui/" : "/api/v1"));
+  }, {RouteGroup::kPublic, Permission::kAnyone, "redirects a browser to the admin UI (/ui/), a program to the service index"});
 
   std::string version = options.version;
   const Router* table = &router;  // the router outlives its routes

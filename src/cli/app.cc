@@ -14,6 +14,7 @@
 #include "api/endpoint/settings.h"
 #include "api/health.h"
 #include "api/provisioning.h"
+#include "api/ui/ui_routes.h"
 #include "api/tls_routes.h"
 #include "base/log.h"
 #include "cli/embedded.h"
@@ -199,6 +200,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, bool load_data) {
   app->router_ = std::make_shared<api::Router>();
   const App* self = app.get();
   api::RegisterHealthRoutes(*app->router_, {[self] { return self->ReadyChecks(); }, PROVISIOND_VERSION});
+  api::ui::RegisterUiRoutes(*app->router_);
   if (load_data) {
     store::CsvStoreOptions so;
     so.data_dir = config.data_dir;
