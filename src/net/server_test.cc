@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 
@@ -56,6 +58,12 @@ class Client {
       if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK ? out + "TIMEOUT" : out;
       out.append(buf, static_cast<size_t>(n));
     }
+  }
+  // What one recv() returns; "" on close, error or timeout.
+  std::string ReadSome() {
+    char buf[4096];
+    ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+    return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
   }
   // One response with a Content-Length body, the connection left open.
   std::string ReadResponse() {
@@ -433,6 +441,92 @@ TEST(Server, ShutdownWhileConnectionsComeAndGo) {
   for (auto& c : clients) c.join();
   EXPECT_GE(served.load(), 200);
   EXPECT_EQ(idle_closed_by_server.load(), 4);
+}
+
+// A stream body that records what the session told it and lets the test write.
+class ProbeStream : public api::StreamBody {
+ public:
+  void Open(std::shared_ptr<api::StreamSink> sink) override {
+    std::lock_guard lock(mu);
+    this->sink = std::move(sink);
+    cv.notify_all();
+  }
+  void Closed() override {
+    std::lock_guard lock(mu);
+    closed = true;
+    cv.notify_all();
+  }
+  std::shared_ptr<api::StreamSink> WaitOpen() {
+    std::unique_lock lock(mu);
+    cv.wait_for(lock, std::chrono::seconds(10), [&] { return sink != nullptr; });
+    return sink;
+  }
+  bool WaitClosed() {
+    std::unique_lock lock(mu);
+    return cv.wait_for(lock, std::chrono::seconds(10), [&] { return closed; });
+  }
+  std::mutex mu;
+  std::condition_variable cv;
+  std::shared_ptr<api::StreamSink> sink;
+  bool closed = false;
+};
+
+std::shared_ptr<api::Router> StreamRouter(std::shared_ptr<ProbeStream> probe) {
+  auto router = std::make_shared<api::Router>();
+  router->Add("GET", "/stream", [probe](api::Request&) {
+    api::Response r;
+    r.headers.Add("Content-Type", "text/event-stream");
+    r.stream = probe;
+    return r;
+  }, {api::RouteGroup::kPublic, api::Permission::kAnyone, "test stream"});
+  router->Add("GET", "/healthz", [](api::Request&) { return api::Response::Text(200, "ok"); },
+              {api::RouteGroup::kPublic, api::Permission::kAnyone, "ok"});
+  return router;
+}
+
+TEST(Server, StreamingBodyIsWrittenFromAnyThreadWithHeartbeatsAndEndsOnClientClose) {
+  auto probe = std::make_shared<ProbeStream>();
+  probe->heartbeat_interval = std::chrono::milliseconds(50);
+  Running server(StreamRouter(probe));
+  auto c = std::make_unique<Client>(server.port());
+  ASSERT_TRUE(c->Send("GET /stream HTTP/1.1\r\nHost: t\r\n\r\n"));
+  auto sink = probe->WaitOpen();
+  ASSERT_NE(sink, nullptr);
+  std::thread writer([sink] {
+    for (int i = 0; i < 3; ++i) EXPECT_TRUE(sink->Write("data: " + std::to_string(i) + "\n\n"));
+  });
+  writer.join();
+  std::string got;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while ((got.find("data: 2") == std::string::npos || got.find(": heartbeat") == std::string::npos) &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::string piece = c->ReadSome();
+    if (piece.empty()) break;
+    got += piece;
+  }
+  EXPECT_EQ(StatusOf(got), 200) << got;
+  EXPECT_NE(got.find("Cache-Control: no-cache"), std::string::npos);
+  EXPECT_EQ(got.find("Content-Length"), std::string::npos);
+  EXPECT_LT(got.find("data: 0"), got.find("data: 2"));
+  EXPECT_NE(got.find(": heartbeat"), std::string::npos) << "no heartbeat within 10 s";
+  c.reset();  // the client leaves
+  EXPECT_TRUE(probe->WaitClosed());
+  EXPECT_FALSE(sink->Write("late\n\n"));
+}
+
+TEST(Server, StopEndsOpenStreamsAtOnce) {
+  auto probe = std::make_shared<ProbeStream>();
+  ServerOptions o;
+  o.shutdown_grace = std::chrono::milliseconds(20000);
+  auto running = std::make_unique<Running>(StreamRouter(probe), o);
+  Client c(running->port());
+  ASSERT_TRUE(c.Send("GET /stream HTTP/1.1\r\nHost: t\r\n\r\n"));
+  ASSERT_NE(probe->WaitOpen(), nullptr);
+  auto t0 = std::chrono::steady_clock::now();
+  running.reset();  // Stop + join: must not wait out the 20 s grace for the stream
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(10));
+  EXPECT_TRUE(probe->closed);
+  EXPECT_EQ(c.ReadAll().find("TIMEOUT"), std::string::npos);
 }
 
 TEST(SessionRegistry, SkipsSessionsAlreadyGone) {

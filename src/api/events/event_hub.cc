@@ -82,13 +82,14 @@ void EventHub::Publish(std::string type, std::string data) {
 Result<std::shared_ptr<StreamBody>> EventHub::Subscribe(const std::string& user, std::optional<uint64_t> last_id) {
   {
     std::lock_guard lock(mu_);
-    if (streams_.size() >= options_.max_streams)
+    if (reserved_ >= options_.max_streams)
       return Status::TooLarge("too many open event streams (" + std::to_string(options_.max_streams) +
                               "); close a browser tab or raise the cap");
     if (per_user_[user] >= options_.max_per_user)
       return Status::TooLarge("'" + user + "' has " + std::to_string(options_.max_per_user) +
                               " event streams open already; close a browser tab");
-    ++per_user_[user];  // reserved now, so concurrent subscribes respect the cap
+    ++per_user_[user];  // reserved now, so concurrent subscribes respect the caps
+    ++reserved_;
   }
   auto s = std::make_shared<Stream>(weak_from_this(), user, last_id);
   s->heartbeat_interval = options_.heartbeat;
@@ -117,6 +118,7 @@ void EventHub::Detach(const Stream* s) {
   if (it != streams_.end()) streams_.erase(it);
   auto u = per_user_.find(s->user());
   if (u != per_user_.end() && u->second > 0 && --u->second == 0) per_user_.erase(u);
+  if (reserved_ > 0) --reserved_;
 }
 
 size_t EventHub::OpenStreams() const {

@@ -57,7 +57,8 @@ class EventHub : public std::enable_shared_from_this<EventHub> {
   uint64_t next_id_ = 1;
   std::deque<Event> buffer_;
   std::vector<std::shared_ptr<Stream>> streams_;  // open ones
-  std::map<std::string, size_t> per_user_;
+  std::map<std::string, size_t> per_user_;  // streams reserved per user
+  size_t reserved_ = 0;                     // in all (opened or not yet)
 };
 
 // One SSE frame: "id: N\nevent: T\ndata: D\n\n" (data lines split on '\n').
