@@ -141,7 +141,9 @@ function App() {
   const [session, setSession] = useState<Session | null>(null);
   const [state, setState] = useState<'checking' | 'in' | 'out' | 'error'>('checking');
   const [error, setError] = useState<any>(null);
-  const signedIn = (s: Session) => {
+  const signedIn = (raw: Session & { name?: string }) => {
+    // /auth/me answers `name` where login answers `username` (see NOTES.md): take either.
+    const s: Session = { ...raw, username: raw.username || raw.name || '' };
     setCsrf(s.csrf_token || '');
     setSession(s);
     setState('in');

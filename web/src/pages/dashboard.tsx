@@ -64,7 +64,7 @@ function PhaseDurations({ rows }: { rows: Stats['phase_durations'] }) {
     models.get(r.model)!.set(r.phase, r.seconds);
   }
   const totals = [...models.entries()].map(([m, ph]) => [m, [...ph.values()].reduce((a, b) => a + b, 0)] as const);
-  const max = Math.max(1, ...totals.map(([, v]) => v));
+  const max = Math.max(0, ...totals.map(([, v]) => v)) || 1;
   return (
     <div>
       <ul class="legend" aria-label={t('dash.phases')}>

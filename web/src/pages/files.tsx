@@ -10,6 +10,13 @@ import { AsyncBlock, Dialog, Empty, errorText, notify, PageHeader, useAsync, use
 interface Entry { name: string; type: 'file' | 'folder'; size: number | null; mtime: string; sha256: string | null; href: string }
 interface Upload { name: string; loaded: number; total: number; error?: string; done?: boolean; abort?: () => void }
 
+function FolderIcon() {
+  return <svg class="icon" aria-hidden="true" viewBox="0 0 16 16" width="16" height="16"><path d="M1 3h5l1.5 1.5H15V13H1z" fill="currentColor" opacity=".85" /></svg>;
+}
+function FileIcon() {
+  return <svg class="icon" aria-hidden="true" viewBox="0 0 16 16" width="16" height="16"><path d="M3 1h6l4 4v10H3z" fill="none" stroke="currentColor" stroke-width="1.3" /><path d="M9 1v4h4" fill="none" stroke="currentColor" stroke-width="1.3" /></svg>;
+}
+
 export function joinPath(dir: string, name: string): string {
   return [dir, name].filter(Boolean).join('/').replace(/\/+/g, '/').replace(/^\//, '');
 }
@@ -121,8 +128,8 @@ export function FilesPage({ route }: { route: Route }) {
                     return (
                       <tr key={e.name}>
                         <th scope="row">{e.type === 'folder'
-                          ? <a href={'#/files/' + p.split('/').map(encodeURIComponent).join('/')}><span aria-hidden="true">📁 </span>{e.name}/</a>
-                          : <a href={url('/file/raw/' + enc(p))} download={e.name}><span aria-hidden="true">📄 </span>{e.name}</a>}</th>
+                          ? <a href={'#/files/' + p.split('/').map(encodeURIComponent).join('/')}><FolderIcon />{e.name}/</a>
+                          : <a href={url('/file/raw/' + enc(p))} download={e.name}><FileIcon />{e.name}</a>}</th>
                         <td class="num" title={e.size != null ? String(e.size) : ''}>{e.size != null ? formatBytes(e.size) : ''}</td>
                         <td>{formatDateTime(e.mtime)}</td>
                         <td class="mono small hash" title={e.sha256 || ''}>{e.type === 'file' ? (e.sha256 ? e.sha256.slice(0, 16) + '…' : t('files.computing')) : ''}</td>
