@@ -97,12 +97,12 @@ export function RecordForm({ table, keyField, fields, row, defaults, onSaved, on
     if (errors[k]) setErrors((cur) => ({ ...cur, [k]: null }));
   };
 
-  const save = async (ver = version) => {
+  const save = async (ver = version, vals: Record<string, any> = values) => {
     const errs: Record<string, Invalid | null> = {};
     let bad = false;
     for (const f of fields) {
       if (f.readOnly) continue;
-      const e = checkField(f, values[f.key], values);
+      const e = checkField(f, vals[f.key], vals);
       errs[f.key] = e;
       if (e) bad = true;
     }
@@ -113,7 +113,7 @@ export function RecordForm({ table, keyField, fields, row, defaults, onSaved, on
       if (first) return;
     }
     let body: Record<string, any> = {};
-    for (const f of fields) if (!f.readOnly) body[f.key] = fromFormValue(f, values[f.key]);
+    for (const f of fields) if (!f.readOnly) body[f.key] = fromFormValue(f, vals[f.key]);
     if (row) body.version = ver;
     if (prepare) body = prepare(body);
     setBusy(true); setServerError(null);
@@ -137,7 +137,17 @@ export function RecordForm({ table, keyField, fields, row, defaults, onSaved, on
       {conflict && (
         <ConflictView mine={Object.fromEntries(fields.map((f) => [f.key, fromFormValue(f, values[f.key])]))} current={conflict}
           fields={fields.map((f) => ({ key: f.key, label: f.label }))}
-          onKeepMine={() => { setVersion(conflict.version); save(conflict.version); }}
+          changed={fields.filter((f) => !f.readOnly && JSON.stringify(fromFormValue(f, values[f.key])) !== JSON.stringify(fromFormValue(f, toFormValue(f, row?.[f.key])))).map((f) => f.key)}
+          onKeepMine={() => {
+            // Only the fields this user changed go over theirs; the others take the saved values.
+            const merged: Record<string, any> = {};
+            for (const f of fields) {
+              const mine = fromFormValue(f, values[f.key]);
+              const orig = fromFormValue(f, toFormValue(f, row?.[f.key]));
+              merged[f.key] = !f.readOnly && JSON.stringify(mine) !== JSON.stringify(orig) ? values[f.key] : toFormValue(f, conflict[f.key]);
+            }
+            setValues(merged); setVersion(conflict.version); save(conflict.version, merged);
+          }}
           onTakeTheirs={() => {
             const v: Record<string, any> = {};
             for (const f of fields) v[f.key] = toFormValue(f, conflict[f.key]);

@@ -330,8 +330,8 @@ function show(v: any): string {
 }
 
 /** 409: someone else saved first. Shows theirs beside what the user typed (kept). */
-export function ConflictView({ mine, current, fields, onKeepMine, onTakeTheirs }: {
-  mine: Record<string, any>; current: Record<string, any> | null; fields: { key: string; label: string }[];
+export function ConflictView({ mine, current, fields, onKeepMine, onTakeTheirs, changed }: {
+  mine: Record<string, any>; current: Record<string, any> | null; fields: { key: string; label: string }[]; changed?: string[];
   onKeepMine: () => void; onTakeTheirs: () => void;
 }) {
   return (
@@ -345,7 +345,8 @@ export function ConflictView({ mine, current, fields, onKeepMine, onTakeTheirs }
           <tbody>
             {fields.map((f) => {
               const a = show(current[f.key]); const b = show(mine[f.key]);
-              return <tr key={f.key} class={a !== b ? 'diff' : ''}><th scope="row">{f.label}</th><td>{a}</td><td>{b}</td></tr>;
+              const mineChanged = !changed || changed.includes(f.key);
+              return <tr key={f.key} class={a !== b ? 'diff' : ''}><th scope="row">{f.label}</th><td>{a}</td><td>{b}{mineChanged && changed && <span class="badge badge-src">{t('conflict.you_changed')}</span>}</td></tr>;
             })}
           </tbody>
         </table>
