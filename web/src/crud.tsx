@@ -133,7 +133,7 @@ export function RecordForm({ table, keyField, fields, row, defaults, onSaved, on
   const shown = fields.map((f) => f.key);
   return (
     <form class="record-form" onSubmit={(e) => { e.preventDefault(); save(); }} noValidate aria-label={title}>
-      {title && <h3>{title}</h3>}
+      {title && <h2>{title}</h2>}
       {conflict && (
         <ConflictView mine={Object.fromEntries(fields.map((f) => [f.key, fromFormValue(f, values[f.key])]))} current={conflict}
           fields={fields.map((f) => ({ key: f.key, label: f.label }))}

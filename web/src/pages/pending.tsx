@@ -81,7 +81,7 @@ function ConfirmForm({ p, types, locales, onDone, onCancel }: { p: Pending; type
   const fe = (k: string) => errs[k] || fieldError(error, k);
   return (
     <form class="record-form" onSubmit={submit} noValidate aria-label={t('pending.confirm_title', { serial: p.serial })}>
-      <h3>{t('pending.confirm_title', { serial: p.serial })}</h3>
+      <h2>{t('pending.confirm_title', { serial: p.serial })}</h2>
       <div class="form-grid">
         <TextField label={t('computer.name')} value={v.computer_name} onInput={set('computer_name')} required mono error={fe('computer_name')} help={t('computer.name_help')} />
         <SelectField label={t('computer.type')} value={v.type} onChange={set('type')} required error={fe('type')}
