@@ -10,7 +10,7 @@ import { t, tk } from './i18n';
 import { navigate, Route } from './router';
 import { parseState, TableDefaults, TableState, toApiQuery, toSearch, withSearch } from './table_state';
 import {
-  AsyncBlock, CheckField, ConflictView, Empty, errorText, Field, fieldError, FormError, invalidText, notify,
+  AsyncBlock, CheckField, ConflictView, Empty, ErrorBox, errorText, Field, fieldError, FormError, invalidText, notify,
   PageHeader, Pager, Referrers, SearchBox, SelectField, SortTh, TextArea, TextField, useAsync, useConfirm,
 } from './ui';
 import { Invalid, parseIntList, parseLines, parseList, required } from './validate';
@@ -348,7 +348,7 @@ export function ImportPanel({ table, keyField, onDone, onClose }: { table: strin
         <button type="button" class="btn btn-primary" disabled={!file || busy} onClick={() => run(true)}>{t('import.check')}</button>
         <button type="button" class="btn" onClick={onClose}>{t('common.close')}</button>
       </div>
-      {error && <FormError error={error} />}
+      {error && (error instanceof ApiError && error.status === 404 ? <ErrorBox error={error} what={t('import.title')} /> : <FormError error={error} />)}
       {sum && (
         <div class="import-result" aria-live="polite">
           {sum.errors.length > 0 ? (
