@@ -4,6 +4,7 @@
 #include "api/admin/check_routes.h"
 #include "api/admin/live_routes.h"
 #include "api/admin/table_routes.h"
+#include "api/admin/transfer_routes.h"
 #include "api/endpoint/routes.h"
 #include "api/endpoint/service.h"
 #include "api/legacy/routes.h"
@@ -18,6 +19,7 @@ void RegisterProvisioningRoutes(Router& router, ProvisioningDeps deps) {
   admin::RegisterTableRoutes(router, service);
   admin::RegisterCheckRoutes(router, service);
   admin::RegisterLiveRoutes(router, service);
+  admin::RegisterTransferRoutes(router, service);
 }
 
 }  // namespace provisiond::api

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "api/router.h"
 #include "base/time.h"
 #include "core/naming.h"
+#include "store/csv/transfer.h"
 #include "store/store.h"
 
 namespace provisiond::api {
@@ -37,6 +39,14 @@ struct ProvisioningDeps {
   // What access control warns of (network gate off, unkeyed machine routes,
   // no admin who can sign in), listed by /api/v1/admin/status. Null: none.
   std::function<std::vector<std::string>()> access_warnings;
+  // CSV import into the store, the interchange format of every backend
+  // (doc/admin_api.md, "Import and export"): the plan, and with `apply` the
+  // change, all or nothing; `errors` gets each invalid file's error. Null:
+  // the import route answers 501.
+  std::function<Result<store::ImportPlan>(const std::map<store::TableId, std::string>& texts,
+                                          store::ImportMode mode, bool apply,
+                                          std::vector<store::SourceError>* errors)>
+      import_csv;
   // The admin event stream's hub. Null: the routes make their own.
   std::shared_ptr<class EventHub> events;
 };

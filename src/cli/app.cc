@@ -13,6 +13,7 @@
 #include "api/content/content.h"
 #include "api/endpoint/settings.h"
 #include "api/health.h"
+#include "api/openapi.h"
 #include "api/provisioning.h"
 #include "api/ui/ui_routes.h"
 #include "api/tls_routes.h"
@@ -201,6 +202,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, bool load_data) {
   const App* self = app.get();
   api::RegisterHealthRoutes(*app->router_, {[self] { return self->ReadyChecks(); }, PROVISIOND_VERSION});
   api::ui::RegisterUiRoutes(*app->router_);
+  api::RegisterOpenApiRoute(*app->router_, PROVISIOND_VERSION);
   if (load_data) {
     store::CsvStoreOptions so;
     so.data_dir = config.data_dir;
@@ -226,6 +228,13 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, bool load_data) {
     deps.access_warnings = [access] { return access->Warnings(); };
     deps.deployment_token = [access](std::string_view id) {
       return access->MachineRoutesKeyed() ? access->DeploymentToken(id) : std::string();
+    };
+  }
+  if (auto csv = std::dynamic_pointer_cast<store::CsvStore>(app->state_->store)) {
+    // The CSV backend imports into its own data directory.
+    deps.import_csv = [csv](const std::map<store::TableId, std::string>& texts, store::ImportMode mode, bool apply,
+                            std::vector<store::SourceError>* errors) {
+      return csv->ImportCsv(texts, mode, apply, errors);
     };
   }
   api::RegisterProvisioningRoutes(*app->router_, std::move(deps));
@@ -514,7 +523,17 @@ int RunRoutes(std::vector<std::string> args) {
     return 1;
   }
   std::cout << (*app)->router()->Describe();
-  return 0;
+  // The OpenAPI annotations must name routes that exist (no stale schema).
+  int stale = 0;
+  for (const auto& key : api::AnnotatedRoutes()) {
+    bool found = false;
+    for (const auto& r : (*app)->router()->routes()) found = found || r.method + " " + r.pattern == key;
+    if (!found) {
+      std::cerr << "provisiond routes: OpenAPI annotation names no route: " << key << "\n";
+      ++stale;
+    }
+  }
+  return stale == 0 ? 0 : 1;
 }
 
 }  // namespace provisiond::cli

@@ -47,6 +47,8 @@ class Service {
   std::vector<std::string> AccessWarnings() const {
     return deps_.access_warnings ? deps_.access_warnings() : std::vector<std::string>();
   }
+  // ProvisioningDeps::import_csv (may be null).
+  const ProvisioningDeps& deps() const { return deps_; }
   // ProvisioningDeps::deployment_token, or "" when there is none.
   std::string DeploymentToken(std::string_view id) const {
     return deps_.deployment_token ? deps_.deployment_token(id) : std::string();

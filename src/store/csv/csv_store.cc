@@ -288,6 +288,18 @@ void CsvStore::PollOnce() {
 
 void CsvStore::ReloadNowForTesting() { PollOnce(); }
 
+Result<ImportPlan> CsvStore::ImportCsv(const std::map<TableId, std::string>& texts, ImportMode mode, bool apply,
+                                       std::vector<SourceError>* errors) {
+  PV_RETURN_IF_ERROR(Flush());  // the plan reads the files: put the logged computer changes in them
+  std::lock_guard lock(write_mu_);
+  ReloadIfChangedLocked();
+  PV_ASSIGN_OR_RETURN(ImportPlan plan, PlanImportTexts(fs_, options_.data_dir, texts, mode, errors));
+  if (!apply) return plan;
+  PV_RETURN_IF_ERROR(ApplyImport(fs_, options_.data_dir, plan, options_.fsync));
+  ReloadIfChangedLocked();
+  return plan;
+}
+
 void CsvStore::WatchLoop() {
   std::unique_lock lock(watch_mu_);
   while (!stopping_) {

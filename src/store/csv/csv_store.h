@@ -32,6 +32,7 @@
 #include "store/csv/computer_wal.h"
 #include "store/csv/journal.h"
 #include "store/csv/tables_csv.h"
+#include "store/csv/transfer.h"
 #include "store/store.h"
 
 namespace provisiond::store {
@@ -116,6 +117,14 @@ class CsvStore final : public Store {
 
   // One watcher pass now: reloads if any file changed, applies retention.
   void ReloadNowForTesting();
+
+  // Imports CSV texts (store/csv/transfer.h's PlanImportTexts against this
+  // data directory, after flushing acknowledged computer changes to
+  // computers.csv): returns the plan; with `apply` also writes it, all or
+  // nothing, and serves the result at once. `errors` gets each invalid
+  // file's error (then the status is kInvalidArgument, nothing written).
+  Result<ImportPlan> ImportCsv(const std::map<TableId, std::string>& texts, ImportMode mode, bool apply,
+                               std::vector<SourceError>* errors);
   // Computer changes acknowledged but not yet in computers.csv.
   size_t PendingComputerChangesForTesting() const;
   // Runs `hook` under the write lock after a table's new temp file is

@@ -368,6 +368,7 @@ std::vector<SourceError> ConfigFindings(const model::Tables& current, const mode
 }
 
 Result<ImportPlan> PlanTexts(platform::Fs& fs, const std::string& data_dir, const SourceTexts& source,
+                             std::vector<SourceError>* errors_out,
                              ImportMode mode) {
   const auto& texts = source.texts;
   auto label = [&](TableId id) {
@@ -489,6 +490,7 @@ Result<ImportPlan> PlanTexts(platform::Fs& fs, const std::string& data_dir, cons
   if (!errors.empty()) {
     std::string m;
     for (const auto& e : errors) m += (m.empty() ? "" : "; ") + FormatSourceError(e);
+    if (errors_out) *errors_out = errors;
     return Status::InvalidArgument(m + "; nothing was imported");
   }
   // Stored as a write stores them: catalogue names in the catalogue's spelling.
@@ -635,13 +637,14 @@ Result<ImportPlan> PlanImport(platform::Fs& fs, const std::string& data_dir, con
   if (texts.texts.empty())
     return Status::NotFound(source + ": no table file found (computers.csv, postype.csv, apps.csv, drivers.csv, "
                                      "config.csv, locales.csv, networks.csv, users.csv)");
-  return PlanTexts(fs, data_dir, texts, options.mode);
+  return PlanTexts(fs, data_dir, texts, nullptr, options.mode);
 }
 
 Result<ImportPlan> PlanImportTexts(platform::Fs& fs, const std::string& data_dir,
-                                   const std::map<TableId, std::string>& texts, ImportMode mode) {
+                                   const std::map<TableId, std::string>& texts, ImportMode mode,
+                                   std::vector<SourceError>* errors) {
   if (texts.empty()) return Status::NotFound("no table to import");
-  return PlanTexts(fs, data_dir, SourceTexts{texts, {}}, mode);
+  return PlanTexts(fs, data_dir, SourceTexts{texts, {}}, errors, mode);
 }
 
 std::string FormatPlan(const ImportPlan& plan) {

@@ -90,8 +90,11 @@ Result<ImportPlan> PlanImport(platform::Fs& fs, const std::string& data_dir, con
                               const ImportOptions& options = {});
 // The same for texts already read (e.g. an admin upload), by table;
 // messages name each by its table's file name.
+// `errors`, when given, also gets each invalid file's error (file, line,
+// column, reason) as a value, for a caller that shows them one by one.
 Result<ImportPlan> PlanImportTexts(platform::Fs& fs, const std::string& data_dir,
-                                   const std::map<TableId, std::string>& texts, ImportMode mode);
+                                   const std::map<TableId, std::string>& texts, ImportMode mode,
+                                   std::vector<SourceError>* errors = nullptr);
 
 // Human-readable plan, e.g. (merge):
 //   import mode: merge (rows are added or updated by key; no row is removed)
