@@ -374,6 +374,33 @@ Status AccessControl::Revoke(std::string_view id) {
   return Status::Ok();
 }
 
+Result<SignIn> AccessControl::ChangeOwnPassword(const Principal& principal, std::string_view current,
+                                                std::string_view password, const Request& request) {
+  if (principal.via != "session")
+    return Status::PermissionDenied("only a signed-in user changes their own password (a token has none)");
+  const Timestamp now = Now();
+  const std::string& address = request.origin.client_address;
+  if (int64_t wait = limiter_.RetryAfter(principal.name, address, now); wait > 0)
+    return Status::Unavailable("too many failed attempts; try again in " + std::to_string(wait) + " s");
+  auto snap = store_->Snapshot();
+  const model::User* u = snap->FindUser(principal.name);
+  if (u == nullptr) return Status::NotFound("no user '" + principal.name + "'");
+  auto check = current.empty() ? Result<pki::PasswordCheck>(pki::PasswordCheck{})
+                               : pki::VerifyPassword(current, u->password_hash, options_.argon2);
+  if (!check.ok() || !check->match) {
+    limiter_.Failed(principal.name, address, now);
+    model::AuditEntry e;
+    e.action = "password.change";
+    e.actor = principal.name;
+    e.target = principal.name;
+    e.outcome = "wrong current password";
+    Audit(std::move(e), &request);
+    return Status::BadField("current", "is not your current password");
+  }
+  PV_RETURN_IF_ERROR(SetUser(principal.name, std::string(password), std::nullopt, std::nullopt, false).status());
+  return Login(principal.name, password, request);
+}
+
 Result<SignIn> AccessControl::Login(std::string_view username, std::string_view password, const Request& request) {
   const Timestamp now = Now();
   const std::string& address = request.origin.client_address;

@@ -98,6 +98,12 @@ class AccessControl {
   // Any change ends the user's sessions (they carry the row's version).
   Result<model::User> SetUser(std::string_view username, std::optional<std::string> password,
                               std::optional<std::string> role, std::optional<bool> disabled, bool create);
+  // The signed-in user (a session, not a token) changes their own password:
+  // BadField "current" when it is wrong (counted like a failed sign-in), the
+  // new one checked like SetUser's. Every session of the user ends; the
+  // answer is a fresh one for this browser. Audited.
+  Result<SignIn> ChangeOwnPassword(const Principal& principal, std::string_view current, std::string_view password,
+                                   const Request& request);
   // Sets (or creates) user "admin" with role admin and `password`: the
   // first start from PROVISIOND_ADMIN_PASSWORD. Audited.
   Status SetFirstAdminPassword(std::string_view password);

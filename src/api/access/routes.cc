@@ -144,12 +144,38 @@ Response Logout(const Deps& d, Request& req) {
 Response Me(const Deps& d, Request& req) {
   JsonWriter w;
   w.BeginObject();
-  w.Key("name").String(req.principal.name);
+  w.Key("username").String(req.principal.name);
+  w.Key("name").String(req.principal.name);  // the first spelling, kept for scripts
   w.Key("role").String(RoleName(req.principal.role));
   w.Key("via").String(req.principal.via);
   if (req.principal.via == "session") w.Key("csrf_token").String(d.access->CsrfFor(SessionSecretOf(req)));
   w.EndObject();
   Response r = JsonResponse(200, w.Take());
+  r.headers.Set("Cache-Control", "no-store");
+  return r;
+}
+
+Response ChangePassword(const Deps& d, Request& req) {
+  json::object body;
+  if (Status s = ParseObject(req.body, &body); !s.ok()) return ToProblem(s);
+  if (Status s = RejectUnknown(body, {"current", "password"}); !s.ok()) return ToProblem(s);
+  std::optional<std::string> current, password;
+  if (Status s = ReadString(body, "current", &current, kMaxField); !s.ok()) return ToProblem(Status::BadField("current", "must be a string"));
+  if (Status s = ReadString(body, "password", &password, kMaxField); !s.ok()) return ToProblem(Status::BadField("password", "must be a string"));
+  if (!password || password->empty()) return ToProblem(Status::BadField("password", "required"));
+  auto in = d.access->ChangeOwnPassword(req.principal, current.value_or(""), *password, req);
+  if (!in.ok()) {
+    if (in.status().code() == StatusCode::kUnavailable) return Problem(429, in.status().message());
+    return ToProblem(in.status());
+  }
+  JsonWriter w;
+  w.BeginObject();
+  w.Key("username").String(in->user.username);
+  w.Key("role").String(RoleName(ParseRole(in->user.role)));
+  w.Key("csrf_token").String(in->csrf);
+  w.EndObject();
+  Response r = JsonResponse(200, w.Take());
+  r.headers.Add("Set-Cookie", CookieFor(req, in->session.secret, false));
   r.headers.Set("Cache-Control", "no-store");
   return r;
 }
@@ -445,6 +471,8 @@ void RegisterAccessRoutes(Router& router, AccessRoutesOptions options) {
   router.Add("POST", "/api/v1/auth/setup", bind(Setup),
              opts(G::kPublic, P::kAnyone, "first start: set the admin password with the one-time setup token", true));
   router.Add("POST", "/api/v1/auth/logout", bind(Logout), opts(G::kAdmin, P::kSignedIn, "end this session", true));
+  router.Add("PUT", "/api/v1/auth/password", bind(ChangePassword),
+             opts(G::kAdmin, P::kSignedIn, "change your own password {current,password}: a new session", true));
   router.Add("GET", "/api/v1/auth/me", bind(Me), opts(G::kAdmin, P::kSignedIn, "who am I: name, role, csrf_token", false));
   const std::string a = "/api/v1/admin";
   router.Add("GET", a + "/access", bind(AccessStatus),
