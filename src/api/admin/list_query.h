@@ -84,7 +84,11 @@ Page<Row> Paginate(const Rows& rows, const std::vector<Column<Row>>& columns, co
   };
   size_t end = std::min(match.size(), q.offset + q.limit);
   if (q.offset >= match.size()) return page;
-  std::partial_sort(match.begin(), match.begin() + static_cast<std::ptrdiff_t>(end), match.end(), less);
+  // A deep page: select its first row in linear time, then sort only the
+  // page (not the offset rows before it).
+  auto first = match.begin() + static_cast<std::ptrdiff_t>(q.offset);
+  if (q.offset > 0) std::nth_element(match.begin(), first, match.end(), less);
+  std::partial_sort(first, match.begin() + static_cast<std::ptrdiff_t>(end), match.end(), less);
   for (size_t i = q.offset; i < end; ++i) page.items.push_back(match[i].first);
   return page;
 }

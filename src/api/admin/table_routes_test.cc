@@ -43,6 +43,13 @@ TEST(AdminTables, ComputersSearchSortAndPage) {
   for (const auto& c : dev.at("items").as_array()) EXPECT_EQ(Str(c.at("type")), "DEV");
   EXPECT_EQ(Int(dev.at("total")), static_cast<int64_t>(dev.at("items").as_array().size()));
 
+  // A deep page is the same slice of the whole sorted list (ties keep file order).
+  auto whole = Parse(env.Get("/api/v1/admin/computers?sort=timezone&order=desc&limit=1000")).as_object();
+  auto deep = Parse(env.Get("/api/v1/admin/computers?sort=timezone&order=desc&offset=137&limit=40")).as_object();
+  ASSERT_EQ(deep.at("items").as_array().size(), 40u);
+  for (size_t i = 0; i < 40; ++i)
+    EXPECT_EQ(Str(deep.at("items").as_array()[i].at("serial")), Str(whole.at("items").as_array()[137 + i].at("serial")));
+
   Response bad = env.Get("/api/v1/admin/computers?sort=password");
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(Str(Parse(bad).at("field")), "sort");
