@@ -13,7 +13,9 @@
 #include "api/content/content.h"
 #include "api/endpoint/settings.h"
 #include "api/health.h"
+#include "api/events/event_hub.h"
 #include "api/openapi.h"
+#include "base/json_escape.h"
 #include "api/provisioning.h"
 #include "api/ui/ui_routes.h"
 #include "api/tls_routes.h"
@@ -69,12 +71,15 @@ struct App::State {
   std::shared_ptr<store::Store> store;  // null when data is not loaded (`routes`)
   std::shared_ptr<TlsRuntime> tls = std::make_shared<TlsRuntime>();
   std::shared_ptr<api::access::AccessControl> access;  // null when data is not loaded
+  std::shared_ptr<api::EventHub> events = std::make_shared<api::EventHub>();  // the admin UI's live events
 };
 
 App::~App() = default;
 
 std::shared_ptr<App::TlsRuntime> App::tls_runtime() const { return state_->tls; }
 std::shared_ptr<api::access::AccessControl> App::access() const { return state_->access; }
+std::shared_ptr<api::EventHub> App::events() const { return state_->events; }
+std::shared_ptr<store::Store> App::store() const { return state_->store; }
 
 namespace {
 std::string KeysDir(const Config& c) {
@@ -224,6 +229,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, bool load_data) {
   api::ProvisioningDeps deps;
   deps.store = app->state_->store;
   deps.listener_tls_modes = ListenerModes(config);
+  deps.events = app->state_->events;
   if (auto access = app->state_->access) {
     deps.access_warnings = [access] { return access->Warnings(); };
     deps.deployment_token = [access](std::string_view id) {
@@ -457,6 +463,23 @@ int RunServe(std::vector<std::string> args) {
     if (Status s = access->Flush(); !s.ok()) LogWarning("access state not written; retried", {{"error", s.message()}});
   };
   Ticker access_flush(std::chrono::seconds(5), flush_access);
+  // The UI learns of data changes (an edit, an Excel file dropped in) and of
+  // refused external edits within a second.
+  Ticker data_watch(std::chrono::seconds(1), [store = (*app)->store(), events = (*app)->events(),
+                                              last = uint64_t{0}, last_errors = size_t{0}]() mutable {
+    auto health = store->Health();
+    if (health.generation != last && last != 0) {
+      events->Publish("data", R"({"kind":"reloaded","generation":)" + std::to_string(health.generation) + "}");
+    }
+    if (health.errors.size() > last_errors) {
+      const auto& e = health.errors.back();
+      events->Publish("data", R"({"kind":"refused","generation":)" + std::to_string(health.generation) +
+                                  R"(,"source":")" + JsonEscape(e.source) + R"(","line":)" + std::to_string(e.line) +
+                                  R"(,"reason":")" + JsonEscape(e.reason) + "\"}");
+    }
+    last = health.generation;
+    last_errors = health.errors.size();
+  });
   LogInfo("provisiond listening", {{"bind", config.bind}, {"ports", ports}, {"data_dir", config.data_dir},
                                   {"tls_mode", std::to_string(config.tls_mode)}});
   (*server)->Run();

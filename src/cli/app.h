@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "api/access/access_control.h"
+#include "api/events/event_hub.h"
 #include "api/health.h"
 #include "api/router.h"
 #include "base/status.h"
@@ -47,6 +48,8 @@ class App {
   std::shared_ptr<TlsRuntime> tls_runtime() const;
   // Users, credentials, networks gate; null without data (`routes`).
   std::shared_ptr<api::access::AccessControl> access() const;
+  std::shared_ptr<api::EventHub> events() const;
+  std::shared_ptr<store::Store> store() const;  // null when data is not loaded
 
  private:
   App() = default;

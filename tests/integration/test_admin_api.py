@@ -153,6 +153,34 @@ class AdminApiTest(ServiceTest):
         st, h, body = self.svc.request("GET", "/api/v1/admin/events", auth=False)
         self.assertEqual(st, 401)
 
+    def test_event_stream_tells_of_data_changes_and_refused_edits(self):
+        auth = {"Authorization": "Bearer " + self.svc.admin_token}
+        result = {}
+
+        def listen():
+            result["events"], _ = read_sse(self.svc.port, "/api/v1/admin/events", auth,
+                                           lambda ev: any(e[1] == "data" and e[2]["kind"] == "refused" for e in ev))
+        t = threading.Thread(target=listen)
+        t.start()
+        time.sleep(0.5)
+        s, c = self.svc.post_json("/api/v1/admin/locales", {"country": "LU", "language": "fr-LU"})
+        self.assertEqual(s, 201, c)
+        time.sleep(1.5)
+        # An external edit the store refuses (a repeated key) is told too.
+        with open(os.path.join(self.svc.data_dir, "locales.csv"), "a") as f:
+            f.write("LU,fr-LU,,\nLU,de-LU,,\n")
+        t.join(15)
+        kinds = [e[2]["kind"] for e in result["events"] if e[1] == "data"]
+        self.assertIn("reloaded", kinds, result["events"])
+        self.assertIn("refused", kinds, result["events"])
+        refused = [e[2] for e in result["events"] if e[1] == "data" and e[2]["kind"] == "refused"][0]
+        self.assertEqual(refused["source"], "locales.csv")
+        # Put the file back for the other tests.
+        with open(os.path.join(self.svc.data_dir, "locales.csv")) as f:
+            lines = f.read().splitlines()
+        with open(os.path.join(self.svc.data_dir, "locales.csv"), "w") as f:
+            f.write("\n".join(lines[:-2]) + "\n")
+
     def test_ui_is_served_and_openapi_lists_every_route(self):
         st, h, body = self.svc.request("GET", "/", headers={"Accept": "text/html"}, auth=False)
         self.assertEqual(st, 302)
