@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One command for every test: installs what is missing, builds with
 # -Wall -Wextra -Werror, runs unit tests (GoogleTest) and integration tests
-# (the real binary, nginx, openssl, testssl) and then the unit and integration
+# (the real binary, nginx, openssl, testssl), the web UI's unit and browser
+# tests (chromium), and then the unit and integration
 # tests again under AddressSanitizer + UndefinedBehaviorSanitizer, and again
 # under ThreadSanitizer (any data race report fails the run; every unit and
 # integration test runs there, none is excluded).
@@ -35,6 +36,10 @@ run_suite() {  # run_suite DIR label; non-zero if either suite failed (both alwa
 
 build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 run_suite build "release"
+echo "== web UI: unit tests (node --test)"
+(cd web && npm test --silent)
+echo "== web UI: browser tests (chromium + playwright-core; screenshots in build/screenshots)"
+tests/browser/run.sh build
 
 if [ "$FAST" = 0 ]; then
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

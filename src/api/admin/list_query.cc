@@ -9,6 +9,8 @@ namespace {
 
 char Fold(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
+}  // namespace
+
 Status ParseCount(const Request& req, std::string_view name, size_t max, size_t* out) {
   auto v = req.Query(name);
   if (!v || Trim(*v).empty()) return Status::Ok();
@@ -21,7 +23,6 @@ Status ParseCount(const Request& req, std::string_view name, size_t max, size_t*
   return Status::Ok();
 }
 
-}  // namespace
 
 Result<ListQuery> ParseListQuery(const Request& req, const std::vector<std::string_view>& sortable) {
   ListQuery q;

@@ -37,6 +37,10 @@ inline constexpr size_t kMaxPageSize = 1000;
 // default sort. InvalidArgument naming sort, order, offset or limit.
 Result<ListQuery> ParseListQuery(const Request& req, const std::vector<std::string_view>& sortable);
 
+// ?name=N as a count 0..max into *out (absent or blank: unchanged);
+// InvalidArgument naming `name` otherwise.
+Status ParseCount(const Request& req, std::string_view name, size_t max, size_t* out);
+
 // True when `hay` contains `needle` (already lower-cased), ASCII case-folded.
 bool ContainsFolded(std::string_view hay, std::string_view needle);
 // <0, 0, >0 comparing ASCII case-folded.

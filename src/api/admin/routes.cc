@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "api/admin/list_query.h"
 #include "api/endpoint/json_in.h"
 #include "api/endpoint/render.h"
 #include "api/endpoint/settings.h"
@@ -39,19 +40,6 @@ Response Preview(Service& s, Request& req) {
   return JsonResponse(200, w.Take());
 }
 
-Status ParseSize(const Request& req, std::string_view name, size_t max, size_t* out) {
-  auto v = req.Query(name);
-  if (!v || Trim(*v).empty()) return Status::Ok();
-  std::string_view t = Trim(*v);
-  size_t n = 0;
-  auto r = std::from_chars(t.data(), t.data() + t.size(), n);
-  if (r.ec != std::errc() || r.ptr != t.data() + t.size() || n > max) {
-    return Status::BadField(name, "must be an integer 0.." + std::to_string(max) + ", got '" + std::string(t) + "'");
-  }
-  *out = n;
-  return Status::Ok();
-}
-
 Status ParseTime(const Request& req, std::string_view name, std::optional<Timestamp>* out) {
   auto v = req.Query(name);
   if (!v || Trim(*v).empty()) return Status::Ok();
@@ -80,7 +68,7 @@ Response Deployments(Service& s, Request& req) {
   q.text = std::string(Trim(req.Query("q").value_or("")));
   size_t offset = 0, limit = 100;
   for (Status st : {ParseTime(req, "from", &q.from), ParseTime(req, "to", &q.to),
-                    ParseSize(req, "offset", SIZE_MAX / 2, &offset), ParseSize(req, "limit", kMaxLimit, &limit)}) {
+                    ParseCount(req, "offset", SIZE_MAX / 2, &offset), ParseCount(req, "limit", kMaxLimit, &limit)}) {
     if (!st.ok()) return ToProblem(st);
   }
   if (limit == 0) limit = 100;
@@ -169,7 +157,7 @@ Response DeleteDeployment(Service& s, Request& req) {
   uint64_t version = d->version;
   if (auto v = req.Query("version"); v && !Trim(*v).empty()) {
     size_t n = 0;
-    if (Status st = ParseSize(req, "version", SIZE_MAX / 2, &n); !st.ok()) return ToProblem(st);
+    if (Status st = ParseCount(req, "version", SIZE_MAX / 2, &n); !st.ok()) return ToProblem(st);
     version = n;
   }
   req.audit.before = d->serial + " " + d->computer_name + " started " + FormatIso8601(d->started) + " " +
@@ -185,7 +173,7 @@ Response DeleteDeployment(Service& s, Request& req) {
 // newest ended ones (phase durations), so a busy journal stays cheap.
 Response Stats(Service& s, Request& req) {
   size_t days = 30;
-  if (Status st = ParseSize(req, "days", 366, &days); !st.ok()) return ToProblem(st);
+  if (Status st = ParseCount(req, "days", 366, &days); !st.ok()) return ToProblem(st);
   if (days == 0) days = 30;
   Timestamp now = s.Now();
   auto tables = s.Snapshot();

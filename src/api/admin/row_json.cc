@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "api/endpoint/json_in.h"
+#include "api/endpoint/render.h"
 #include "base/strings.h"
 #include "core/variables.h"
 #include "store/store.h"
@@ -76,22 +77,7 @@ Status ReadRegex(const json::object& o, std::string_view name, Pattern* out) {
 
 }  // namespace
 
-void WriteComputerRow(JsonWriter& w, const model::Computer& c) {
-  w.BeginObject();
-  w.Key("serial").String(c.serial);
-  w.Key("computer_name").String(c.computer_name);
-  w.Key("type").String(c.type);
-  w.Key("country").String(c.country);
-  w.Key("language").String(c.language);
-  w.Key("keyboard").String(c.keyboard);
-  w.Key("timezone").String(c.timezone);
-  w.Key("uuid").String(c.uuid);
-  w.Key("mac").String(c.mac);
-  w.Key("notes").String(c.notes);
-  w.Key("created_by").String(c.created_by);
-  w.Key("version").Int(static_cast<int64_t>(c.version));
-  w.EndObject();
-}
+void WriteComputerRow(JsonWriter& w, const model::Computer& c) { endpoint::WriteComputer(w, c); }
 
 void WriteAppRow(JsonWriter& w, const model::App& a, const model::Tables& t) {
   w.BeginObject();

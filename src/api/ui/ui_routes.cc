@@ -3,7 +3,6 @@
 #include <string>
 
 #include "api/ui/ui_assets.h"
-#include "base/json_escape.h"
 #include "base/strings.h"
 
 namespace provisiond::api::ui {
@@ -20,22 +19,6 @@ const UiAsset* Find(std::string_view path) {
 bool AcceptsGzip(const Request& req) {
   auto v = req.headers.Get("Accept-Encoding");
   return v && v->find("gzip") != std::string_view::npos;
-}
-
-// HTML attribute text: the prefix comes from a trusted proxy header, but
-// nothing is written into a page unescaped.
-std::string AttributeEscape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      default: out += c;
-    }
-  }
-  return out;
 }
 
 Response NotBuilt() {
@@ -55,7 +38,7 @@ Response Index(Request& req) {
   size_t at = html.find(kBaseMeta);
   if (at != std::string::npos)
     html.replace(at, kBaseMeta.size(),
-                 R"(<meta name="provisiond-base" content=")" + AttributeEscape(req.origin.prefix) + "\">");
+                 R"(<meta name="provisiond-base" content=")" + HtmlEscape(req.origin.prefix) + "\">");
   Response r = Response::Text(200, std::move(html), std::string(a->type));
   r.headers.Add("Cache-Control", "no-cache");
   return r;
