@@ -62,6 +62,11 @@ export class LiveEvents {
     if (id) this.lastEventId = id;
     let data: any = raw;
     try { data = JSON.parse(raw); } catch { /* text data */ }
+    // The contract sends the deployment row with `kind`; the server sends {kind, deployment: row}.
+    // Handlers get the flat row either way.
+    if (type === 'deployment' && data && typeof data === 'object' && data.deployment && typeof data.deployment === 'object' && data.id === undefined) {
+      data = { ...data.deployment, kind: data.kind };
+    }
     const set = this.handlers.get(type);
     if (set) for (const fn of [...set]) {
       try { fn(data, { type, id }); } catch (e) { console.error('live event handler', e); }

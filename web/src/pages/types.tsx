@@ -4,7 +4,7 @@ import { t } from '../i18n';
 import { keyMove, moveItem, sameOrder } from '../reorder';
 import { atLeast } from '../roles';
 import { navigate, Route } from '../router';
-import { AsyncBlock, ConflictView, Empty, errorText, FormError, notify, PageHeader, Referrers, TextField, useAsync, useConfirm, useSession } from '../ui';
+import { AsyncBlock, ConflictView, Empty, errorText, FormError, notify, PageHeader, Referrers, SelectField, TextField, useAsync, useConfirm, useSession } from '../ui';
 
 interface TypeRow { name: string; applications: string[]; computers: number; version: number }
 
@@ -15,14 +15,15 @@ export function TypesPage({ route }: { route: Route }) {
   const apps = useAsync<{ items: { name: string; enabled: boolean }[] }>((s) => api.get('/api/v1/admin/apps', { limit: 1000, sort: 'name' }, s), []);
   const selected = route.query.get('type') || '';
   const [newName, setNewName] = useState('');
+  const [firstApp, setFirstApp] = useState('');
   const [createErr, setCreateErr] = useState<any>(null);
   const select = (name: string) => navigate('/types', name ? { type: name } : undefined);
   const create = async (e: Event) => {
     e.preventDefault();
     if (!newName.trim()) { setCreateErr(t('validate.required')); return; }
     try {
-      const row = await api.post<TypeRow>('/api/v1/admin/types', { name: newName.trim(), applications: [] });
-      setNewName(''); setCreateErr(null); list.reload(); select(row?.name || newName.trim());
+      const row = await api.post<TypeRow>('/api/v1/admin/types', { name: newName.trim(), applications: firstApp ? [firstApp] : [] });
+      setNewName(''); setFirstApp(''); setCreateErr(null); list.reload(); select(row?.name || newName.trim());
     } catch (e2) { setCreateErr(e2); }
   };
   return (
@@ -48,8 +49,12 @@ export function TypesPage({ route }: { route: Route }) {
               {admin && (
                 <form onSubmit={create} class="inline-form" noValidate>
                   <TextField label={t('type.new_name')} value={newName} onInput={setNewName} error={createErr && !(createErr instanceof ApiError) ? createErr : createErr?.field === 'name' ? createErr.detail : null} />
+                  {/* The server refuses a type without applications (400 field applications). */}
+                  <SelectField label={t('type.first_app')} value={firstApp} onChange={setFirstApp} required
+                    error={createErr instanceof ApiError && createErr.field === 'applications' ? createErr.detail : null}
+                    options={[{ value: '', label: t('type.choose_app') }, ...(apps.data?.items || []).map((x) => ({ value: x.name, label: x.name }))]} />
                   <button type="submit" class="btn btn-primary">{t('type.create')}</button>
-                  {createErr instanceof ApiError && createErr.field !== 'name' && <div class="alert alert-error">{errorText(createErr)}</div>}
+                  {createErr instanceof ApiError && createErr.field !== 'name' && createErr.field !== 'applications' && <div class="alert alert-error">{errorText(createErr)}</div>}
                 </form>
               )}
             </nav>
