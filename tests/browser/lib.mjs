@@ -1,7 +1,7 @@
 // Shared helpers for the browser tests (one chromium for the whole run, see ui.test.mjs).
 import { createRequire } from 'node:module';
 import { join, extname } from 'node:path';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
 
 const WEB = process.env.PVD_WEB || new URL('../../web/', import.meta.url).pathname;
 const require = createRequire(join(WEB, 'package.json'));
@@ -118,7 +118,14 @@ async function serveDist(ctx, dir) {
     const u = new URL(route.request().url());
     const m = u.pathname.match(/^(\/provision)?\/ui\/?(.*)$/);
     const rel = m[2] || 'index.html';
-    const file = join(dir, rel);
+    let file = join(dir, rel);
+    // After the / -> /ui/ redirect the browser gets the server's index.html (a redirected
+    // request is not routed): map its hashed names (app-OLDHASH.js) to DIR's (app-NEWHASH.js).
+    if (!existsSync(file)) {
+      const stem = rel.replace(/-[A-Z0-9]{8}(\.\w+)$/, '-');
+      const alt = readdirSync(dir).find((f) => stem !== rel && f.startsWith(stem) && extname(f) === extname(rel));
+      if (alt) file = join(dir, alt);
+    }
     if (rel.includes('..') || !existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
     let body = readFileSync(file);
     if (rel === 'index.html') body = body.toString().replace(/(<meta name="provisiond-base" content=")[^"]*"/, `$1${m[1] || ''}"`);

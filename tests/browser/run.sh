@@ -3,6 +3,7 @@
 # Starts provisiond (sample data, loopback, temp dirs) and nginx at /provision/ in front
 # of it, runs `node --test tests/browser/` (one chromium), stops everything.
 # Screenshots (en + fr, 1280x800) and paint.txt go to BUILD_DIR/screenshots/.
+# PVD_UI_DIST=DIR (node web/build.mjs --out DIR): test a web/src change before the binary embeds it.
 set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: $0 BUILD_DIR" >&2; exit 2; }
 BUILD_DIR=$(cd "$1" && pwd)

@@ -36,7 +36,7 @@ test('1 admin signs in and creates a type, an application and a computer through
   await go(admin, BASE, '#/apps');
   await admin.getByRole('button', { name: en['crud.new'], exact: true }).click();
   const af = form(admin, en['crud.new_title']);
-  await af.getByLabel(en['app.name'], { exact: true }).fill('BT-App');
+  await af.getByLabel(new RegExp('^' + en['app.name'])).fill('BT-App');
   await af.getByLabel(en['app.script'], { exact: true }).fill('install.cmd');
   await af.getByRole('button', { name: en['form.create'] }).click();
   await af.waitFor({ state: 'detached' });
