@@ -140,7 +140,8 @@ TEST(AdminTables, TypesKeepTheirOrderAndRefuseDanglingDeletes) {
   Response app_refused = env.Call("DELETE", "/api/v1/admin/apps/VLC?version=" + std::to_string(Int(vlc.at("version"))));
   ASSERT_EQ(app_refused.status, 409);
   bool lists_testlab = false;
-  for (const auto& r : Parse(app_refused).at("referrers").as_array()) lists_testlab = lists_testlab || Str(r) == "TESTLAB";
+  auto refused_app = Parse(app_refused);
+  for (const auto& r : refused_app.at("referrers").as_array()) lists_testlab = lists_testlab || Str(r) == "TESTLAB";
   EXPECT_TRUE(lists_testlab);
 }
 
