@@ -1,5 +1,6 @@
 #include "api/admin/check_routes.h"
 
+#include "api/admin/admin_route.h"
 #include "api/admin/row_json.h"
 #include "api/endpoint/json_in.h"
 #include "api/problem.h"
@@ -92,14 +93,7 @@ Response ResolveBundle(Service& s, Request& req) {
 
 void RegisterCheckRoutes(Router& router, std::shared_ptr<Service> s) {
   const std::string p = "/api/v1/admin";
-  auto opts = [](std::string summary, bool blocking) {
-    RouteOptions o;
-    o.group = RouteGroup::kAdmin;
-    o.permission = Permission::kViewer;
-    o.summary = std::move(summary);
-    o.blocking = blocking;
-    return o;
-  };
+  auto opts = [](std::string summary, bool blocking) { return AdminRoute(Permission::kViewer, std::move(summary), blocking); };
   // The first regex check reads the journal's newest deployments once.
   router.Add("GET", p + "/regex-check", [s](Request& r) { return RegexCheck(*s, r); },
              opts("RE2's verdict on ?regex= and the known models (field=model) or OS names (field=os) it matches", true));

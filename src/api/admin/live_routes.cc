@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <charconv>
 
+#include "api/admin/admin_route.h"
 #include "api/admin/row_json.h"
 #include "api/endpoint/json_in.h"
 #include "api/endpoint/render.h"
@@ -80,23 +81,14 @@ Response Dismiss(Service& s, Request& req) {
   auto pending = s.pending().Find(serial);
   if (!pending || !s.pending().Remove(serial)) return Problem(404, "no pending device with serial '" + serial + "'");
   s.PublishPending(*pending, true);
-  Response r;
-  r.status = 204;
-  return r;
+  return NoContent();
 }
 
 }  // namespace
 
 void RegisterLiveRoutes(Router& router, std::shared_ptr<Service> s) {
   const std::string p = "/api/v1/admin";
-  auto opts = [](Permission permission, std::string summary, bool blocking) {
-    RouteOptions o;
-    o.group = RouteGroup::kAdmin;
-    o.permission = permission;
-    o.summary = std::move(summary);
-    o.blocking = blocking;
-    return o;
-  };
+  auto opts = AdminRoute;
   router.Add("GET", p + "/events", [s](Request& r) { return Events(*s, r); },
              opts(Permission::kViewer, "live events (text/event-stream): deployment, pending, data; Last-Event-ID resumes", false));
   router.Add("GET", p + "/pending", [s](Request& r) { return ListPending(*s, r); },

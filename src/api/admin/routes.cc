@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "api/admin/admin_route.h"
 #include "api/admin/list_query.h"
 #include "api/endpoint/json_in.h"
 #include "api/endpoint/render.h"
@@ -164,9 +165,7 @@ Response DeleteDeployment(Service& s, Request& req) {
                      std::string(core::DisplayStateName(core::EffectiveState(*d, s.Now(), endpoint::StaleTimeout(*s.Snapshot()))));
   if (Status st = s.store().DeleteDeployment(id, version); !st.ok()) return ToProblem(st);
   s.PublishDeployment("deleted", *d);
-  Response r;
-  r.status = 204;
-  return r;
+  return NoContent();
 }
 
 // The dashboard: one read of the period's deployments; events only of the
@@ -262,14 +261,7 @@ Response StatusRoute(Service& s, Request&) {
 
 void RegisterAdminReadRoutes(Router& router, std::shared_ptr<Service> s) {
   const std::string p = "/api/v1/admin";
-  auto opts = [](std::string summary, bool blocking) {
-    RouteOptions o;
-    o.group = RouteGroup::kAdmin;
-    o.permission = Permission::kViewer;
-    o.summary = std::move(summary);
-    o.blocking = blocking;
-    return o;
-  };
+  auto opts = [](std::string summary, bool blocking) { return AdminRoute(Permission::kViewer, std::move(summary), blocking); };
   // Deployment reads may scan journals of the CSV store or query a
   // database: blocking, off the I/O threads.
   router.Add("GET", p + "/preview", [s](Request& r) { return Preview(*s, r); },
@@ -279,11 +271,8 @@ void RegisterAdminReadRoutes(Router& router, std::shared_ptr<Service> s) {
   router.Add("GET", p + "/deployments/{id}", [s](Request& r) { return Deployment(*s, r); },
              opts("one deployment with its events", true));
   router.Add("DELETE", p + "/deployments/{id}", [s](Request& r) { return DeleteDeployment(*s, r); },
-             [&] {
-               auto o = opts("clear a deployment record and its events (?version=N guards a concurrent update)", true);
-               o.permission = Permission::kOperator;
-               return o;
-             }());
+             AdminRoute(Permission::kOperator,
+                        "clear a deployment record and its events (?version=N guards a concurrent update)", true));
   router.Add("GET", p + "/stats", [s](Request& r) { return Stats(*s, r); },
              opts("dashboard figures: today's counts, per day by final state, phase durations by model, failing steps", true));
   router.Add("GET", p + "/status", [s](Request& r) { return StatusRoute(*s, r); },

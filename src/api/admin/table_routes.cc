@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <charconv>
 
+#include "api/admin/admin_route.h"
 #include "api/admin/list_query.h"
 #include "api/admin/row_json.h"
 #include "api/endpoint/json_in.h"
@@ -166,9 +167,7 @@ Response DeleteComputer(Service& s, Request& req) {
   if (!v.ok()) return ToProblem(v.status());
   req.audit.before = CurrentComputer(s, serial);
   if (Status st = s.store().DeleteComputer(serial, *v); !st.ok()) return WriteProblem(st, CurrentComputer(s, serial));
-  Response r;
-  r.status = 204;
-  return r;
+  return NoContent();
 }
 
 // ---- types ------------------------------------------------------------------
@@ -236,9 +235,7 @@ Response DeleteType(Service& s, Request& req) {
                      serials, total);
   req.audit.before = CurrentType(s, name);
   if (Status st = s.store().DeleteType(name, *v); !st.ok()) return WriteProblem(st, CurrentType(s, name));
-  Response r;
-  r.status = 204;
-  return r;
+  return NoContent();
 }
 
 // ---- applications -------------------------------------------------------------
@@ -318,9 +315,7 @@ Response DeleteApp(Service& s, Request& req) {
                      types, types.size());
   req.audit.before = CurrentApp(s, name);
   if (Status st = s.store().DeleteApp(name, *v); !st.ok()) return WriteProblem(st, CurrentApp(s, name));
-  Response r;
-  r.status = 204;
-  return r;
+  return NoContent();
 }
 
 // ---- drivers ------------------------------------------------------------------
@@ -430,9 +425,7 @@ Response DeleteDriver(Service& s, Request& req) {
   if (!v.ok()) return ToProblem(v.status());
   req.audit.before = CurrentDriver(s, *id);
   if (Status st = s.store().DeleteDriverRule(*id, *v); !st.ok()) return WriteProblem(st, CurrentDriver(s, *id));
-  Response r;
-  r.status = 204;
-  return r;
+  return NoContent();
 }
 
 // ---- locales ------------------------------------------------------------------
@@ -502,23 +495,15 @@ Response DeleteLocale(Service& s, Request& req) {
   if (!v.ok()) return ToProblem(v.status());
   req.audit.before = CurrentLocale(s, c);
   if (Status st = s.store().DeleteLocale(c, *v); !st.ok()) return WriteProblem(st, CurrentLocale(s, c));
-  Response r;
-  r.status = 204;
-  return r;
+  return NoContent();
 }
 
 }  // namespace
 
 void RegisterTableRoutes(Router& router, std::shared_ptr<Service> s) {
   const std::string p = "/api/v1/admin";
-  auto opts = [](Permission permission, std::string summary) {
-    RouteOptions o;
-    o.group = RouteGroup::kAdmin;
-    o.permission = permission;
-    o.summary = std::move(summary);
-    o.blocking = true;  // writes wait on the disk; a 100k-row list sort is not for an I/O thread either
-    return o;
-  };
+  // Blocking: writes wait on the disk; a 100k-row list sort is not for an I/O thread either.
+  auto opts = [](Permission permission, std::string summary) { return AdminRoute(permission, std::move(summary), true); };
   using P = Permission;
   struct TableSpec {
     std::string path, key, what;

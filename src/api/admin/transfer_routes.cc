@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <zip.h>
 
+#include "api/admin/admin_route.h"
 #include "api/endpoint/json_in.h"
 #include "api/endpoint/json_writer.h"
 #include "api/problem.h"
@@ -178,11 +179,7 @@ Response ExportZip(Service& s, Request&) {
 void RegisterTransferRoutes(Router& router, std::shared_ptr<Service> s) {
   const std::string p = "/api/v1/admin";
   auto opts = [](Permission permission, std::string summary) {
-    RouteOptions o;
-    o.group = RouteGroup::kAdmin;
-    o.permission = permission;
-    o.summary = std::move(summary);
-    o.blocking = true;
+    RouteOptions o = AdminRoute(permission, std::move(summary), true);
     o.max_body_bytes = 80u << 20;
     return o;
   };
