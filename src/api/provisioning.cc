@@ -1,6 +1,7 @@
 #include "api/provisioning.h"
 
 #include "api/admin/routes.h"
+#include "api/admin/source_check.h"
 #include "api/admin/check_routes.h"
 #include "api/admin/live_routes.h"
 #include "api/admin/table_routes.h"
@@ -12,7 +13,12 @@
 namespace provisiond::api {
 
 void RegisterProvisioningRoutes(Router& router, ProvisioningDeps deps) {
+  admin::SourceCheckDeps source_check;
+  source_check.hub = std::move(deps.hub_entry);
+  source_check.http = std::move(deps.outbound);
   auto service = std::make_shared<endpoint::Service>(std::move(deps));
+  source_check.service = service;
+  admin::RegisterSourceCheckRoute(router, std::move(source_check));
   endpoint::RegisterEndpointRoutes(router, service);
   legacy::RegisterLegacyRoutes(router, service);
   admin::RegisterAdminReadRoutes(router, service);

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "api/content/hub_entry.h"
+#include "api/outbound_http.h"
 #include "api/router.h"
 #include "base/time.h"
 #include "core/naming.h"
@@ -49,6 +51,11 @@ struct ProvisioningDeps {
       import_csv;
   // The admin event stream's hub. Null: the routes make their own.
   std::shared_ptr<class EventHub> events;
+  // The source check's two halves (api/admin/source_check.h): what the
+  // content hub holds at a path, and requests to HTTP(S) URLs. Null: that
+  // kind of source is answered as not checkable here.
+  std::function<Result<content::HubEntry>(std::string_view rel)> hub_entry;
+  OutboundHttp outbound;
 };
 
 // Adds every route to `router` (machine group: endpoint + legacy; admin

@@ -22,6 +22,7 @@
 #include "base/log.h"
 #include "cli/embedded.h"
 #include "cli/options.h"
+#include "net/outbound_http.h"
 #include "net/server.h"
 #include "net/tls_context.h"
 #include "pki/secret.h"
@@ -225,8 +226,21 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, bool load_data) {
     // token of /file/ comes after, from the content routes).
     app->state_->access->Install(*app->router_);
   }
+  auto content = std::make_shared<api::content::ContentOptions>();
+  content->root = ContentRoot(config);
+  content->token = config.file_token;
+  content->max_upload_bytes = config.max_upload_bytes;
+  content->remove_stale_uploads = load_data;  // serve, not `routes`: a running server may be uploading
+  // One digest cache for the /file/ routes and the admin source check.
+  api::content::Sha256Cache::Options hashing;
+  hashing.threads = content->hash_threads;
+  hashing.queue_capacity = content->hash_queue_capacity;
+  content->cache = std::make_shared<api::content::Sha256Cache>(std::move(hashing));
   // Without data (`routes`) the handlers are listed, never called.
   api::ProvisioningDeps deps;
+  auto hub = std::make_shared<api::content::HubInspector>(content);
+  deps.hub_entry = [hub](std::string_view rel) { return hub->Describe(rel); };
+  deps.outbound = net::MakeOutboundHttp({});
   deps.store = app->state_->store;
   deps.listener_tls_modes = ListenerModes(config);
   deps.events = app->state_->events;
@@ -251,11 +265,6 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, bool load_data) {
   tls_routes.keys_dir = KeysDir(config);
   api::RegisterTlsRoutes(*app->router_, std::move(tls_routes));
 
-  auto content = std::make_shared<api::content::ContentOptions>();
-  content->root = ContentRoot(config);
-  content->token = config.file_token;
-  content->max_upload_bytes = config.max_upload_bytes;
-  content->remove_stale_uploads = load_data;  // serve, not `routes`: a running server may be uploading
   api::content::RegisterContentRoutes(*app->router_, std::move(content));
   api::access::RegisterAccessRoutes(
       *app->router_, {app->state_->access, app->state_->store, !config.file_token.empty()});
