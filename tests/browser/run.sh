@@ -26,6 +26,7 @@ trap cleanup EXIT INT TERM
 
 "$BIN" init "$TMP/data" --sample >/dev/null
 mkdir -p "$TMP/file/Apps" "$TMP/file/Drivers"
+echo 'bt-installer-bytes' > "$TMP/file/Apps/bt.msi"  # for the source check
 echo 'viewer-pass-1' | "$BIN" users add viewer1 --role viewer --data-dir "$TMP/data" >/dev/null
 
 PROVISIOND_ADMIN_PASSWORD='admin-pass-1' "$BIN" serve --data-dir "$TMP/data" --content-root "$TMP/file" \

@@ -1,5 +1,6 @@
 // Browser tests of the admin UI (run by tests/browser/run.sh, one chromium for all tests;
 // node:test runs the tests of this file one after the other, in this order).
+import { createHash } from 'node:crypto';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -38,6 +39,13 @@ test('1 admin signs in and creates a type, an application and a computer through
   const af = form(admin, en['crud.new_title']);
   await af.getByLabel(new RegExp('^' + en['app.name'])).fill('BT-App');
   await af.getByLabel(en['app.script'], { exact: true }).fill('install.cmd');
+  // The source check: a content-hub file is found on disk with its SHA-256 (run.sh wrote it).
+  await af.getByLabel(en['app.url']).fill('[baseurl]/file/Apps/bt.msi');
+  await af.getByRole('button', { name: en['source.check'] }).click();
+  await af.locator('.check-ok', { hasText: en['source.ok'] }).waitFor();
+  const hex = createHash('sha256').update('bt-installer-bytes\n').digest('hex');
+  await assert.doesNotReject(af.locator('.check-ok .mono', { hasText: hex }).waitFor({ timeout: 2000 }));
+  await admin.screenshot({ path: join(SHOTS, 'source-check-en.png') });
   await af.getByRole('button', { name: en['form.create'] }).click();
   await af.waitFor({ state: 'detached' });
   await admin.locator('table tbody th', { hasText: 'BT-App' }).waitFor();
