@@ -1,5 +1,6 @@
 #include "pki/secret.h"
 
+#include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
@@ -60,6 +61,29 @@ std::string HmacSha256Hex(std::string_view key, std::string_view message) {
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(message.data()),
        message.size(), out, &len);
   return Hex(out, len);
+}
+
+std::string HmacSha256(std::string_view key, std::string_view message) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(message.data()),
+       message.size(), out, &len);
+  return std::string(reinterpret_cast<const char*>(out), len);
+}
+
+std::optional<std::string> DecodeBase64(std::string_view text) {
+  std::string padded(text);
+  while (padded.size() % 4 != 0) padded += '=';
+  if (padded.empty()) return std::string();
+  std::string out(padded.size() / 4 * 3, '\0');
+  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(padded.data()), static_cast<int>(padded.size()));
+  if (n < 0) return std::nullopt;
+  // EVP_DecodeBlock counts the padding as zero bytes.
+  size_t pad = padded.size() - padded.find_last_not_of('=') - 1;
+  if (pad > 2) return std::nullopt;
+  out.resize(static_cast<size_t>(n) - pad);
+  return out;
 }
 
 }  // namespace provisiond::pki

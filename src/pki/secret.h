@@ -2,6 +2,7 @@
 // that binds a token to one deployment. OpenSSL's CSPRNG; safe from any thread.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,5 +17,9 @@ Result<std::string> NewSecret(std::string_view prefix, size_t bytes = 32);
 Result<std::string> RandomHex(size_t bytes);
 // Lower-case hex HMAC-SHA256(key, message).
 std::string HmacSha256Hex(std::string_view key, std::string_view message);
+// The 32 raw bytes of HMAC-SHA256(key, message).
+std::string HmacSha256(std::string_view key, std::string_view message);
+// Standard base64 (with or without padding) decoded; nullopt on a bad character or length.
+std::optional<std::string> DecodeBase64(std::string_view text);
 
 }  // namespace provisiond::pki

@@ -33,3 +33,18 @@ TEST(Secret, HmacMatchesRfc4231Case2) {
 
 }  // namespace
 }  // namespace provisiond::pki
+
+namespace provisiond::pki {
+namespace {
+
+TEST(Base64, DecodesWithOrWithoutPaddingAndRefusesJunk) {
+  EXPECT_EQ(DecodeBase64("aGVsbG8="), "hello");
+  EXPECT_EQ(DecodeBase64("aGVsbG8"), "hello");
+  EXPECT_EQ(DecodeBase64("aGk="), "hi");
+  EXPECT_EQ(DecodeBase64(""), "");
+  EXPECT_FALSE(DecodeBase64("a%Gk"));
+  EXPECT_EQ(HmacSha256("key", "msg").size(), 32u);
+}
+
+}  // namespace
+}  // namespace provisiond::pki

@@ -128,7 +128,9 @@ TEST(CheckUrl, EachHopGetsOnlyWhatIsLeftOfTheDeadline) {
   EXPECT_LT(given.size(), 50u);  // the deadline ended it, not the redirect limit
   for (size_t i = 0; i < given.size(); ++i) {
     EXPECT_LE(given[i], std::chrono::milliseconds(150));
-    if (i > 0) EXPECT_LT(given[i], given[i - 1]);
+    if (i > 0) {
+      EXPECT_LT(given[i], given[i - 1]);
+    }
   }
 }
 
