@@ -68,7 +68,10 @@ class EventHub::Stream : public StreamBody, public std::enable_shared_from_this<
   std::atomic<bool> released_{false};
 };
 
+void EventHub::AddObserver(Observer observer) { observers_.push_back(std::move(observer)); }
+
 void EventHub::Publish(std::string type, std::string data) {
+  for (const auto& o : observers_) o(type, data);
   std::lock_guard lock(mu_);
   uint64_t id = next_id_++;
   std::string frame = SseFrame(id, type, data);

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -40,6 +41,11 @@ class EventHub : public std::enable_shared_from_this<EventHub> {
   // TooLarge (429) when the caps are reached.
   Result<std::shared_ptr<StreamBody>> Subscribe(const std::string& user, std::optional<uint64_t> last_id);
 
+  // Called with every published event, outside the hub's lock, on the
+  // publisher's thread (webhooks listen here). Add before serving.
+  using Observer = std::function<void(const std::string& type, const std::string& data)>;
+  void AddObserver(Observer observer);
+
   size_t OpenStreams() const;
   uint64_t LastId() const;
 
@@ -54,6 +60,7 @@ class EventHub : public std::enable_shared_from_this<EventHub> {
 
   EventHubOptions options_;
   mutable std::mutex mu_;
+  std::vector<Observer> observers_;  // fixed once serving: read without the lock
   uint64_t next_id_ = 1;
   std::deque<Event> buffer_;
   std::vector<std::shared_ptr<Stream>> streams_;  // open ones

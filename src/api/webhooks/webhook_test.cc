@@ -214,3 +214,54 @@ TEST_F(DispatcherTest, AnUnreadableFileIsNamedAndLeftInPlace) {
 
 }  // namespace
 }  // namespace provisiond::api::webhooks
+
+#include "api/webhooks/bridge.h"
+
+namespace provisiond::api::webhooks {
+namespace {
+
+TEST_F(DispatcherTest, HubEventsBecomeTheWebhooksTheyMean) {
+  receiver_.failures = 1000;
+  std::shared_ptr<Dispatcher> d = Open();
+  auto observe = HubObserver(d);
+  observe("deployment", R"({"kind":"progress","deployment":{"id":"a","status":"running"}})");
+  observe("deployment", R"({"kind":"finished","deployment":{"id":"a","status":"success"}})");
+  observe("deployment", R"({"kind":"finished","deployment":{"id":"b","status":"error"}})");
+  observe("deployment", R"({"kind":"finished","deployment":{"id":"b","status":"error"}})");  // seen twice: one delivery
+  observe("data", R"({"kind":"reloaded","generation":3})");
+  observe("data", R"({"kind":"refused","generation":4,"error":"x"})");
+  observe("pending", R"({"kind":"waiting"})");
+  observe("deployment", "not json");
+  std::multiset<std::string> types;
+  for (const auto& p : d->Snapshot().pending) types.insert(p.type);
+  EXPECT_EQ(types, (std::multiset<std::string>{"deployment.finished", "deployment.failed", "data.refused"}));
+  for (const auto& p : d->Snapshot().pending)
+    if (p.type == "deployment.failed") {
+      EXPECT_NE(p.body.find(R"("data":{"id":"b","status":"error"})"), std::string::npos);
+    }
+}
+
+TEST_F(DispatcherTest, ACertificateIsAnnouncedOncePerThreshold) {
+  receiver_.failures = 1000;
+  auto d = Open();
+  EXPECT_EQ(ExpiryThreshold(45), 0);
+  EXPECT_EQ(ExpiryThreshold(30), 30);
+  EXPECT_EQ(ExpiryThreshold(13), 14);
+  EXPECT_EQ(ExpiryThreshold(-2), 7);
+  std::set<std::string> notified;
+  TlsCertificateInfo c;
+  c.subject = "CN=prov";
+  c.sha256 = "AB:CD";
+  c.days_to_expiry = 29;
+  EXPECT_EQ(EmitCertificateExpiry(*d, {c}, &notified), 1);
+  EXPECT_EQ(EmitCertificateExpiry(*d, {c}, &notified), 0);
+  c.days_to_expiry = 14;
+  EXPECT_EQ(EmitCertificateExpiry(*d, {c}, &notified), 1);
+  c.days_to_expiry = 60;  // renewed: nothing
+  c.sha256 = "EF:01";
+  EXPECT_EQ(EmitCertificateExpiry(*d, {c}, &notified), 0);
+  EXPECT_EQ(d->Snapshot().pending.size(), 2u);
+}
+
+}  // namespace
+}  // namespace provisiond::api::webhooks
