@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <iostream>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "api/access/routes.h"
@@ -19,6 +20,8 @@
 #include "api/provisioning.h"
 #include "api/ui/ui_routes.h"
 #include "api/tls_routes.h"
+#include "api/webhooks/bridge.h"
+#include "api/webhooks/routes.h"
 #include "base/log.h"
 #include "cli/embedded.h"
 #include "cli/options.h"
@@ -26,6 +29,7 @@
 #include "net/server.h"
 #include "net/tls_context.h"
 #include "pki/secret.h"
+#include "platform/fs.h"
 #include "platform/private_file.h"
 #include "store/csv/csv_store.h"
 
@@ -73,6 +77,8 @@ struct App::State {
   std::shared_ptr<TlsRuntime> tls = std::make_shared<TlsRuntime>();
   std::shared_ptr<api::access::AccessControl> access;  // null when data is not loaded
   std::shared_ptr<api::EventHub> events = std::make_shared<api::EventHub>();  // the admin UI's live events
+  std::shared_ptr<api::webhooks::Dispatcher> webhooks;  // null: no target configured
+  api::TlsInfoProvider tls_info;
 };
 
 App::~App() = default;
@@ -81,6 +87,10 @@ std::shared_ptr<App::TlsRuntime> App::tls_runtime() const { return state_->tls; 
 std::shared_ptr<api::access::AccessControl> App::access() const { return state_->access; }
 std::shared_ptr<api::EventHub> App::events() const { return state_->events; }
 std::shared_ptr<store::Store> App::store() const { return state_->store; }
+std::shared_ptr<api::webhooks::Dispatcher> App::webhooks() const { return state_->webhooks; }
+std::vector<api::TlsCertificateInfo> App::Certificates() const {
+  return state_->tls_info ? state_->tls_info().certificates : std::vector<api::TlsCertificateInfo>{};
+}
 
 namespace {
 std::string KeysDir(const Config& c) {
@@ -236,6 +246,19 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, bool load_data) {
   hashing.threads = content->hash_threads;
   hashing.queue_capacity = content->hash_queue_capacity;
   content->cache = std::make_shared<api::content::Sha256Cache>(std::move(hashing));
+  if (load_data && !config.webhook_targets.empty()) {
+    api::webhooks::DispatcherOptions w;
+    w.targets = config.webhook_targets;
+    w.retry = config.webhook_retry;
+    w.dir = (fs::path(config.data_dir) / "webhooks").string();
+    w.fs = &platform::PosixFs();
+    w.http = net::MakeOutboundHttp({config.webhook_ca_file, std::string("provisiond/") + PROVISIOND_VERSION});
+    w.user_agent = std::string("provisiond/") + PROVISIOND_VERSION;
+    PV_ASSIGN_OR_RETURN(auto dispatcher, api::webhooks::Dispatcher::Open(std::move(w)));
+    app->state_->webhooks = std::move(dispatcher);
+    app->state_->events->AddObserver(api::webhooks::HubObserver(app->state_->webhooks));
+  }
+  api::webhooks::RegisterWebhookRoutes(*app->router_, app->state_->webhooks);
   // Without data (`routes`) the handlers are listed, never called.
   api::ProvisioningDeps deps;
   auto hub = std::make_shared<api::content::HubInspector>(content);
@@ -262,6 +285,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, bool load_data) {
   app->state_->tls->require_incoming_encryption = config.require_incoming_encryption;
   api::TlsRoutesOptions tls_routes;
   tls_routes.info = [tls = app->state_->tls] { return tls->Info(); };
+  app->state_->tls_info = tls_routes.info;
   tls_routes.keys_dir = KeysDir(config);
   api::RegisterTlsRoutes(*app->router_, std::move(tls_routes));
 
@@ -489,6 +513,18 @@ int RunServe(std::vector<std::string> args) {
     last = health.generation;
     last_errors = health.errors.size();
   });
+  // Webhooks: stale deployments and expiring certificates are looked for
+  // every 30 s (each announced once); the sender thread starts now.
+  std::unique_ptr<Ticker> webhook_watch;
+  if (auto hooks = (*app)->webhooks()) {
+    hooks->Start();
+    webhook_watch = std::make_unique<Ticker>(
+        std::chrono::seconds(30), [hooks, store = (*app)->store(), self = app->get(), stale = std::set<std::string>(),
+                                   certs = std::set<std::string>()]() mutable {
+          api::webhooks::EmitStale(*hooks, *store, Now(), api::endpoint::StaleTimeout(*store->Snapshot()), &stale);
+          api::webhooks::EmitCertificateExpiry(*hooks, self->Certificates(), &certs);
+        });
+  }
   LogInfo("provisiond listening", {{"bind", config.bind}, {"ports", ports}, {"data_dir", config.data_dir},
                                   {"tls_mode", std::to_string(config.tls_mode)}});
   (*server)->Run();

@@ -11,8 +11,13 @@
 #include "api/events/event_hub.h"
 #include "api/health.h"
 #include "api/router.h"
+#include "api/tls_info.h"
 #include "base/status.h"
 #include "cli/config.h"
+
+namespace provisiond::api::webhooks {
+class Dispatcher;
+}
 
 namespace provisiond::cli {
 
@@ -50,6 +55,10 @@ class App {
   std::shared_ptr<api::access::AccessControl> access() const;
   std::shared_ptr<api::EventHub> events() const;
   std::shared_ptr<store::Store> store() const;  // null when data is not loaded
+  // Null when no [[webhooks.target]] is configured (or without data).
+  std::shared_ptr<api::webhooks::Dispatcher> webhooks() const;
+  // The TLS certificates in service now (for the expiry check).
+  std::vector<api::TlsCertificateInfo> Certificates() const;
 
  private:
   App() = default;

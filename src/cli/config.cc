@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include <toml++/toml.h>
@@ -151,8 +152,81 @@ Status LoadServer(const toml::table& t, const std::string& file, Config* c) {
   return Status::Ok();
 }
 
+Status LoadWebhookTarget(const toml::node& item, size_t index, const std::string& file, Config* c) {
+  const auto* tt = item.as_table();
+  if (!tt) return Status::InvalidArgument(Where(item, file) + ": webhooks.target entries must be [[webhooks.target]] tables");
+  api::webhooks::Target target;
+  std::string at = "webhooks.target[" + std::to_string(index) + "]";
+  for (const auto& [k, node] : *tt) {
+    std::string key = at + "." + std::string(k.str());
+    if (k == "name") {
+      PV_RETURN_IF_ERROR(ReadString(node, key, file, &target.name));
+    } else if (k == "url") {
+      PV_RETURN_IF_ERROR(ReadString(node, key, file, &target.url));
+    } else if (k == "secret") {
+      PV_RETURN_IF_ERROR(ReadString(node, key, file, &target.secret));
+    } else if (k == "secret_file") {
+      std::string path;
+      PV_RETURN_IF_ERROR(ReadString(node, key, file, &path));
+      std::ifstream in(path);
+      if (!in) return Status::InvalidArgument(Where(node, file) + ": " + key + " '" + path + "' cannot be read");
+      std::getline(in, target.secret);
+    } else if (k == "events") {
+      PV_RETURN_IF_ERROR(ReadStringList(node, key, file, &target.events));
+    } else {
+      return Status::InvalidArgument(Where(node, file) + ": unknown key " + key + " (name, url, events, secret, secret_file)");
+    }
+  }
+  if (target.name.empty()) {
+    auto host_start = target.url.find("://");
+    target.name = host_start == std::string::npos ? target.url : target.url.substr(host_start + 3);
+    target.name = target.name.substr(0, target.name.find('/'));
+  }
+  if (Status s = api::webhooks::ValidateTarget(target, at); !s.ok())
+    return Status::InvalidArgument(Where(item, file) + ": " + s.message());
+  for (const auto& other : c->webhook_targets)
+    if (other.name == target.name)
+      return Status::InvalidArgument(Where(item, file) + ": " + at + ".name '" + target.name +
+                                     "' is used twice; give each target its own name");
+  c->webhook_targets.push_back(std::move(target));
+  return Status::Ok();
+}
+
+Status LoadWebhooks(const toml::table& t, const std::string& file, Config* c) {
+  for (const auto& [k, node] : t) {
+    std::string key = "webhooks." + std::string(k.str());
+    uint64_t u = 0;
+    if (k == "target") {
+      const auto* arr = node.as_array();
+      if (!arr) return Status::InvalidArgument(Where(node, file) + ": webhooks.target must be [[webhooks.target]] tables");
+      for (const auto& item : *arr) PV_RETURN_IF_ERROR(LoadWebhookTarget(item, c->webhook_targets.size(), file, c));
+    } else if (k == "first_retry_ms") {
+      PV_RETURN_IF_ERROR(ReadUint(node, key, file, 86'400'000, &u));
+      c->webhook_retry.first_delay = std::chrono::milliseconds(std::max<uint64_t>(u, 1));
+    } else if (k == "max_retry_ms") {
+      PV_RETURN_IF_ERROR(ReadUint(node, key, file, 86'400'000, &u));
+      c->webhook_retry.max_delay = std::chrono::milliseconds(std::max<uint64_t>(u, 1));
+    } else if (k == "give_up_hours") {
+      PV_RETURN_IF_ERROR(ReadUint(node, key, file, 24 * 30, &u));
+      c->webhook_retry.give_up_after = std::chrono::hours(std::max<uint64_t>(u, 1));
+    } else if (k == "give_up_ms") {  // tests: minutes are too long to wait for
+      PV_RETURN_IF_ERROR(ReadUint(node, key, file, 30ull * 86'400'000, &u));
+      c->webhook_retry.give_up_after = std::chrono::milliseconds(std::max<uint64_t>(u, 1));
+    } else if (k == "timeout_ms") {
+      PV_RETURN_IF_ERROR(ReadUint(node, key, file, 600'000, &u));
+      c->webhook_retry.timeout = std::chrono::milliseconds(std::max<uint64_t>(u, 100));
+    } else if (k == "ca_file") {
+      PV_RETURN_IF_ERROR(ReadString(node, key, file, &c->webhook_ca_file));
+    } else {
+      return Status::InvalidArgument(Where(node, file) + ": unknown key " + key);
+    }
+  }
+  return Status::Ok();
+}
+
 Status LoadSection(const std::string& section, const toml::table& t, const std::string& file, Config* c) {
   if (section == "server") return LoadServer(t, file, c);
+  if (section == "webhooks") return LoadWebhooks(t, file, c);
   for (const auto& [k, node] : t) {
     std::string key = section + "." + std::string(k.str());
     uint64_t u = 0;
@@ -242,9 +316,9 @@ Status LoadConfigFile(const std::string& path, Config* config) {
     const auto* t = node.as_table();
     std::string section(k.str());
     if (!t || (section != "server" && section != "data" && section != "log" && section != "content" &&
-               section != "tls" && section != "auth")) {
+               section != "tls" && section != "auth" && section != "webhooks")) {
       return Status::InvalidArgument(Where(node, path) + ": unknown section or key '" + section +
-                                     "' (sections: server, data, log, content, tls, auth)");
+                                     "' (sections: server, data, log, content, tls, auth, webhooks)");
     }
     PV_RETURN_IF_ERROR(LoadSection(section, *t, path, config));
   }
@@ -361,6 +435,13 @@ std::string DescribeConfig(const Config& c) {
     o << "\n[auth.proxy_roles]\n";
     for (const auto& [k, v] : c.proxy_roles) o << "\"" << k << "\" = \"" << v << "\"\n";
   }
+  o << "\n[webhooks]\nfirst_retry_ms = " << c.webhook_retry.first_delay.count()
+    << "\nmax_retry_ms = " << c.webhook_retry.max_delay.count()
+    << "\ngive_up_ms = " << c.webhook_retry.give_up_after.count() << "\ntimeout_ms = " << c.webhook_retry.timeout.count()
+    << "\nca_file = \"" << c.webhook_ca_file << "\"\n";
+  for (const auto& t : c.webhook_targets)
+    o << "\n[[webhooks.target]]\nname = \"" << t.name << "\"\nurl = \"" << t.url << "\"\nevents = " << list(t.events)
+      << "\nsecret = \"***\"\n";
   return o.str();
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "api/webhooks/webhook.h"
 #include "base/status.h"
 
 namespace provisiond::cli {
@@ -64,6 +65,10 @@ struct Config {
   std::vector<std::string> tls_certs; // ReportingTLSCertPath (repeatable: ECDSA + RSA)
   std::vector<std::string> tls_keys;  // ReportingTLSKeyPath
   std::string keys_dir;               // "": <data-dir>/keys
+  // [webhooks] and [[webhooks.target]] (doc/webhooks.md)
+  std::vector<api::webhooks::Target> webhook_targets;
+  api::webhooks::RetryPolicy webhook_retry;
+  std::string webhook_ca_file;        // "": the system CA store
 
   std::string source_file;  // the config file read, if any
 };
