@@ -9,6 +9,7 @@
 #include "cli/app.h"
 #include "cli/config.h"
 #include "cli/data_commands.h"
+#include "cli/iis_config.h"
 #include "cli/keys_command.h"
 #include "cli/options.h"
 
@@ -23,6 +24,7 @@ constexpr const char* kUsage =
     "  serve     run the service (default port 12176); see `provisiond serve --help`\n"
     "  routes    list every route: method, path, access group, permission, summary\n"
     "  config    print the effective configuration (file + environment + flags)\n"
+    "  iis-config --backend URL [--prefix /provision]   the IIS web.config (URL Rewrite + ARR)\n"
     "  check     validate the data directory and print warnings\n"
     "  export    export the tables to a directory or .zip\n"
     "  import    import tables (dry run prints the diff; --apply to write)\n"
@@ -97,6 +99,7 @@ int Main(int argc, char** argv) {
   if (command == "tokens") return RunTokens(std::move(rest));
   if (command == "endpoint-keys") return RunEndpointKeys(std::move(rest));
   if (command == "config") return RunConfig(std::move(rest));
+  if (command == "iis-config") return RunIisConfig(argc - 1, argv + 1);
   // `keys` alone prints its usage too.
   if (command == "keys") return rest.empty() || asks_help ? RunKeys(argc - 1, argv + 1) : RunWithDataDir("keys", rest, RunKeys, true);
   if (command == "export") return RunWithDataDir("export", rest, RunExport, false);
