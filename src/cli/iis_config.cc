@@ -13,20 +13,6 @@ namespace {
 
 constexpr uint64_t kIisMaxContentLength = 4294967295ULL;  // a uint32 attribute
 
-std::string XmlAttr(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 Result<std::string> CheckPrefix(std::string prefix) {
   while (prefix.size() > 1 && prefix.back() == '/') prefix.pop_back();
   auto bad = [&](std::string why) {
@@ -60,18 +46,18 @@ Result<std::string> CheckBackend(const std::string& backend) {
 std::string Rule(std::string_view name, std::string_view match, bool https, std::string_view prefix,
                  std::string_view backend) {
   std::string r;
-  r += "        <rule name=\"" + XmlAttr(name) + "\" stopProcessing=\"true\">\n";
-  r += "          <match url=\"" + XmlAttr(match) + "\" />\n";
+  r += "        <rule name=\"" + HtmlEscape(name) + "\" stopProcessing=\"true\">\n";
+  r += "          <match url=\"" + HtmlEscape(match) + "\" />\n";
   r += "          <conditions>\n";
   r += std::string("            <add input=\"{HTTPS}\" pattern=\"") + (https ? "^on$" : "^off$") + "\" />\n";
   r += "          </conditions>\n";
   r += "          <serverVariables>\n";
-  r += "            <set name=\"HTTP_X_FORWARDED_PREFIX\" value=\"" + XmlAttr(prefix) + "\" />\n";
+  r += "            <set name=\"HTTP_X_FORWARDED_PREFIX\" value=\"" + HtmlEscape(prefix) + "\" />\n";
   r += "            <set name=\"HTTP_X_FORWARDED_HOST\" value=\"{HTTP_HOST}\" />\n";
   r += std::string("            <set name=\"HTTP_X_FORWARDED_PROTO\" value=\"") + (https ? "https" : "http") + "\" />\n";
   r += "            <set name=\"HTTP_X_FORWARDED_PORT\" value=\"{SERVER_PORT}\" />\n";
   r += "          </serverVariables>\n";
-  r += "          <action type=\"Rewrite\" url=\"" + XmlAttr(backend) + "{R:1}\" />\n";
+  r += "          <action type=\"Rewrite\" url=\"" + HtmlEscape(backend) + "{R:1}\" />\n";
   r += "        </rule>\n";
   return r;
 }

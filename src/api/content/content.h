@@ -40,6 +40,9 @@ struct ContentOptions {
   uint64_t max_template_bytes = 4ULL << 20;
 };
 
+// options.cache, or a new cache (and hash queue) sized by the options.
+std::shared_ptr<Sha256Cache> CacheFor(const ContentOptions& options);
+
 // Registers:
 //   GET  /file, /file/{*path}          listing (HTML, or ?format=json) or 302 to /file/raw/...
 //   GET  /file/raw/{*path}             the file (ranges, conditionals)

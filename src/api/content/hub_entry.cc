@@ -9,20 +9,12 @@
 namespace provisiond::api::content {
 namespace {
 
-std::shared_ptr<Sha256Cache> CacheOf(const ContentOptions& o) {
-  if (o.cache) return o.cache;
-  Sha256Cache::Options c;
-  c.threads = o.hash_threads;
-  c.queue_capacity = o.hash_queue_capacity;
-  return std::make_shared<Sha256Cache>(std::move(c));
-}
-
 int64_t SecondsOf(int64_t ns) { return ns / 1000000000; }
 
 }  // namespace
 
 HubInspector::HubInspector(std::shared_ptr<const ContentOptions> options)
-    : options_(std::move(options)), cache_(CacheOf(*options_)) {}
+    : options_(std::move(options)), cache_(CacheFor(*options_)) {}
 
 Result<HubEntry> HubInspector::Describe(std::string_view rel_in) const {
   // The admin side has no raw request-target: the decoded path is all there is.

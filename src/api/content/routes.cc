@@ -28,14 +28,6 @@ constexpr std::string_view kSumPrefix = "/file/sha256/";
 constexpr std::string_view kAdminPrefix = "/api/v1/admin/files/";
 constexpr std::string_view kTemplatedVary = "Host, Forwarded, X-Forwarded-Host, X-Forwarded-Proto, X-Forwarded-Port, X-Forwarded-Prefix";
 
-std::shared_ptr<Sha256Cache> CacheFor(const ContentOptions& o) {
-  if (o.cache) return o.cache;
-  Sha256Cache::Options c;
-  c.threads = o.hash_threads;
-  c.queue_capacity = o.hash_queue_capacity;
-  return std::make_shared<Sha256Cache>(std::move(c));
-}
-
 struct Service {
   explicit Service(std::shared_ptr<const ContentOptions> o)
       : options(std::move(o)), root(options->root), cache_owner(CacheFor(*options)), cache(*cache_owner) {}
@@ -445,6 +437,14 @@ Response DeleteRoute(Service& s, Request& req) {
 }
 
 }  // namespace
+
+std::shared_ptr<Sha256Cache> CacheFor(const ContentOptions& o) {
+  if (o.cache) return o.cache;
+  Sha256Cache::Options c;
+  c.threads = o.hash_threads;
+  c.queue_capacity = o.hash_queue_capacity;
+  return std::make_shared<Sha256Cache>(std::move(c));
+}
 
 void RegisterContentRoutes(Router& router, std::shared_ptr<const ContentOptions> options) {
   auto s = std::make_shared<Service>(options);
