@@ -137,6 +137,14 @@ test('negative: a contract call with no route in `provisiond routes`', () => {
   assert.deepEqual(checkRoutes(c, routes).map((f) => f.text.split(' ')[0]), ['nope', 'gone']);
 });
 
+test('negative: a contract of the wrong shape (no calls, duplicate id, a sequence naming no call)', () => {
+  assert.equal(checkContract(sample(), {})[0].rule, 'contract-shape');
+  const c = sampleContract();
+  c.calls.push({ ...c.calls[0] });
+  c.sequences = { 'Start-Provision.ps1': ['plan', 'nope'] };
+  assert.deepEqual(checkContract(sample(), c).map((f) => f.text), ['calls[5]: duplicate id plan', 'sequences.Start-Provision.ps1 names "nope", no call\'s id']);
+});
+
 test('path and field matching rules', () => {
   assert.ok(pathMatches('/file/{*path}', '/file/Provision/{name}'));
   assert.ok(pathMatches('/a/{id}/b', '/a/{x}/b'));

@@ -370,12 +370,64 @@ export function makeResolver(records, calls) {
       default: return [];
     }
   }
-  return { resolve };
+  /**
+   * Keys of a request body/query: a hash literal ([ordered] too), or a variable assigned one
+   * (also through a function of the scripts that returns it), plus `$v.key = ...` and
+   * `$v['key'] = ...` on that variable in the same function. [{key, node}] (may be empty).
+   */
+  function bodyKeys(node, depth = 0) {
+    const n = unwrap(node);
+    if (!n || depth > 4) return [];
+    if (n.type === 'hash_literal_expression') return hashKeys(n) ?? [];
+    if (n.type === 'cast_expression' || n.type === 'expression_with_unary_operator' || n.type === 'parenthesized_expression') {
+      const last = n.namedChildren[n.namedChildren.length - 1];
+      return last && last.type !== 'type_literal' ? bodyKeys(last, depth + 1) : [];
+    }
+    if (n.type === 'command') {
+      const def = fns.get(commandName(n).toLowerCase());
+      if (!def || commandName(n).toLowerCase() === API_FUNCTION) return [];
+      const out = [];
+      for (const r of findAll(def.fn, 'flow_control_statement')) {
+        if (r.child(0)?.type !== 'return' || enclosingFunction(r)?.id !== def.fn.id) continue;
+        const pl = r.namedChildren.find((c) => c.type === 'pipeline');
+        if (pl) out.push(...bodyKeys(pl, depth + 1));
+      }
+      return out;
+    }
+    if (n.type !== 'variable') return [];
+    const name = variableName(n);
+    const fn = enclosingFunction(n);
+    const same = (assigns.get(name) ?? []).filter((a) => a.fn === (fn?.id ?? null) && !a.iterate);
+    const before = same.filter((a) => a.index < n.startIndex);
+    const pick = before[before.length - 1];
+    if (!pick) {
+      const binds = fn && paramBinds.get(`${fn.id}:${name}`);
+      return binds ? binds.flatMap((b) => bodyKeys(b, depth + 1)) : [];
+    }
+    const out = bodyKeys(pick.expr, depth + 1);
+    // $v.key = ... / $v['key'] = ... in the same function.
+    for (const a of findAll(fn ?? pick.rec.tree.rootNode, 'assignment_expression')) {
+      if ((enclosingFunction(a)?.id ?? null) !== (fn?.id ?? null)) continue;
+      const left = unwrap(a.namedChildren[0]);
+      if (!left || (left.type !== 'member_access' && left.type !== 'element_access')) continue;
+      const obj = unwrap(left.namedChildren[0]);
+      if (!obj || obj.type !== 'variable' || variableName(obj) !== name) continue;
+      if (left.type === 'member_access') {
+        const m = left.namedChildren.find((c) => c.type === 'member_name');
+        if (m && m.namedChildren[0]?.type === 'simple_name') out.push({ key: m.text, node: m });
+      } else {
+        const sv = stringValue(left.namedChildren[1]);
+        if (sv && !sv.parts.length && sv.kind !== 'bare') out.push({ key: sv.text, node: left });
+      }
+    }
+    return out;
+  }
+  return { resolve, bodyKeys };
 }
 
 /** Every response field read: [{file, line, col, call, field, segs, text}]. */
-export function extractFields(records, calls) {
-  const { resolve } = makeResolver(records, calls);
+export function extractFields(records, calls, resolver = makeResolver(records, calls)) {
+  const { resolve } = resolver;
   const out = [];
   const seen = new Set();
   for (const rec of records) {
@@ -466,6 +518,8 @@ export function checkContract(records, contract, { contractFile = 'scripts/contr
   const shape = contractShape(contract, contractFile);
   if (shape.length) return shape;
   const { calls, problems } = extractCalls(records);
+  const resolver = makeResolver(records, calls);
+  const fileOf = new Map(records.map((r) => [r.tree, r.file]));
   out.push(...problems);
   const used = new Set();
   const matched = new Map();
@@ -492,17 +546,20 @@ export function checkContract(records, contract, { contractFile = 'scripts/contr
     }
     // Body / query keys (when written as a hash literal) are request fields of the contract.
     for (const [which, list, opt] of [['body', k.request, 'Body'], ['query', k.query ?? k.request, 'Query']]) {
-      const keys = c[which] ? hashKeys(c[which]) : null;
+      const keys = c[which] ? resolver.bodyKeys(c[which]) : null;
       if (!keys || !keys.length) continue;
       const listName = which === 'query' && k.query ? 'query' : 'request';
+      const seenKeys = new Set();
       for (const e of keys) {
+        if (seenKeys.has(`${e.node.id}`)) continue;
+        seenKeys.add(`${e.node.id}`);
         if (!Array.isArray(list) || !list.some((r) => r.toLowerCase() === e.key.toLowerCase() || fieldCovered([r], e.key))) {
-          out.push({ file: c.file, ...pos(e.node), rule: 'request-field', text: `-${opt} key '${e.key}' is not in the ${listName} of ${k.id ?? k.path}`, fix: `add '${e.key}' to "${listName}" of '${k.id}' in ${contractFile}, or drop it` });
+          out.push({ file: fileOf.get(e.node.tree) ?? c.file, ...pos(e.node), rule: 'request-field', text: `-${opt} key '${e.key}' is not in the ${listName} of ${k.id ?? k.path}`, fix: `add '${e.key}' to "${listName}" of '${k.id}' in ${contractFile}, or drop it` });
         }
       }
     }
   }
-  for (const f of extractFields(records, calls)) {
+  for (const f of extractFields(records, calls, resolver)) {
     const k = matched.get(f.call);
     if (!k) continue; // already reported as unknown-call
     const field = effectiveField(k.response ?? [], f.segs);
@@ -532,6 +589,11 @@ export function contractShape(contract, file) {
     if (c.response !== undefined && !Array.isArray(c.response)) out.push(bad(`calls[${i}] (${c.id}): "response" is not an array`));
     if (c.id !== undefined) { if (ids.has(c.id)) out.push(bad(`calls[${i}]: duplicate id ${c.id}`)); ids.add(c.id); }
   });
+  // sequences: {name: [call id, ...]} name only calls of the contract.
+  for (const [name, seq] of Object.entries(contract.sequences ?? {})) {
+    if (!Array.isArray(seq)) { out.push(bad(`sequences.${name} is not an array of call ids`)); continue; }
+    for (const id of seq) if (!ids.has(id)) out.push(bad(`sequences.${name} names ${JSON.stringify(id)}, no call's id`));
+  }
   return out;
 }
 
