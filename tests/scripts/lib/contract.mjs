@@ -198,7 +198,7 @@ export function makeResolver(records, calls) {
   const paramBinds = new Map(); // `${fnNodeId}:${param}` -> [expr nodes]
   const add = (name, e) => { if (!assigns.has(name)) assigns.set(name, []); assigns.get(name).push(e); };
   for (const rec of records) {
-    walk(rec.tree.rootNode, (n) => {
+    findAll(rec.tree.rootNode, ['assignment_expression', 'foreach_statement', 'command']).forEach((n) => {
       if (n.type === 'assignment_expression') {
         const op = n.namedChildren.find((c) => c.type === 'assignement_operator');
         const left = unwrap(n.namedChildren[0]);
@@ -295,34 +295,47 @@ export function makeResolver(records, calls) {
     }
     return srcs;
   }
+  // What a function outputs: its `return X` (not those of nested functions or script blocks)
+  // and the bare (non-assignment) statements of its body. Structure cached per function.
+  const outputsCache = new Map();
+  function outputExprs(fn) {
+    if (outputsCache.has(fn.id)) return outputsCache.get(fn.id);
+    const inner = findAll(fn, ['function_statement', 'script_block_expression']).filter((x) => x.id !== fn.id);
+    const inside = (n) => inner.some((x) => x.startIndex <= n.startIndex && n.endIndex <= x.endIndex);
+    const exprs = [];
+    for (const r of findAll(fn, 'flow_control_statement')) {
+      if (r.child(0)?.type !== 'return' || inside(r)) continue;
+      const pl = r.namedChildren.find((c) => c.type === 'pipeline');
+      if (pl) exprs.push(pl);
+    }
+    const body = fn.namedChildren.find((c) => c.type === 'script_block');
+    const sbb = body?.namedChildren.find((c) => c.type === 'script_block_body');
+    const list = sbb?.namedChildren.find((c) => c.type === 'statement_list');
+    for (const st of list?.namedChildren ?? []) {
+      if (st.type === 'pipeline' && unwrap(st).type !== 'assignment_expression') exprs.push(st);
+    }
+    outputsCache.set(fn.id, exprs);
+    return exprs;
+  }
+  const fnMemo = new Map();
   function functionOutputs(def) {
-    return guard(`f${def.fn.id}`, () => {
-      const out = [];
-      const body = def.fn.namedChildren.find((c) => c.type === 'script_block');
-      walk(def.fn, (n) => {
-        if (n !== def.fn && (n.type === 'function_statement' || n.type === 'script_block_expression')) return false;
-        if (n.type === 'flow_control_statement' && n.child(0)?.type === 'return') {
-          const pl = n.namedChildren.find((c) => c.type === 'pipeline');
-          if (pl) out.push(...resolve(pl));
-        }
-      });
-      // Bare statements of the body's own statement list.
-      const sbb = body?.namedChildren.find((c) => c.type === 'script_block_body');
-      const list = sbb?.namedChildren.find((c) => c.type === 'statement_list');
-      for (const st of list?.namedChildren ?? []) {
-        if (st.type !== 'pipeline') continue;
-        const u = unwrap(st);
-        if (u.type === 'assignment_expression') continue;
-        out.push(...resolve(st));
-      }
-      return out;
-    });
+    if (fnMemo.has(def.fn.id)) return fnMemo.get(def.fn.id);
+    const out = guard(`f${def.fn.id}`, () => outputExprs(def.fn).flatMap((e) => resolve(e)));
+    if (busy.size === 0) fnMemo.set(def.fn.id, out);
+    return out;
   }
 
-  /** Sources of an expression node: [{call, path: [seg]}] (path segments may end with []). */
+  /** Sources of an expression node: [{call, path: [seg]}] (path segments may end with []). Memoised. */
+  const memo = new Map();
   function resolve(node) {
     const n = unwrap(node);
     if (!n) return [];
+    if (memo.has(n.id)) return memo.get(n.id);
+    const r = resolveUncached(n);
+    if (busy.size === 0) memo.set(n.id, r); // not while a guard is up: a cycle's partial answer
+    return r;
+  }
+  function resolveUncached(n) {
     switch (n.type) {
       case 'command': {
         const c = callByNode.get(n.id);

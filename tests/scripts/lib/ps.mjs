@@ -70,9 +70,18 @@ export function ancestor(node, types) {
   return null;
 }
 
-/** The function_statement a node is in, or null at script level. */
+const functionsCache = new WeakMap();
+/** The function_statement a node is in, or null at script level (by position: parent chains are slow). */
 export function enclosingFunction(node) {
-  return ancestor(node, 'function_statement');
+  const tree = node.tree;
+  let list = functionsCache.get(tree);
+  if (!list) { list = tree.rootNode.descendantsOfType('function_statement'); functionsCache.set(tree, list); }
+  const at = node.startIndex, end = node.endIndex;
+  let best = null;
+  for (const f of list) {
+    if (f.startIndex <= at && end <= f.endIndex && !(f.startIndex === at && f.endIndex === end) && (!best || f.startIndex >= best.startIndex)) best = f;
+  }
+  return best;
 }
 
 /** Name of a function_statement, without a scope prefix (script:, global:, ...). */
