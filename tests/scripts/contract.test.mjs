@@ -85,10 +85,18 @@ test('negative: an unknown route (path, and method)', () => {
   assert.match(f.find((x) => x.rule === 'unknown-call').text, /GET \/api\/v1\/endpoint\/nope is no call of the contract/);
 });
 
-test('negative: an unknown launcher download path', () => {
-  const f = checkContract(withScript('Invoke-WebRequest -Uri "$WsBase/file/Other/$Hook" -UseBasicParsing\n', 'launchers/l.ps1'), sampleContract());
-  assert.deepEqual(rulesOf(f), ['l.ps1:1:unknown-call']);
+test('negative: an unknown launcher download path; a POST by -Method; regexes and messages are no calls', () => {
+  const src = [
+    'Invoke-WebRequest -Uri "$WsBase/file/Other/$Hook" -UseBasicParsing',
+    'Invoke-RestMethod -Method POST -Uri "$($base)/file/Provision/$Hook"',
+    "$m = [regex]::Match($u, '/file/(?:raw/)?(?<path>.+)$')",
+    'throw "no /file/Provision/$Hook here"',
+    "$u = 'https://host/file/Provision/x'",
+  ].join('\n') + '\n';
+  const f = checkContract(withScript(src, 'launchers/l.ps1'), sampleContract());
+  assert.deepEqual(rulesOf(f), ['l.ps1:1:unknown-call', 'l.ps1:2:unknown-call']);
   assert.match(f[0].text, /GET \/file\/Other\/\{hook\}/);
+  assert.match(f[1].text, /POST \/file\/Provision\/\{hook\}/);
 });
 
 test('negative: fields not in the contract (direct, nested, foreach, ForEach-Object, index, function result)', () => {

@@ -167,12 +167,11 @@ export function extractCalls(records) {
   return { calls, problems };
 }
 
+/** The command a string is an argument of (not through a block, hash or parentheses), or null. */
 function enclosingCommand(node) {
   for (let p = node.parent; p; p = p.parent) {
     if (p.type === 'command') return p;
-    if (['pipeline', 'statement_block', 'script_block', 'hash_literal_expression'].includes(p.type) && p.parent?.type !== 'command_elements') {
-      if (p.type !== 'pipeline') return null;
-    }
+    if (['statement_block', 'script_block', 'hash_literal_expression', 'parenthesized_expression', 'sub_expression', 'argument_list'].includes(p.type)) return null;
   }
   return null;
 }
@@ -193,7 +192,7 @@ function pipelineElements(pl) {
 export function makeResolver(records, calls) {
   const fns = fnIndex(records);
   const callByNode = new Map(calls.filter((c) => c.via === 'Invoke-ProvisiondRequest').map((c) => [c.node.id, c]));
-  // Assignments by variable name: [{name, fnId, index, rhs | iterate}]
+  // Assignments by variable name: [{fn (id or null), index, rec, expr, iterate}]
   const assigns = new Map();
   const paramBinds = new Map(); // `${fnNodeId}:${param}` -> [expr nodes]
   const add = (name, e) => { if (!assigns.has(name)) assigns.set(name, []); assigns.get(name).push(e); };
