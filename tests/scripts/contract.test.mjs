@@ -8,6 +8,8 @@
 //  path-literal         variables in -Path: the path must be the contract's, with -PathValues
 //  path-values          -PathValues keys that are not the path's {placeholders}
 //  request-field        a -Body/-Query hash-literal key the call's `request` does not list
+//  sequence             a call a script makes that none of its sequences lists; a sequence of no script
+//  contract-shape       no calls array, duplicate ids, a sequence naming no call id
 //  no-route             (PROVISIOND_BIN set) a contract call `provisiond routes` does not have
 // Field rule: a read is covered when it is a listed entry or a prefix of one (reading
 // `choices` is fine when `choices.types[].name` is listed); an entry ending in `.*` covers
@@ -151,12 +153,21 @@ test('negative: a contract call with no route in `provisiond routes`', () => {
   assert.deepEqual(checkRoutes(c, routes).map((f) => f.text.split(' ')[0]), ['nope', 'gone']);
 });
 
+test('negative: sequences: a call the script makes in none of its sequences, a sequence of no script', () => {
+  const c = sampleContract();
+  c.sequences = { 'Start-Provision.ps1': ['plan', 'start'], 'Start-Provision.ps1 (unknown device)': ['plan', 'confirm', 'start'], launcher: ['hook'], 'Nope.ps1 (x)': [] };
+  assert.deepEqual(checkContract(sample(), c).map((f) => `${path.basename(f.file)}:${f.line}: ${f.text}`), [
+    'contract.json:1: sequences["Nope.ps1 (x)"]: no script Nope.ps1',
+    'Start-Provision.ps1:25: \'event\' is in none of the sequences of Start-Provision.ps1 ("Start-Provision.ps1", "Start-Provision.ps1 (unknown device)")']);
+});
+
 test('negative: a contract of the wrong shape (no calls, duplicate id, a sequence naming no call)', () => {
   assert.equal(checkContract(sample(), {})[0].rule, 'contract-shape');
   const c = sampleContract();
   c.calls.push({ ...c.calls[0] });
   c.sequences = { 'Start-Provision.ps1': ['plan', 'nope'] };
   assert.deepEqual(checkContract(sample(), c).map((f) => f.text), ['calls[5]: duplicate id plan', 'sequences.Start-Provision.ps1 names "nope", no call\'s id']);
+  c.calls.pop();
 });
 
 test('path and field matching rules', () => {

@@ -578,6 +578,27 @@ export function checkContract(records, contract, { contractFile = 'scripts/contr
     if (field === null || fieldCovered(k.response ?? [], field)) continue;
     out.push({ file: f.file, line: f.line, col: f.col, rule: 'unknown-field', text: `'${field}' is not in the response of ${k.id ?? ''} (${k.method} ${k.path}): ${f.text}`, fix: `add '${field}' to the response of '${k.id}' in ${contractFile} if the server sends it, else fix the name` });
   }
+  // sequences: {"<file>" or "<file> (<scenario>)" or "launcher": [call ids]}: the file exists,
+  // and every call it makes itself is in one of its sequences. (Not the other way round:
+  // downloads by URLs the server gives, as drivers[].url, are calls no syntax tree shows.)
+  const seqLine = (name) => { const i = contractText ? contractText.indexOf(JSON.stringify(name), contractText.indexOf('"sequences"')) : -1; return i < 0 ? 1 : contractText.slice(0, i).split('\n').length; };
+  const byFile = new Map();
+  for (const [name, seq] of Object.entries(contract.sequences ?? {})) {
+    const base = name.replace(/\s*\(.*\)$/, '');
+    const rec = records.find((r) => r.file.split('/').pop() === base || (base === 'launcher' && r.kind === 'launcher'));
+    if (!rec) { out.push({ file: contractFile, line: seqLine(name), col: 1, rule: 'sequence', text: `sequences["${name}"]: no script ${base}`, fix: 'name a file of scripts/ ("<file>" or "<file> (<scenario>)"), or "launcher"' }); continue; }
+    if (!byFile.has(rec)) byFile.set(rec, { names: [], ids: new Set() });
+    byFile.get(rec).names.push(name);
+    for (const id of Array.isArray(seq) ? seq : []) byFile.get(rec).ids.add(id);
+  }
+  for (const [rec, { names, ids }] of byFile) {
+    const own = [...matched].filter(([c]) => c.rec === rec);
+    for (const id of new Set(own.map(([, k]) => k.id))) {
+      if (ids.has(id)) continue;
+      const [c] = own.find(([, k]) => k.id === id);
+      out.push({ file: c.file, line: c.line, col: c.col, rule: 'sequence', text: `'${id}' is in none of the sequences of ${rec.file.split('/').pop()} (${names.map((n) => JSON.stringify(n)).join(', ')})`, fix: `add '${id}' where the script makes it, in ${contractFile}` });
+    }
+  }
   for (const k of contract.calls) {
     if (!used.has(k)) out.push({ file: contractFile, line: lineOfCall(contract, k), col: 1, rule: 'dead-contract-entry', text: `${k.id ?? ''} ${k.method} ${k.path} is used by no script`, fix: 'remove the entry, or the scripts should make the call' });
   }
