@@ -132,9 +132,10 @@ test('negative: -Path not a literal, variables in it, -PathValues not matching, 
     "Invoke-ProvisiondRequest -Method POST -Path '/api/v1/endpoint/deployments/{id}/events' -Body @{ status = 1 }",
     "Invoke-ProvisiondRequest -Method POST -Path '/api/v1/endpoint/confirm' -Body @{ serial = 1; colour = 2 }",
     'Invoke-ProvisiondRequest -Path "/api/v1/endpoint/confirm"', // the sample module's default method is GET
+    'Invoke-ProvisiondRequest @request',
   ].join('\n') + '\n';
   const f = checkContract(withScript(src), sampleContract()).filter((x) => x.file === 'provision/x.ps1');
-  assert.deepEqual(f.map((x) => `${x.line}:${x.rule}`), ['1:call-unresolved', '2:path-literal', '3:path-values', '4:path-values', '5:request-field', '6:unknown-call']);
+  assert.deepEqual(f.map((x) => `${x.line}:${x.rule}`), ['1:call-unresolved', '2:path-literal', '3:path-values', '4:path-values', '5:request-field', '6:unknown-call', '7:call-unresolved']);
 });
 
 test('negative: a contract call with no route in `provisiond routes`', () => {

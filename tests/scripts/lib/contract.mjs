@@ -122,6 +122,11 @@ export function extractCalls(records) {
       const p = pos(cmd);
       const line = sourceLine(rec.src, p.line).trim();
       const problem = (text, fix) => problems.push({ file: rec.file, ...p, rule: 'call-unresolved', text: `${text}: ${line}`, fix });
+      const { positional } = commandArgs(cmd);
+      if (positional.some((a) => unwrap(a).type === 'variable' && unwrap(a).text.startsWith('@'))) {
+        problem('splatted arguments', 'write -Method and -Path as literal parameters (the check reads them from the call)');
+        continue;
+      }
       const mNode = params.get('method');
       let method = null;
       if (mNode) {
