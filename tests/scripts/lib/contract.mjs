@@ -23,7 +23,7 @@
 //  Length, PSObject, ...) end it too unless the contract lists that name as a field there.
 //  Variables are resolved by the latest assignment before the use in the same function,
 //  else the function's bound parameters, else the script-level assignment (no flow analysis).
-import { walk, findAll, pos, sourceLine, functionName, commandName, commandArgs, unwrap, stringValue, variableName, enclosingFunction, nextAfterWrappers } from './ps.mjs';
+import { findAll, pos, sourceLine, functionName, commandName, commandArgs, unwrap, stringValue, variableName, enclosingFunction, nextAfterWrappers } from './ps.mjs';
 
 export const API_FUNCTION = 'invoke-provisiondrequest';
 

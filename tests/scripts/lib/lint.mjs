@@ -1,6 +1,6 @@
 // Lint rules on the syntax tree of the launchers, the full scripts and the module.
 // Each finding: {file, line, col, rule, text, fix}.
-import { walk, findAll, pos, sourceLine, functionName, commandName, enclosingFunction, unwrap, stringValue } from './ps.mjs';
+import { findAll, pos, sourceLine, functionName, commandName, enclosingFunction, stringValue } from './ps.mjs';
 
 // Get-Verb (Windows PowerShell 5.1 and PowerShell 7).
 export const APPROVED_VERBS = new Set(`Add Approve Assert Backup Block Build Checkpoint Clear Close Compare Complete
