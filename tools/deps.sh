@@ -18,13 +18,17 @@ if [ "${1:-}" = "--list" ]; then printf '%s\n' "${PACKAGES[@]}"; exit 0; fi
 # The admin UI's npm packages (web/package-lock.json): again only when the
 # lockfile changed since the last install. Node.js 20 with npm comes with
 # the machine image; Debian's nodejs/npm only where it is missing.
+# The same for the PowerShell checks (tests/scripts: tree-sitter-powershell).
 web_deps() {
   command -v node >/dev/null && command -v npm >/dev/null || return 0
-  local stamp=web/node_modules/.package-lock.json
-  if [ ! -e "$stamp" ] || [ web/package-lock.json -nt "$stamp" ]; then
-    echo "deps.sh: npm ci in web/"
-    (cd web && npm ci --no-audit --no-fund --loglevel=error)
-  fi
+  local dir
+  for dir in web tests/scripts; do
+    local stamp=$dir/node_modules/.package-lock.json
+    if [ ! -e "$stamp" ] || [ $dir/package-lock.json -nt "$stamp" ]; then
+      echo "deps.sh: npm ci in $dir/"
+      (cd $dir && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+  done
 }
 cd "$(dirname "$0")/.."
 command -v node >/dev/null || PACKAGES+=(nodejs npm)

@@ -38,6 +38,8 @@ build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 run_suite build "release"
 echo "== web UI: unit tests (node --test)"
 (cd web && npm test --silent)
+echo "== PowerShell launchers and scripts: parse, lint, contract (tree-sitter-powershell)"
+(cd tests/scripts && PROVISIOND_BIN="$PWD/../../build/provisiond" npm test --silent)
 echo "== web UI: browser tests (chromium + playwright-core; screenshots in build/screenshots)"
 tests/browser/run.sh build
 

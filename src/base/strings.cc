@@ -100,4 +100,9 @@ std::string HtmlEscape(std::string_view s) {
   return out;
 }
 
+void ReplaceAll(std::string* s, std::string_view from, std::string_view to) {
+  for (size_t pos = 0; (pos = s->find(from, pos)) != std::string::npos; pos += to.size())
+    s->replace(pos, from.size(), to);
+}
+
 }  // namespace provisiond

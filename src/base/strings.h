@@ -20,5 +20,8 @@ std::string Join(const std::vector<std::string>& parts, std::string_view sep);
 bool IsValidUtf8(std::string_view s);
 // Escapes & < > " ' for HTML text and attribute values.
 std::string HtmlEscape(std::string_view s);
+// Replaces every occurrence of `from` (not empty) in *s, left to right; a
+// replacement is never searched again.
+void ReplaceAll(std::string* s, std::string_view from, std::string_view to);
 
 }  // namespace provisiond

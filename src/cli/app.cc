@@ -14,6 +14,7 @@
 #include "api/content/content.h"
 #include "api/endpoint/settings.h"
 #include "api/health.h"
+#include "api/launchers/routes.h"
 #include "api/events/event_hub.h"
 #include "api/openapi.h"
 #include "base/json_escape.h"
@@ -156,6 +157,16 @@ Status InitDataDir(const std::string& dir, bool sample) {
   return Status::Ok();
 }
 
+// The default customer scripts, stamped with the start time (their
+// Last-Modified: a new binary may bring new ones).
+std::shared_ptr<const api::content::BuiltinScripts> BuiltinScripts() {
+  auto b = std::make_shared<api::content::BuiltinScripts>();
+  b->version = PROVISIOND_VERSION;
+  b->mtime_seconds = std::chrono::duration_cast<std::chrono::seconds>(Now().time_since_epoch()).count();
+  for (const auto& f : ProvisionScripts()) b->files.push_back({std::string(f.name), std::string(f.contents)});
+  return b;
+}
+
 Status CheckDataDir(const std::string& dir) {
   std::error_code ec;
   std::string abs = fs::absolute(dir, ec).string();
@@ -246,6 +257,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, bool load_data) {
   hashing.threads = content->hash_threads;
   hashing.queue_capacity = content->hash_queue_capacity;
   content->cache = std::make_shared<api::content::Sha256Cache>(std::move(hashing));
+  content->builtin = BuiltinScripts();
   if (load_data && !config.webhook_targets.empty()) {
     api::webhooks::DispatcherOptions w;
     w.targets = config.webhook_targets;
@@ -290,6 +302,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, bool load_data) {
   api::RegisterTlsRoutes(*app->router_, std::move(tls_routes));
 
   api::content::RegisterContentRoutes(*app->router_, std::move(content));
+  api::launchers::RegisterLauncherRoutes(*app->router_, {std::string(LauncherTemplate()), KeysDir(config), PROVISIOND_VERSION});
   api::access::RegisterAccessRoutes(
       *app->router_, {app->state_->access, app->state_->store, !config.file_token.empty()});
   return app;

@@ -11,6 +11,7 @@
 #include "cli/data_commands.h"
 #include "cli/iis_config.h"
 #include "cli/keys_command.h"
+#include "cli/launchers_command.h"
 #include "cli/options.h"
 
 namespace provisiond::cli {
@@ -28,6 +29,7 @@ constexpr const char* kUsage =
     "  check     validate the data directory and print warnings\n"
     "  export    export the tables to a directory or .zip\n"
     "  import    import tables (dry run prints the diff; --apply to write)\n"
+    "  launchers --out DIR|FILE.zip [--ws-base URL]     the bundle's four hook launchers, generated\n"
     "  keys      root key, CSR, certificate issue and rotation; `provisiond keys --help`\n"
     "  users     who may sign in: list, add, passwd, role, disable, enable, delete\n"
     "  tokens    API tokens for automation: list, create --role R, revoke ID\n"
@@ -99,6 +101,7 @@ int Main(int argc, char** argv) {
   if (command == "tokens") return RunTokens(std::move(rest));
   if (command == "endpoint-keys") return RunEndpointKeys(std::move(rest));
   if (command == "config") return RunConfig(std::move(rest));
+  if (command == "launchers") return RunLaunchers(std::move(rest));
   if (command == "iis-config") return RunIisConfig(argc - 1, argv + 1);
   // `keys` alone prints its usage too.
   if (command == "keys") return rest.empty() || asks_help ? RunKeys(argc - 1, argv + 1) : RunWithDataDir("keys", rest, RunKeys, true);

@@ -1,5 +1,7 @@
 #include "core/plan.h"
 
+#include "model/setting_rules.h"
+
 #include "base/strings.h"
 
 namespace provisiond::core {
@@ -84,6 +86,14 @@ Result<Plan> Resolve(const Facts& facts, const model::Tables& tables,
   return plan;
 }
 
+namespace {
+std::string AppFailurePolicy(const model::Tables& tables) {
+  const model::SettingSpec* spec = model::FindSetting("app_failure_policy");
+  auto value = spec ? model::ValidConfigValue(*spec, tables.config.items()) : std::nullopt;
+  return value ? ToLower(*value) : std::string(spec ? spec->default_value : "continue");
+}
+}  // namespace
+
 Status ResolveInto(const Facts& facts, const model::Tables& tables, const ResolveOptions& options,
                    Plan* out) {
   // Only the app list is carried over (for its capacity); every other field
@@ -119,6 +129,7 @@ Status ResolveInto(const Facts& facts, const model::Tables& tables, const Resolv
   plan.hardware = CheckHardware(*index, facts.model, facts.os_name,
                                 {facts.ram_gb, facts.disk_gb, facts.cpu_count}, explain);
 
+  plan.on_app_failure = AppFailurePolicy(tables);
   plan.needs_confirmation = !plan.computer.has_value();
   if (plan.needs_confirmation) {
     plan.choices.types = TypeCatalog(tables);

@@ -66,6 +66,9 @@ struct Plan {
   HardwareCheck hardware;
   bool needs_confirmation = false;  // unknown device: a person confirms name and type
   Choices choices;                  // filled when needs_confirmation
+  // What the endpoint does when an app fails: "continue" or "stop"
+  // (config app_failure_policy; an invalid value reads as the default).
+  std::string on_app_failure = "continue";
   Variables variables;              // %VAR% values used for paths
   Explain explain;
   friend bool operator==(const Plan&, const Plan&) = default;

@@ -56,6 +56,21 @@ TEST(Resolve, KnownSerialGetsItsRecord) {
   EXPECT_EQ(p->variables.at("computername"), "manu15");
 }
 
+TEST(Resolve, AppFailurePolicyFromConfigElseContinue) {
+  Facts f{.serial = "5cg6050ph9", .model = "HP EliteBook 840 G2", .os_name = kLtscCaption};
+  const std::pair<const char*, const char*> cases[] = {
+      {nullptr, "continue"}, {"stop", "stop"}, {" STOP ", "stop"}, {"continue", "continue"}, {"later", "continue"}};
+  for (const auto& [value, want] : cases) {
+    SCOPED_TRACE(value ? value : "(unset)");
+    model::Tables t = PlanTables();
+    if (value) t.config.push_back({"app_failure_policy", value});
+    t.BuildIndexes();
+    auto p = Resolve(f, t, Options());
+    ASSERT_TRUE(p.ok());
+    EXPECT_EQ(p->on_app_failure, want);
+  }
+}
+
 TEST(Resolve, UnknownDeviceNeedsConfirmationWithChoices) {
   model::Tables t = PlanTables();
   Facts f{.serial = "CZC1234XYZ9", .model = "VMware Virtual Platform", .os_name = kLtscCaption,

@@ -66,6 +66,11 @@ Status ValidateSetting(std::string_view key, std::string_view value) {
   if (v.empty()) return Status::Ok();
   const SettingSpec* spec = FindSetting(name);
   if (spec == nullptr || spec->type == SettingType::kText) return CheckText(name, value);
+  if (spec->type == SettingType::kChoice) {
+    for (const auto& choice : SplitList(spec->choices, '|'))
+      if (IEquals(choice, v)) return Status::Ok();
+    return Status::BadField(name, "must be one of " + AllowedValues(*spec) + ", got '" + std::string(v) + "'");
+  }
   int64_t n = 0;
   auto r = std::from_chars(v.data(), v.data() + v.size(), n);
   if (r.ec == std::errc() && r.ptr == v.data() + v.size() && n >= spec->min && n <= spec->max) return Status::Ok();
@@ -79,6 +84,8 @@ std::string AllowedValues(const SettingSpec& spec) {
       return "integer " + std::to_string(spec.min) + ".." + std::to_string(spec.max);
     case SettingType::kText:
       return "text";
+    case SettingType::kChoice:
+      return Join(SplitList(spec.choices, '|'), ", ");
   }
   return "text";
 }

@@ -21,7 +21,7 @@
 
 namespace provisiond::model {
 
-enum class SettingType { kInteger, kText };
+enum class SettingType { kInteger, kText, kChoice };
 
 struct SettingSpec {
   std::string_view key;  // the spelling config.csv gets (keys match case-insensitively)
@@ -32,6 +32,7 @@ struct SettingSpec {
   std::string_view description;
   bool endpoint = false;         // handed out by GET /api/v1/endpoint/settings
   bool server_variable = false;  // also as Server_<key> (the platform's endpoint TLS policy)
+  std::string_view choices = "";  // kChoice: the allowed values, '|' separated (any case)
 };
 
 inline constexpr int64_t kMaxInt32 = 2147483647;
@@ -66,6 +67,9 @@ inline constexpr SettingSpec kSettings[] = {
      "mode 2: first wait before an endpoint retries TLS", true, true},
     {"OptionalTLSMaxBackoffSeconds", SettingType::kInteger, 1, 86400, "3600",
      "mode 2: longest wait between an endpoint's TLS retries", true, true},
+    {"app_failure_policy", SettingType::kChoice, 0, 0, "continue",
+     "an application that fails on the endpoint: continue with the next one, or stop the sequence (the plan's on_app_failure)",
+     true, false, "continue|stop"},
 };
 
 inline constexpr std::string_view kEndpointKeyPrefix = "endpoint.";

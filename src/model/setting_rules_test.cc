@@ -78,6 +78,14 @@ TEST(SettingsSchema, MessageNamesTheKeyTheRangeAndTheValue) {
   EXPECT_EQ(s.message(), "OptionalTLSMaxBackoffSeconds: must be an integer 1..86400, got '0'");
 }
 
+TEST(SettingsSchema, ChoiceSettingsTakeOneOfTheirValuesInAnyCase) {
+  EXPECT_TRUE(ValidateSetting("app_failure_policy", "stop").ok());
+  EXPECT_TRUE(ValidateSetting("app_failure_policy", "Continue").ok());
+  Status s = ValidateSetting("app_failure_policy", "later");
+  EXPECT_EQ(s.message(), "app_failure_policy: must be one of continue, stop, got 'later'");
+  EXPECT_EQ(AllowedValues(*FindSetting("app_failure_policy")), "continue, stop");
+}
+
 TEST(SettingsSchema, KeysAreKnownPrefixedCustomOrUnknown) {
   const std::pair<const char*, KeyKind> cases[] = {
       {"default_bundle_id", KeyKind::kKnown},      {" ReportingTLSMode ", KeyKind::kKnown},

@@ -52,7 +52,9 @@ void WriteSetting(endpoint::JsonWriter& w, const Setting& s) {
   w.BeginObject().Key("key").String(s.key).Key("value").String(s.value).Key("source").String(s.source);
   if (s.spec != nullptr) {
     w.Key("default").String(s.spec->default_value);
-    w.Key("type").String(s.spec->type == model::SettingType::kInteger ? "integer" : "text");
+    w.Key("type").String(s.spec->type == model::SettingType::kInteger  ? "integer"
+                         : s.spec->type == model::SettingType::kChoice ? "choice"
+                                                                       : "text");
     w.Key("allowed").String(model::AllowedValues(*s.spec));
     w.Key("description").String(s.spec->description);
     w.Key("endpoint").Bool(s.spec->endpoint);

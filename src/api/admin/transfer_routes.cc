@@ -1,12 +1,12 @@
 #include "api/admin/transfer_routes.h"
 
 #include <boost/json.hpp>
-#include <zip.h>
 
 #include "api/admin/admin_route.h"
 #include "api/endpoint/json_in.h"
 #include "api/endpoint/json_writer.h"
 #include "api/problem.h"
+#include "api/zip_archive.h"
 #include "base/strings.h"
 #include "store/csv/tables_csv.h"
 #include "store/csv/transfer.h"
@@ -129,43 +129,11 @@ Response ExportTable(Service& s, Request& req) {
 
 Response ExportZip(Service& s, Request&) {
   auto t = s.Snapshot();
-  std::vector<std::pair<std::string, std::string>> files;
-  for (TableId id : kTransferTables) files.emplace_back(store::FileNameOf(id), store::EncodeFile(id, *t));
-  zip_error_t err;
-  zip_error_init(&err);
-  zip_source_t* mem = zip_source_buffer_create(nullptr, 0, 0, &err);
-  if (mem == nullptr) return Problem(500, "cannot create the archive in memory");
-  zip_source_keep(mem);
-  zip_t* z = zip_open_from_source(mem, ZIP_TRUNCATE, &err);
-  if (z == nullptr) {
-    zip_source_free(mem);
-    return Problem(500, "cannot create the archive in memory");
-  }
-  for (const auto& [name, text] : files) {
-    zip_source_t* src = zip_source_buffer(z, text.data(), text.size(), 0);
-    if (src == nullptr || zip_file_add(z, name.c_str(), src, ZIP_FL_OVERWRITE | ZIP_FL_ENC_UTF_8) < 0) {
-      if (src) zip_source_free(src);
-      zip_discard(z);
-      zip_source_free(mem);
-      return Problem(500, "cannot add " + name + " to the archive");
-    }
-  }
-  if (zip_close(z) < 0) {
-    zip_discard(z);
-    zip_source_free(mem);
-    return Problem(500, "cannot write the archive");
-  }
-  std::string body;
-  zip_stat_t st;
-  if (zip_source_stat(mem, &st) == 0 && zip_source_open(mem) == 0) {
-    body.resize(st.size);
-    zip_int64_t n = zip_source_read(mem, body.data(), st.size);
-    zip_source_close(mem);
-    if (n < 0) body.clear();
-    else body.resize(static_cast<size_t>(n));
-  }
-  zip_source_free(mem);
-  if (body.empty()) return Problem(500, "cannot read the archive back");
+  std::vector<ZipEntry> files;
+  for (TableId id : kTransferTables) files.push_back({std::string(store::FileNameOf(id)), store::EncodeFile(id, *t)});
+  auto zipped = MakeZip(files, std::time(nullptr));
+  if (!zipped.ok()) return ToProblem(zipped.status());
+  std::string body = std::move(zipped).value();
   Response r;
   r.status = 200;
   r.body = std::move(body);

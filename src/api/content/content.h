@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "api/content/builtin_scripts.h"
 #include "api/content/sha256_cache.h"
 #include "api/router.h"
 
@@ -38,6 +39,9 @@ struct ContentOptions {
   bool remove_stale_uploads = false;
   // Provision/*.ps1 up to this size are templated ($WsBase); larger are served raw.
   uint64_t max_template_bytes = 4ULL << 20;
+  // The default customer scripts, served under Provision/ where the root has
+  // no file of that name (listed there too); null: none.
+  std::shared_ptr<const BuiltinScripts> builtin;
 };
 
 // options.cache, or a new cache (and hash queue) sized by the options.

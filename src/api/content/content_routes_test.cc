@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <future>
+#include <map>
 #include <set>
 #include <stdexcept>
 
@@ -483,6 +484,85 @@ TEST(ContentScripts, WsBaseFilledFromExternalUrl) {
   Response plain = Call(router, "GET", "/file/raw/Apps/tool.ps1");
   ASSERT_TRUE(plain.file);
   EXPECT_EQ(ReadBody(*plain.file), "$WsBase = 'keep'\n");
+}
+
+// --- built-in scripts: the default Provision/ content ---------------------------
+
+std::shared_ptr<const BuiltinScripts> TwoBuiltins() {
+  auto b = std::make_shared<BuiltinScripts>();
+  b->version = "9.9.9";
+  b->mtime_seconds = 1700000000;
+  b->files = {{"Customer.ps1", "# {{ScriptSource}} {{ScriptVersion}}\r\n$WsBase = 'x'\r\n"},
+              {"Provisiond.psm1", "$script:V = '{{ScriptVersion}}' # {{WsBase}}\n"}};
+  return b;
+}
+
+TEST(ContentBuiltin, ServedWhereTheRootHasNoFileAndOverriddenByOne) {
+  Tree t;  // tests/data/file has Provision/Customer.ps1: it overrides the built-in one
+  auto o = Options(t);
+  o->builtin = TwoBuiltins();
+  Router router = MakeRouter(o);
+  ExternalOrigin proxy = BehindProxy();
+  const std::string module_text = "$script:V = '9.9.9+" + pki::Sha256::HexOf("$script:V = '{{ScriptVersion}}' # {{WsBase}}\n").substr(0, 12) +
+                                  "' # https://pv.example:8443/provision\n";
+  // The module is built in only: served rendered, from memory, said so.
+  Response m = Call(router, "GET", "/file/raw/Provision/Provisiond.psm1", proxy);
+  ASSERT_EQ(m.status, 200) << m.body;
+  EXPECT_EQ(m.body, module_text);
+  EXPECT_EQ(Header(m, "Provisiond-Script"), "builtin; version=9.9.9+" + pki::Sha256::HexOf("$script:V = '{{ScriptVersion}}' # {{WsBase}}\n").substr(0, 12));
+  EXPECT_EQ(Header(m, "X-Checksum-SHA256"), pki::Sha256::HexOf(module_text));
+  EXPECT_EQ(Call(router, "GET", "/file/raw/Provision/Provisiond.psm1", proxy, {{"If-None-Match", Header(m, "ETag")}}).status, 304);
+  EXPECT_EQ(Call(router, "GET", "/file/sha256/provision/provisiond.PSM1", proxy).body,
+            pki::Sha256::HexOf(module_text) + "  provisiond.PSM1\n");
+  // /file/Provision/<name> redirects to raw as for any file.
+  Response redirect = Call(router, "GET", "/file/Provision/Provisiond.psm1", proxy);
+  EXPECT_EQ(redirect.status, 302);
+  EXPECT_EQ(Header(redirect, "Location"), "https://pv.example:8443/provision/file/raw/Provision/Provisiond.psm1");
+  // The admin's Customer.ps1 wins over the built-in one, and says it is an override.
+  Response c = Call(router, "GET", "/file/raw/Provision/Customer.ps1", proxy);
+  ASSERT_EQ(c.status, 200);
+  EXPECT_EQ(c.body.find("{{ScriptSource}}"), std::string::npos);
+  EXPECT_EQ(Header(c, "Provisiond-Script").rfind("override; version=override+", 0), 0u) << Header(c, "Provisiond-Script");
+  // The listing shows both: the built-in entry flagged, with the size and digest served.
+  auto listing = boost::json::parse(Call(router, "GET", "/file/Provision/?format=json", proxy).body).as_object();
+  std::map<std::string, boost::json::object> by_name;
+  for (auto& e : listing["entries"].as_array()) by_name[std::string(e.at("name").as_string())] = e.as_object();
+  ASSERT_EQ(by_name.count("Provisiond.psm1"), 1u);
+  EXPECT_TRUE(by_name["Provisiond.psm1"]["builtin"].as_bool());
+  EXPECT_EQ(by_name["Provisiond.psm1"]["sha256"].as_string(), pki::Sha256::HexOf(module_text));
+  EXPECT_EQ(by_name["Provisiond.psm1"]["size"].to_number<uint64_t>(), module_text.size());
+  EXPECT_EQ(by_name["Customer.ps1"].count("builtin"), 0u) << "the root's own file is not built in";
+  EXPECT_EQ(std::count_if(listing["entries"].as_array().begin(), listing["entries"].as_array().end(),
+                          [](const auto& e) { return e.at("name").as_string() == "Customer.ps1"; }), 1);
+  // A name that is neither on disk nor built in is still 404.
+  EXPECT_EQ(Call(router, "GET", "/file/raw/Provision/Nope.ps1", proxy).status, 404);
+}
+
+TEST(ContentBuiltin, AFreshRootListsTheProvisionFolder) {
+  TempDir tmp;
+  fs::create_directories(tmp.path() / "file");
+  auto o = std::make_shared<ContentOptions>();
+  o->root = (tmp.path() / "file").string();
+  o->builtin = TwoBuiltins();
+  Router router = MakeRouter(o);
+  auto root = boost::json::parse(Call(router, "GET", "/file/?format=json").body).as_object();
+  ASSERT_EQ(root["entries"].as_array().size(), 1u);
+  EXPECT_EQ(root["entries"].as_array()[0].at("name").as_string(), "Provision");
+  EXPECT_EQ(root["entries"].as_array()[0].at("type").as_string(), "folder");
+  Response html = Call(router, "GET", "/file/Provision/");
+  ASSERT_EQ(html.status, 200) << html.body;
+  EXPECT_NE(html.body.find("data-entry-href=\"/file/Provision/Customer.ps1\""), std::string::npos) << html.body;
+  EXPECT_NE(html.body.find("data-entry-href=\"/file/Provision/Provisiond.psm1\""), std::string::npos);
+  Response admin = Call(router, "GET", "/api/v1/admin/files/Provision");
+  EXPECT_EQ(admin.status, 200) << admin.body;
+  Response c = Call(router, "GET", "/file/raw/Provision/Customer.ps1");
+  ASSERT_EQ(c.status, 200);
+  EXPECT_EQ(c.body.rfind("# builtin 9.9.9+", 0), 0u) << c.body;
+  EXPECT_NE(c.body.find("$WsBase = 'http://pv.example:12176'"), std::string::npos) << c.body;
+  // Without built-in scripts the folder does not exist.
+  auto bare = std::make_shared<ContentOptions>();
+  bare->root = o->root;
+  EXPECT_EQ(Call(MakeRouter(bare), "GET", "/file/Provision/").status, 404);
 }
 
 // --- active content: never a page of the admin UI's origin ---------------------

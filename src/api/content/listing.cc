@@ -121,6 +121,7 @@ std::string RenderJsonListing(std::string_view path, const std::vector<ListingEn
     if (e.sha256) o["sha256"] = *e.sha256;
     else o["sha256"] = nullptr;
     o["href"] = e.href;
+    if (e.builtin) o["builtin"] = true;
     items.push_back(std::move(o));
   }
   boost::json::object root;

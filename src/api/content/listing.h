@@ -20,6 +20,7 @@ struct ListingEntry {
   int64_t mtime_seconds = 0;
   std::optional<std::string> sha256;  // hex; nullopt while not yet computed
   std::string href;                   // absolute path, percent-encoded (not HTML-escaped)
+  bool builtin = false;               // a built-in script (builtin_scripts.h), not a file of the root
 };
 
 // Entries in display order: folders first, then by name, case-insensitive.
@@ -30,6 +31,7 @@ void SortEntries(std::vector<ListingEntry>* entries);
 std::string RenderHtmlListing(std::string_view title_path, std::string_view parent_href,
                               const std::vector<ListingEntry>& entries);
 // {"path":..., "entries":[{"name","type":"file"|"folder","size","mtime","sha256","href"}]}
+// ("builtin": true on a built-in script's entry)
 std::string RenderJsonListing(std::string_view path, const std::vector<ListingEntry>& entries);
 
 // "2026-11-23T07:28:05Z": the mtime of every JSON answer about content.

@@ -6,6 +6,7 @@
 
 #include "api/access/file_token.h"
 #include "api/content/conditional.h"
+#include "api/content/builtin_scripts.h"
 #include "api/content/content.h"
 #include "api/content/content_root.h"
 #include "api/content/content_types.h"
@@ -107,17 +108,66 @@ bool Templated(const Service& s, std::string_view rel, const platform::FileStat&
   return IsTemplatedScript(rel) && st.size <= s.options->max_template_bytes;
 }
 
-// A customer script with $WsBase filled in for this caller.
+// A customer script with $WsBase and its origin filled in for this caller.
 struct Rendered {
   std::string body;
   std::string sha256;
+  ScriptOrigin origin;
 };
+Rendered RenderText(const Request& req, std::string_view raw, ScriptOrigin origin) {
+  Rendered r;
+  r.body = RenderScript(raw, req.origin.BaseUrl(), origin);
+  r.sha256 = pki::Sha256::HexOf(r.body);
+  r.origin = std::move(origin);
+  return r;
+}
 Result<Rendered> Render(const Request& req, const OpenedEntry& file) {
   PV_ASSIGN_OR_RETURN(std::string text, ReadWhole(file.fd.get(), file.stat.size));
-  Rendered r;
-  r.body = RenderWsBase(text, req.origin.BaseUrl());
-  r.sha256 = pki::Sha256::HexOf(r.body);
-  return r;
+  return RenderText(req, text, OverrideOrigin(text));
+}
+
+// The built-in script `rel` names when the root has none (`missing` is the
+// failed open), or null.
+const BuiltinFile* BuiltinFor(const Service& s, const Status& missing, std::string_view rel) {
+  if (!s.options->builtin || missing.code() != StatusCode::kNotFound) return nullptr;
+  return s.options->builtin->Find(rel);
+}
+Rendered RenderBuiltin(const Service& s, const Request& req, const BuiltinFile& f) {
+  return RenderText(req, f.contents, BuiltinOrigin(*s.options->builtin, f.contents));
+}
+bool IsBuiltinFolder(const Service& s, std::string_view rel) { return s.options->builtin && IEquals(rel, kBuiltinFolder); }
+
+// Built-in scripts the folder `rel` does not hold itself (Provision/), and
+// the Provision folder at the root when the root has none.
+void AddBuiltinEntries(const Service& s, const Request& req, const std::string& rel, const std::string& token,
+                       std::vector<ListingEntry>* entries) {
+  if (!s.options->builtin) return;
+  auto has = [&](std::string_view name) {
+    return std::any_of(entries->begin(), entries->end(), [&](const ListingEntry& e) { return IEquals(e.name, name); });
+  };
+  if (rel.empty()) {
+    if (has(kBuiltinFolder)) return;
+    ListingEntry e;
+    e.name = std::string(kBuiltinFolder);
+    e.folder = true;
+    e.mtime_seconds = s.options->builtin->mtime_seconds;
+    e.href = FileHref(req, e.name, true) + token;
+    entries->push_back(std::move(e));
+    return;
+  }
+  if (!IsBuiltinFolder(s, rel)) return;
+  for (const auto& f : s.options->builtin->files) {
+    if (has(f.name)) continue;  // the admin's file overrides it
+    Rendered r = RenderBuiltin(s, req, f);
+    ListingEntry e;
+    e.name = f.name;
+    e.size = r.body.size();
+    e.sha256 = r.sha256;
+    e.mtime_seconds = s.options->builtin->mtime_seconds;
+    e.href = FileHref(req, rel + "/" + f.name, false) + token;
+    e.builtin = true;
+    entries->push_back(std::move(e));
+  }
 }
 
 bool TruthyQuery(const Request& req, std::string_view name) {
@@ -127,8 +177,10 @@ bool TruthyQuery(const Request& req, std::string_view name) {
 
 // --- listing ---------------------------------------------------------------
 
-Response Listing(Service& s, const Request& req, const std::string& rel, const OpenedEntry& dir, bool json) {
-  auto listed = s.root.List(dir);
+// `dir` null: a folder only the built-in scripts fill (Provision/ on a fresh root).
+Response Listing(Service& s, const Request& req, const std::string& rel, const OpenedEntry* dir, bool json) {
+  Result<std::vector<DirEntry>> listed = std::vector<DirEntry>{};
+  if (dir) listed = s.root.List(*dir);
   if (!listed.ok()) return ToProblem(listed.status());
   std::string token = json ? std::string() : TokenQuery(req);
   uint64_t budget = s.options->listing_hash_budget_bytes;
@@ -167,6 +219,7 @@ Response Listing(Service& s, const Request& req, const std::string& rel, const O
     e.name = std::move(d.name);
     entries.push_back(std::move(e));
   }
+  AddBuiltinEntries(s, req, rel, token, &entries);
   SortEntries(&entries);
   std::string shown = std::string(kFilePrefix) + rel + (rel.empty() ? "" : "/");
   Response r;
@@ -181,12 +234,19 @@ Response Listing(Service& s, const Request& req, const std::string& rel, const O
 }
 
 Response Browse(Service& s, Request& req) {
+  auto format = req.Query("format");
+  bool json = format && *format == "json";
   auto found = OpenRequested(s, req, kFilePrefix);
-  if (!found.ok()) return ToProblem(found.status());
-  const std::string& rel = found->rel;
-  if (found->entry.stat.kind == platform::FileKind::kDirectory) {
-    auto format = req.Query("format");
-    return Listing(s, req, rel, found->entry, format && *format == "json");
+  std::string rel;
+  if (!found.ok()) {
+    auto path = RequestPath(req, kFilePrefix);
+    if (!path.ok() || found.status().code() != StatusCode::kNotFound) return ToProblem(found.status());
+    if (IsBuiltinFolder(s, *path)) return Listing(s, req, *path, nullptr, json);
+    if (!BuiltinFor(s, found.status(), *path)) return ToProblem(found.status());
+    rel = *path;
+  } else {
+    rel = found->rel;
+    if (found->entry.stat.kind == platform::FileKind::kDirectory) return Listing(s, req, rel, &found->entry, json);
   }
   Response r = Response::Redirect(302, req.origin.Url(std::string(kRawPrefix) + PercentEncodePath(rel)) + TokenQuery(req));
   r.headers.Set("Cache-Control", "no-cache");
@@ -195,34 +255,10 @@ Response Browse(Service& s, Request& req) {
 
 // --- raw download ----------------------------------------------------------
 
-Response Raw(Service& s, Request& req) {
-  auto found = OpenRequested(s, req, kRawPrefix);
-  if (!found.ok()) return ToProblem(found.status());
-  const std::string& rel = found->rel;
-  OpenedEntry& opened = found->entry;
-  if (opened.stat.kind == platform::FileKind::kDirectory) {
-    // A folder has no raw form: send the caller to its listing.
-    return Response::Redirect(302, req.origin.Url(std::string(kFilePrefix) + PercentEncodePath(rel) +
-                                                  (rel.empty() ? "" : "/")) + TokenQuery(req));
-  }
-  const platform::FileStat& st = opened.stat;
-  Representation rep;
-  rep.mtime_seconds = Seconds(st.mtime_ns);
-  std::optional<Rendered> rendered;
-  std::optional<std::string> digest;
-  if (Templated(s, rel, st)) {
-    auto r = Render(req, opened);
-    if (!r.ok()) return ToProblem(r.status());
-    rendered = std::move(*r);
-    rep.size = rendered->body.size();
-    rep.etag = "\"" + rendered->sha256.substr(0, 32) + "\"";
-    digest = rendered->sha256;
-  } else {
-    rep.size = st.size;
-    rep.etag = FileETag(st.inode, st.size, st.mtime_ns);
-    digest = s.cache.Find(FileIdentity::Of(st));
-  }
-  Decision d = Evaluate(req, rep);
+// Status and headers of a download of `rep` (validators, range, type,
+// digest); the caller adds the body when the status is 200 or 206.
+Response AnswerHead(const std::string& rel, const Representation& rep, const Decision& d,
+                    const std::optional<std::string>& digest) {
   Response r;
   if (d.status == 412) r = Problem(412, "the file changed: its validators no longer match the request's If-Match / If-Unmodified-Since");
   if (d.status == 416)
@@ -238,19 +274,67 @@ Response Raw(Service& s, Request& req) {
     r.headers.Set("Content-Disposition", AttachmentDisposition(BaseName(rel)));
     r.headers.Set("Content-Security-Policy", "sandbox");
   }
-  if (rendered) r.headers.Set("Vary", std::string(kTemplatedVary));
   if (digest) {
     r.headers.Set("X-Checksum-SHA256", *digest);
     pki::Sha256::Digest raw{};
     for (size_t i = 0; i < raw.size(); ++i) raw[i] = static_cast<uint8_t>(std::stoi(digest->substr(2 * i, 2), nullptr, 16));
     r.headers.Set("Digest", "sha-256=" + pki::ToBase64(raw));
   }
-  if (d.status != 200 && d.status != 206) return r;
-  r.headers.Set("Content-Type", std::string(ContentTypeFor(BaseName(rel))));
-  if (rendered) {
-    r.body = rendered->body.substr(d.offset, d.length);
-    return r;
+  if (d.status == 200 || d.status == 206) r.headers.Set("Content-Type", std::string(ContentTypeFor(BaseName(rel))));
+  return r;
+}
+
+// A customer script rendered for this caller: it differs by the forwarding
+// headers (Vary) and says where it came from (Provisiond-Script).
+Response RenderedAnswer(const Request& req, const std::string& rel, const Representation& rep, const Rendered& rendered) {
+  Decision d = Evaluate(req, rep);
+  Response r = AnswerHead(rel, rep, d, rendered.sha256);
+  r.headers.Set("Vary", std::string(kTemplatedVary));
+  r.headers.Set("Provisiond-Script", ScriptHeader(rendered.origin));
+  if (d.status == 200 || d.status == 206) r.body = rendered.body.substr(d.offset, d.length);
+  return r;
+}
+
+// A built-in script (the root has no file of that name).
+Response RawBuiltin(Service& s, Request& req, const std::string& rel, const BuiltinFile& f) {
+  Rendered rendered = RenderBuiltin(s, req, f);
+  Representation rep;
+  rep.mtime_seconds = s.options->builtin->mtime_seconds;
+  rep.size = rendered.body.size();
+  rep.etag = "\"" + rendered.sha256.substr(0, 32) + "\"";
+  return RenderedAnswer(req, rel, rep, rendered);
+}
+
+Response Raw(Service& s, Request& req) {
+  auto found = OpenRequested(s, req, kRawPrefix);
+  if (!found.ok()) {
+    auto path = RequestPath(req, kRawPrefix);
+    if (path.ok())
+      if (const BuiltinFile* f = BuiltinFor(s, found.status(), *path)) return RawBuiltin(s, req, *path, *f);
+    return ToProblem(found.status());
   }
+  const std::string& rel = found->rel;
+  OpenedEntry& opened = found->entry;
+  if (opened.stat.kind == platform::FileKind::kDirectory) {
+    // A folder has no raw form: send the caller to its listing.
+    return Response::Redirect(302, req.origin.Url(std::string(kFilePrefix) + PercentEncodePath(rel) +
+                                                  (rel.empty() ? "" : "/")) + TokenQuery(req));
+  }
+  const platform::FileStat& st = opened.stat;
+  Representation rep;
+  rep.mtime_seconds = Seconds(st.mtime_ns);
+  if (Templated(s, rel, st)) {
+    auto rendered = Render(req, opened);
+    if (!rendered.ok()) return ToProblem(rendered.status());
+    rep.size = rendered->body.size();
+    rep.etag = "\"" + rendered->sha256.substr(0, 32) + "\"";
+    return RenderedAnswer(req, rel, rep, *rendered);
+  }
+  rep.size = st.size;
+  rep.etag = FileETag(st.inode, st.size, st.mtime_ns);
+  Decision d = Evaluate(req, rep);
+  Response r = AnswerHead(rel, rep, d, s.cache.Find(FileIdentity::Of(st)));
+  if (d.status != 200 && d.status != 206) return r;
   auto owner = std::make_shared<platform::Fd>(std::move(opened.fd));
   int fd = owner->get();
   r.file = FileBody{opened.real_path, d.offset, d.length, std::move(owner), fd};
@@ -297,7 +381,12 @@ Response SumPending(const std::string& rel, uint64_t size, Sha256Cache::Queued q
 // whole-file hash on the worker pool.
 Response Sum(Service& s, Request& req) {
   auto found = OpenRequested(s, req, kSumPrefix);
-  if (!found.ok()) return ToProblem(found.status());
+  if (!found.ok()) {
+    auto path = RequestPath(req, kSumPrefix);
+    if (path.ok())
+      if (const BuiltinFile* f = BuiltinFor(s, found.status(), *path)) return SumLine(*path, RenderBuiltin(s, req, *f).sha256);
+    return ToProblem(found.status());
+  }
   const std::string& rel = found->rel;
   const OpenedEntry& opened = found->entry;
   if (opened.stat.kind != platform::FileKind::kRegular)
@@ -321,10 +410,15 @@ Response Sum(Service& s, Request& req) {
 
 Response AdminList(Service& s, Request& req) {
   auto found = OpenRequested(s, req, kAdminPrefix);
-  if (!found.ok()) return ToProblem(found.status());
+  if (!found.ok()) {
+    auto path = RequestPath(req, kAdminPrefix);
+    if (path.ok() && found.status().code() == StatusCode::kNotFound && IsBuiltinFolder(s, *path))
+      return Listing(s, req, *path, nullptr, true);
+    return ToProblem(found.status());
+  }
   const std::string& rel = found->rel;
   const OpenedEntry& opened = found->entry;
-  if (opened.stat.kind == platform::FileKind::kDirectory) return Listing(s, req, rel, opened, true);
+  if (opened.stat.kind == platform::FileKind::kDirectory) return Listing(s, req, rel, &opened, true);
   const auto& st = opened.stat;
   boost::json::object o;
   o["name"] = std::string(BaseName(rel));

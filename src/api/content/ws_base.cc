@@ -55,17 +55,13 @@ std::pair<size_t, size_t> FindAssignment(std::string_view line) {
   return kNone;  // unterminated: leave the line alone
 }
 
-void ReplaceAll(std::string* s, std::string_view from, std::string_view to) {
-  for (size_t pos = 0; (pos = s->find(from, pos)) != std::string::npos; pos += to.size())
-    s->replace(pos, from.size(), to);
-}
-
 }  // namespace
 
 bool IsTemplatedScript(std::string_view rel) {
   size_t slash = rel.find('/');
   if (slash == std::string_view::npos || !IEquals(rel.substr(0, slash), "Provision")) return false;
-  return rel.size() > 4 && IEquals(rel.substr(rel.size() - 4), ".ps1");
+  auto ends = [&](std::string_view ext) { return rel.size() > ext.size() && IEquals(rel.substr(rel.size() - ext.size()), ext); };
+  return ends(".ps1") || ends(".psm1");
 }
 
 std::string RenderWsBase(std::string_view script, std::string_view base_url) {

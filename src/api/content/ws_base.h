@@ -7,7 +7,7 @@
 
 namespace provisiond::api::content {
 
-// True for "<Provision>/.../*.ps1" (both case-insensitive): the scripts
+// True for "<Provision>/.../*.ps1" and "*.psm1" (case-insensitive): the scripts
 // served with $WsBase filled in.
 bool IsTemplatedScript(std::string_view rel);
 

@@ -147,6 +147,7 @@ void WritePlan(JsonWriter& w, const core::Plan& p, bool with_explain, const core
   w.Key("tags").Strings(p.tags);
   w.Key("hardware");
   WriteHardware(w, p.hardware);
+  w.Key("on_app_failure").String(p.on_app_failure);
   w.Key("needs_confirmation").Bool(p.needs_confirmation);
   w.Key("choices");
   if (p.needs_confirmation) {

@@ -304,6 +304,7 @@ Response Apps(Service& s, Request& req) {
   w.Key("type").StringOrNull(ctx.type);
   w.Key("country").StringOrNull(ctx.country);
   w.Key("model").StringOrNull(facts->model);
+  w.Key("on_app_failure").String(plan->on_app_failure);
   w.Key("apps").BeginArray();
   for (const auto& a : apps) WritePlannedApp(w, a);
   w.EndArray().EndObject();
