@@ -314,11 +314,11 @@ std::string EncodeManifest(const Manifest& m) {
     out += i ? ",\n    " : "\n    ";
     out += "{\"name\": \"" + JsonEscape(f.name) + "\", \"size\": " + std::to_string(f.size) + ", \"sha256\": \"" +
            f.sha256 + "\"";
-    if (f.mode != 0) out += ", \"mode\": \"" + std::string(f.mode < 0100 ? "00" : "0") + [&] {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "%o", f.mode);
-      return std::string(buf);
-    }() + "\"";
+    if (f.mode != 0) {
+      char mode[16];
+      std::snprintf(mode, sizeof mode, "%04o", f.mode & 0777u);  // "0600", as chmod takes it
+      out += ", \"mode\": \"" + std::string(mode) + "\"";
+    }
     out += "}";
   }
   out += m.files.empty() ? "]\n}\n" : "\n  ]\n}\n";
@@ -619,7 +619,11 @@ Result<RestoreReport> Restore(const RestoreOptions& o) {
     t += target.string() + " does not exist: it is created from the backup\n";
   } else {
     auto plan = store::PlanImportTexts(platform::PosixFs(), target.string(), texts, store::ImportMode::kReplace);
-    if (plan.ok()) t += store::FormatPlan(*plan);
+    if (plan.ok()) {
+      // import's own diff, its first line (about import modes) restated for a restore
+      std::string diff = store::FormatPlan(*plan);
+      t += "tables: each one in the backup replaces the current one\n" + diff.substr(diff.find('\n') + 1);
+    }
     else t += "(the current tables cannot be compared: " + plan.status().message() + ")\n";
     for (store::TableId id : store::kAllTables) {
       const std::string name(store::FileNameOf(id));

@@ -75,6 +75,11 @@ std::map<std::string, std::string> ReadZip(const fs::path& path) {
   return out;
 }
 
+void WriteKey(const fs::path& p, const std::string& text, unsigned mode) {
+  fs::create_directories(p.parent_path());
+  ASSERT_EQ(platform::WriteFileAtomic(p.string(), text, mode).err, 0) << p;
+}
+
 Manifest ManifestFor(const std::map<std::string, std::string>& files) {
   Manifest m;
   m.provisiond_version = "1.2.3";
@@ -286,7 +291,7 @@ TEST(Backup, AnAppendInFlightIsLeftOutOfTheJournal) {
 
 TEST(Backup, KeysOnlyWithWithKeys) {
   LiveDir live;
-  ASSERT_EQ(platform::WriteFileAtomic((live.dir / "keys/root.pvk").string(), "PRIVATE", 0600).err, 0);
+  WriteKey(live.dir / "keys/root.pvk", "PRIVATE", 0600);
   BackupOptions o;
   o.data_dir = live.dir.string();
   o.out = live.tmp.path() + "/plain.zip";
@@ -352,10 +357,10 @@ TEST(ReadBackup, AFlippedByteIsCaught) {
   const std::string bytes = Read(o.out);
   auto original = ReadBackup(o.out);
   ASSERT_TRUE(original.ok()) << original.status().ToString();
-  // Every 7th byte of the archive: a clear error, never a crash, and never
+  // Every 11th byte of the archive: a clear error, never a crash, and never
   // a "verified" backup with other content.
   size_t caught = 0;
-  for (size_t i = 0; i < bytes.size(); i += 7) {
+  for (size_t i = 0; i < bytes.size(); i += 11) {
     std::string bad = bytes;
     bad[i] = static_cast<char>(bad[i] ^ 0x20);
     Write(o.out, bad);
@@ -388,7 +393,7 @@ TEST(Restore, ReplacesTheDirectoryKeepsTheOldOneAndServesTheSameState) {
   // Later changes the restore must undo; keys it must keep.
   Write(live.dir / "config.csv", "key,value\nlater,1\n");
   fs::remove(live.dir / "computers.csv.wal");
-  ASSERT_EQ(platform::WriteFileAtomic((live.dir / "keys/root.pvk").string(), "CURRENT-KEY", 0600).err, 0);
+  WriteKey(live.dir / "keys/root.pvk", "CURRENT-KEY", 0600);
   const auto before_restore = Tree(live.dir);
 
   RestoreOptions r;
@@ -447,7 +452,9 @@ TEST(Restore, DryRunShowsTheChangesAndWritesNothing) {
 TEST(Restore, ATableThatDoesNotLoadRefusesAndChangesNothing) {
   LiveDir live;
   std::map<std::string, std::string> files = {
-      {"computers.csv", "serial,computername,postype\nA1,FR-A1,DEV\nA1,FR-A2,DEV\n"}};  // duplicate serial
+      {"computers.csv",
+       "serial,computername,postype,setkeyboard,country,language,timezone\n"
+       "A1,FR-A1,DEV,,FR,,\nA1,FR-A2,DEV,,FR,,\n"}};  // the serial twice
   WriteZip(live.tmp.path() + "/bad.zip", {{"manifest.json", EncodeManifest(ManifestFor(files))},
                                            {"computers.csv", files["computers.csv"]}});
   const auto before = Tree(live.dir);
@@ -491,14 +498,14 @@ TEST(Restore, RefusedWhileAServerHoldsTheDirectory) {
 
 TEST(Restore, WithKeysRestoresTheBackupsKeysWithTheirModes) {
   LiveDir live;
-  ASSERT_EQ(platform::WriteFileAtomic((live.dir / "keys/root.pvk").string(), "OLD-ROOT", 0600).err, 0);
-  ASSERT_EQ(platform::WriteFileAtomic((live.dir / "keys/root.crt").string(), "CERT", 0644).err, 0);
+  WriteKey(live.dir / "keys/root.pvk", "OLD-ROOT", 0600);
+  WriteKey(live.dir / "keys/root.crt", "CERT", 0644);
   BackupOptions o;
   o.data_dir = live.dir.string();
   o.out = live.tmp.path() + "/b.zip";
   o.with_keys = true;
   ASSERT_TRUE(CreateBackup(o).ok());
-  ASSERT_EQ(platform::WriteFileAtomic((live.dir / "keys/root.pvk").string(), "NEW-ROOT", 0600).err, 0);
+  WriteKey(live.dir / "keys/root.pvk", "NEW-ROOT", 0600);
   RestoreOptions r;
   r.from = o.out;
   r.data_dir = live.dir.string();
