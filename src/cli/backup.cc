@@ -413,6 +413,7 @@ Result<BackupSummary> CreateBackup(const BackupOptions& o) {
   PV_RETURN_IF_ERROR(ReadTables(fsys, o, &files, &reads));
   // Events before deployments: the commit record before the row it commits.
   PV_RETURN_IF_ERROR(ReadDayFiles(fsys, dir, kDeploymentsDir, "events", &files));
+  if (o.after_events_read_for_testing) o.after_events_read_for_testing();
   PV_RETURN_IF_ERROR(ReadDayFiles(fsys, dir, kDeploymentsDir, "deployments", &files));
   PV_RETURN_IF_ERROR(ReadDayFiles(fsys, dir, kAuditDir, "audit", &files));
   std::map<std::string, KeyFile> keys;

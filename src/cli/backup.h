@@ -81,6 +81,9 @@ struct BackupOptions {
   // Runs after each read of the tables, before the stats are checked again
   // (a test edits a table there, as a concurrent write would).
   std::function<void(int read)> after_tables_read_for_testing;
+  // Runs after the events files are read, before the deployments files (a
+  // test records an event there, as an endpoint could).
+  std::function<void()> after_events_read_for_testing;
 };
 
 struct BackupSummary {

@@ -289,6 +289,43 @@ TEST(Backup, AnAppendInFlightIsLeftOutOfTheJournal) {
   EXPECT_EQ(ReadZip(o.out)["deployments/" + events.filename().string()], whole);
 }
 
+TEST(Backup, AnEventRecordedDuringTheJournalReadIsWholeOrAbsent) {
+  LiveDir live;
+  auto s = store::CsvStore::Open(QuietStore(live.dir));
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  BackupOptions o;
+  o.data_dir = live.dir.string();
+  o.out = live.tmp.path() + "/b.zip";
+  o.after_events_read_for_testing = [&] {
+    // Between the reads of the events and the deployments files: the state
+    // row lands in the copy, its event (the commit record) does not.
+    auto cur = (*s)->GetDeployment(live.deployment_id);
+    ASSERT_TRUE(cur.ok());
+    model::DeploymentEvent e;
+    e.deployment_id = live.deployment_id;
+    e.event_id = "e3";
+    e.at = Now();
+    e.percent = 30;
+    model::Deployment next = *cur;
+    next.percent = 30;
+    ASSERT_TRUE((*s)->RecordEvent(e, next).ok());
+  };
+  ASSERT_TRUE(CreateBackup(o).ok());
+  EXPECT_EQ((*s)->GetDeployment(live.deployment_id)->version, 4u);  // the event is stored
+  RestoreOptions r;
+  r.from = o.out;
+  r.data_dir = live.tmp.path() + "/restored";
+  ASSERT_TRUE(Restore(r).ok());
+  auto restored = store::CsvStore::Open(QuietStore(r.data_dir));
+  ASSERT_TRUE(restored.ok()) << restored.status().ToString();
+  auto d = (*restored)->GetDeployment(live.deployment_id);
+  ASSERT_TRUE(d.ok());
+  // The state the copied events lead to, not the one of the missing event.
+  EXPECT_EQ((*restored)->EventsOf(live.deployment_id)->size(), 2u);
+  EXPECT_EQ(d->version, 3u);
+  EXPECT_EQ(d->percent, 20);
+}
+
 TEST(Backup, KeysOnlyWithWithKeys) {
   LiveDir live;
   WriteKey(live.dir / "keys/root.pvk", "PRIVATE", 0600);

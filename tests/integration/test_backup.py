@@ -106,32 +106,40 @@ class BackupRestore(unittest.TestCase):
         svc.start()
         writer = Writer(svc)
         writer.start()
-        # Let some writes land, then back up while they go on.
-        while len(writer.snapshot()) < 20 and not writer.errors:
-            threading.Event().wait(0.01)
-        before = writer.snapshot()
-        zip_path = os.path.join(self.tmp, "live.zip")
-        r = svc.cli("backup", "--out", zip_path, "--with-keys")
-        during = writer.snapshot()
+        # Four backups, each while the writes go on.
+        backups = []  # (zip, acknowledged before it began, backup's stdout)
+        grew = 0
+        for k in range(4):
+            while len(writer.snapshot()) < 25 * (k + 1) and not writer.errors:
+                threading.Event().wait(0.01)
+            before = writer.snapshot()
+            zip_path = os.path.join(self.tmp, "live-%d.zip" % k)
+            r = svc.cli("backup", "--out", zip_path, "--with-keys")
+            grew += len(writer.snapshot()) - len(before)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("keys included", r.stdout)
+            backups.append((zip_path, before, r.stdout))
         # A restore under the running server is refused, and changes nothing.
         served = tree(svc.data_dir)
-        refused = svc.cli("restore", "--from", zip_path)
+        refused = svc.cli("restore", "--from", backups[0][0])
+        self.assertEqual(tree(svc.data_dir).keys(), served.keys())
         writer.stop.set()
         writer.join(60)
         svc.stop()
         self.assertEqual(writer.errors, [])
-        self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("keys included", r.stdout)
-        self.assertGreater(len(during), len(before), "the writes went on during the backup")
+        self.assertGreater(grew, 0, "the writes went on during the backups")
         self.assertEqual(refused.returncode, 1)
         self.assertIn("in use by another provisiond process (pid %d)" % svc.proc.pid, refused.stderr)
         self.assertFalse(os.path.exists(svc.data_dir + ".restoring"))
-        self.assertEqual(stat.S_IMODE(os.stat(zip_path).st_mode), 0o600)
         after_writes = writer.snapshot()
-        del served
+        for k, (zip_path, before, out) in enumerate(backups):
+            with self.subTest(backup=k, acked_before=len(before), made=out.strip()):
+                self.assertEqual(stat.S_IMODE(os.stat(zip_path).st_mode), 0o600)
+                self.check_restored(svc, zip_path, os.path.join(self.tmp, "restored-%d" % k), before, after_writes)
 
-        # Restore into a fresh directory (a new machine).
-        target = os.path.join(self.tmp, "restored")
+    def check_restored(self, svc, zip_path, target, before, after_writes):
+        """Restores `zip_path` into `target` (a new machine), serves it and checks
+        it holds everything acknowledged in `before`, consistently."""
         r = run("restore", "--from", zip_path, "--data-dir", target, "--with-keys")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("checksums ok", r.stdout)
@@ -167,9 +175,9 @@ class BackupRestore(unittest.TestCase):
             if kind == "event":
                 self.assertIn(item[2], [e["percent"] for e in body["events"]], item)
         # Cross-table: every type lists apps that exist, every computer's type exists.
-        s, apps = get("/api/v1/admin/apps?limit=0")
-        s, types = get("/api/v1/admin/types?limit=0")
-        s, computers = get("/api/v1/admin/computers?limit=0&q=BK")
+        s, apps = get("/api/v1/admin/apps?limit=1000")
+        s, types = get("/api/v1/admin/types?limit=1000")
+        s, computers = get("/api/v1/admin/computers?limit=1000&q=BK")
         app_names = {a["name"] for a in apps["items"]}
         type_names = {t["name"].upper() for t in types["items"]}
         for t in types["items"]:
@@ -178,20 +186,26 @@ class BackupRestore(unittest.TestCase):
         for c in computers["items"]:
             if c["serial"].startswith("BK"):
                 self.assertIn(c["type"].upper(), type_names, c["serial"])
-        # Every deployment's state matches its events; none is half stored.
-        s, deps = get("/api/v1/admin/deployments?limit=0")
+        # Every deployment's state matches its events; none is half stored,
+        # and none holds more than the server acknowledged.
+        s, deps = get("/api/v1/admin/deployments?limit=1000")
         self.assertEqual(s, 200)
+        self.assertLess(deps["total"], 1000)  # one page holds them all
         acked_deps = [a[1] for a in after_writes if a[0] == "deployment"]
         before_deps = [a[1] for a in before if a[0] == "deployment"]
         ours = [d for d in deps["items"] if d["serial"].startswith("BK")]
         self.assertGreaterEqual(len(ours), len(before_deps))
         self.assertLessEqual(len(ours), len(acked_deps))
         for d in ours:
+            self.assertIn(d["id"], acked_deps)
             s, full = get("/api/v1/admin/deployments/" + d["id"])
             events = full["events"]
+            acked_events = [a[2] for a in after_writes if a[0] == "event" and a[1] == d["id"]]
+            self.assertLessEqual(len(events), len(acked_events), d["id"])
             self.assertEqual(full["deployment"]["version"], 1 + len(events), d["id"])
             self.assertEqual([e["percent"] for e in events], [10 * (n + 1) for n in range(len(events))], d["id"])
             self.assertEqual(full["deployment"]["percent"], events[-1]["percent"] if events else 0, d["id"])
+        restored.cleanup()
 
     def backup_of_sample(self):
         svc = Service()
