@@ -274,6 +274,8 @@ Status SwapIn(const fs::path& staged, const fs::path& target, const fs::path& pr
   } else if (err == EINVAL || err == ENOSYS || err == ENOTSUP) {
     // No atomic exchange here (some network/overlay file systems): two
     // renames; a crash between them leaves DIR missing and both beside it.
+    *note = "this file system cannot exchange two directories in one step (" + std::string(std::strerror(err)) +
+            "): two renames were used";
     fs::rename(target, previous, ec);
     if (ec) return Status::IoError(target.string(), "rename to " + previous.string() + ": " + ec.message());
     fs::rename(staged, target, ec);
