@@ -564,6 +564,52 @@ TEST(Restore, WithKeysRestoresTheBackupsKeysWithTheirModes) {
   EXPECT_NE(refused.status().message().find("without --with-keys"), std::string::npos);
 }
 
+TEST(Restore, AKeysDirectoryOutsideTheDataDirectoryIsSwappedOnlyWithWithKeys) {
+  LiveDir live;
+  const fs::path keys = fs::path(live.tmp.path()) / "etc-keys";
+  WriteKey(keys / "root.pvk", "BACKED-UP", 0600);
+  BackupOptions o;
+  o.data_dir = live.dir.string();
+  o.keys_dir = keys.string();
+  o.out = live.tmp.path() + "/b.zip";
+  o.with_keys = true;
+  ASSERT_TRUE(CreateBackup(o).ok());
+  WriteKey(keys / "root.pvk", "ROTATED", 0600);
+  RestoreOptions r;
+  r.from = o.out;
+  r.data_dir = live.dir.string();
+  r.keys_dir = keys.string();
+  r.now = *ParseIso8601("2026-12-04T19:00:00Z");
+  ASSERT_TRUE(Restore(r).ok());
+  EXPECT_EQ(Read(keys / "root.pvk"), "ROTATED");  // without --with-keys: untouched
+  EXPECT_FALSE(fs::exists(live.dir / "keys"));   // and not copied into the data directory
+  r.with_keys = true;
+  auto report = Restore(r);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(Read(keys / "root.pvk"), "BACKED-UP");
+  EXPECT_EQ(platform::FileMode((keys / "root.pvk").string()), 0600);
+  EXPECT_EQ(Read(keys.string() + ".before-restore-20261204T190000Z/root.pvk"), "ROTATED");
+}
+
+TEST(Restore, ALeftoverOfACrashedRestoreIsReplaced) {
+  LiveDir live;
+  BackupOptions o;
+  o.data_dir = live.dir.string();
+  o.out = live.tmp.path() + "/b.zip";
+  ASSERT_TRUE(CreateBackup(o).ok());
+  // What a restore that crashed before its swap leaves: DIR as it was, and a half staging copy.
+  Write(live.dir.string() + ".restoring/computers.csv", "serial\nHALF");
+  Write(live.dir.string() + ".restoring/stray.csv", "from the crashed run");
+  RestoreOptions r;
+  r.from = o.out;
+  r.data_dir = live.dir.string();
+  auto report = Restore(r);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_FALSE(fs::exists(live.dir.string() + ".restoring"));
+  EXPECT_EQ(Read(live.dir / "computers.csv"), ReadZip(o.out)["computers.csv"]);
+  EXPECT_FALSE(fs::exists(live.dir / "stray.csv"));
+}
+
 TEST(Restore, IntoADirectoryThatDoesNotExistYet) {
   LiveDir live;
   BackupOptions o;

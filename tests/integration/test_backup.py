@@ -7,6 +7,7 @@ import csv
 import io
 import os
 import shutil
+import signal
 import stat
 import subprocess
 import tempfile
@@ -331,6 +332,20 @@ class BackupRestore(unittest.TestCase):
         fresh = os.path.join(self.tmp, "fresh")
         self.assertEqual(run("restore", "--from", plain, "--data-dir", fresh).returncode, 0)
         self.assertFalse(os.path.exists(os.path.join(fresh, "keys")))
+
+    def test_a_second_server_on_one_data_directory_is_refused(self):
+        svc = Service()
+        self.addCleanup(svc.cleanup)
+        svc.start()
+        r = subprocess.run([BIN, "serve", "--port", "0", "--bind", "127.0.0.1", "--data-dir", svc.data_dir],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("in use by another provisiond process (pid %d)" % svc.proc.pid, r.stderr)
+        self.assertEqual(svc.get("/healthz")[0], 200)  # the first one serves on
+        # Once it stopped (the kernel released the lock, whatever the exit), one starts again.
+        svc.stop(signal.SIGKILL)
+        svc.start()
+        self.assertEqual(svc.get("/healthz")[0], 200)
 
     def test_help_lists_the_commands(self):
         r = run("--help")
