@@ -35,13 +35,16 @@ constexpr char kAuditDir[] = "audit";
 
 Status FromFs(const platform::FsError& e) { return Status::IoError(e.path, e.ToString()); }
 
-// DIR without a trailing slash, absolute: "x/" and "x" name one directory,
-// and DIR.restoring must sit beside it, not inside.
+// DIR absolute, symlinks resolved, without a trailing slash: "x/" and "x"
+// name one directory, DIR.restoring must sit beside it (not inside), and a
+// data directory reached through a symlink is replaced where it really is
+// (the link stays).
 fs::path Normal(const std::string& dir) {
   std::error_code ec;
   fs::path p = fs::absolute(dir, ec).lexically_normal();
   if (p.filename().empty()) p = p.parent_path();
-  return p;
+  fs::path real = fs::weakly_canonical(p, ec);
+  return ec ? p : real;
 }
 
 std::string KeysDirOf(const std::string& data_dir, const std::string& keys_dir) {

@@ -610,6 +610,25 @@ TEST(Restore, ALeftoverOfACrashedRestoreIsReplaced) {
   EXPECT_FALSE(fs::exists(live.dir / "stray.csv"));
 }
 
+TEST(Restore, ADataDirectoryBehindASymlinkIsReplacedWhereItIs) {
+  LiveDir live;
+  BackupOptions o;
+  o.data_dir = live.dir.string();
+  o.out = live.tmp.path() + "/b.zip";
+  ASSERT_TRUE(CreateBackup(o).ok());
+  Write(live.dir / "config.csv", "key,value\nlater,1\n");
+  const fs::path link = fs::path(live.tmp.path()) / "current";
+  fs::create_directory_symlink(live.dir, link);
+  RestoreOptions r;
+  r.from = o.out;
+  r.data_dir = link.string();
+  auto report = Restore(r);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_TRUE(fs::is_symlink(link));
+  EXPECT_EQ(Read(live.dir / "config.csv"), ReadZip(o.out)["config.csv"]);
+  EXPECT_EQ(report->previous_dir.rfind(live.dir.string() + ".before-restore-", 0), 0u) << report->previous_dir;
+}
+
 TEST(Restore, IntoADirectoryThatDoesNotExistYet) {
   LiveDir live;
   BackupOptions o;
