@@ -24,6 +24,7 @@
 #include "api/webhooks/bridge.h"
 #include "api/webhooks/routes.h"
 #include "base/log.h"
+#include "cli/backup.h"
 #include "cli/embedded.h"
 #include "cli/options.h"
 #include "net/outbound_http.h"
@@ -439,6 +440,13 @@ int RunServe(std::vector<std::string> args) {
   if (Status s = CheckDataDir(config.data_dir); !s.ok()) {
     std::cerr << "provisiond serve: " << s.message() << "\n";
     return 2;
+  }
+  // One server per data directory, and none while `restore` swaps it;
+  // held until the process ends (the kernel drops it even after a crash).
+  auto dir_lock = LockDataDir(config.data_dir);
+  if (!dir_lock.ok()) {
+    std::cerr << "provisiond serve: " << dir_lock.status().message() << "\n";
+    return 1;
   }
   auto app = App::Create(config, true);
   if (!app.ok()) {

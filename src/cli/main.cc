@@ -7,6 +7,7 @@
 
 #include "cli/access_commands.h"
 #include "cli/app.h"
+#include "cli/backup.h"
 #include "cli/config.h"
 #include "cli/data_commands.h"
 #include "cli/iis_config.h"
@@ -30,6 +31,10 @@ constexpr const char* kUsage =
     "  export    export the tables to a directory or .zip\n"
     "  import    import tables (dry run prints the diff; --apply to write)\n"
     "  launchers --out DIR|FILE.zip [--ws-base URL]     the bundle's four hook launchers, generated\n"
+    "  backup    consistent copy of the data directory into a zip, server running or not:\n"
+    "            `provisiond backup --out FILE.zip [--with-keys]` (doc/backup.md)\n"
+    "  restore   check a backup, then swap it in all or nothing (server stopped):\n"
+    "            `provisiond restore --from FILE.zip [--dry-run] [--with-keys]`\n"
     "  keys      root key, CSR, certificate issue and rotation; `provisiond keys --help`\n"
     "  users     who may sign in: list, add, passwd, role, disable, enable, delete\n"
     "  tokens    API tokens for automation: list, create --role R, revoke ID\n"
@@ -108,6 +113,8 @@ int Main(int argc, char** argv) {
   if (command == "export") return RunWithDataDir("export", rest, RunExport, false);
   if (command == "import") return RunWithDataDir("import", rest, RunImport, false);
   if (command == "check") return RunWithDataDir("check", rest, RunCheck, false);
+  if (command == "backup") return RunWithDataDir("backup", rest, RunBackup, true);
+  if (command == "restore") return RunWithDataDir("restore", rest, RunRestore, true);
   if (command == "version" || command == "--version") {
     std::cout << "provisiond " << PROVISIOND_VERSION << "\n";
     return 0;

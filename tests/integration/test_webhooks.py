@@ -96,7 +96,6 @@ secret = "%s"
 
     def test_finished_and_failed_deployments_are_posted_signed(self):
         with Service(data=SAMPLE_DATA, config=self.config) as svc:
-            svc.start()
             ok = self.finish(svc, "success")
             bad = self.finish(svc, "error")
             got = self.wait_for(lambda g: len(g) >= 2)
@@ -154,7 +153,6 @@ secret = "%s"
 
     def test_no_target_configured_answers_clearly(self):
         with Service(data=SAMPLE_DATA) as svc:
-            svc.start()
             svc.ensure_admin_token()
             st, view = svc.get_json("/api/v1/admin/webhooks")
             self.assertEqual((st, view["targets"]), (200, []))
