@@ -5,6 +5,9 @@
 # Only provisiond is installed: tests and benchmarks stay out.
 
 set(pkg ${PROJECT_SOURCE_DIR}/packaging)
+# cpack (and `ninja install`) need only what is installed, not every test
+# binary of the build directory: tools/package.sh builds those two targets.
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY ON)
 install(TARGETS provisiond RUNTIME DESTINATION bin)
 # /usr/lib/systemd/system: where systemd looks on merged-/usr Debian 12 and later.
 install(FILES ${pkg}/provisiond.service DESTINATION lib/systemd/system)

@@ -11,7 +11,7 @@ if [ $# -eq 0 ]; then
   tools/deps.sh
   cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPROVISIOND_TESTS=OFF >/dev/null
 fi
-ninja -C "$dir"
+ninja -C "$dir" provisiond provisiond_man  # what the package installs, nothing more
 rm -f "$dir"/provisiond_*.deb
 (cd "$dir" && cpack -G DEB >cpack.log 2>&1) || { cat "$dir/cpack.log" >&2; exit 1; }
 ls "$(cd "$dir" && pwd)"/provisiond_*.deb

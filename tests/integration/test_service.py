@@ -62,6 +62,9 @@ class ServiceNotify(unittest.TestCase):
         env = {"NOTIFY_SOCKET": self.notify.path}
         env.update(extra_env or {})
         svc = Service(env=env)
+        for inherited in ("WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM"):  # a CI run under systemd
+            if inherited not in env:
+                svc.env.pop(inherited, None)
         self.addCleanup(svc.cleanup)
         svc.start()
         return svc
@@ -117,6 +120,7 @@ class JournalLog(unittest.TestCase):
         with open(log_path, "wb") as log:
             st = os.fstat(log.fileno())
             env = dict(os.environ, NOTIFY_SOCKET=notify.path)
+            env.pop("PROVISIOND_DATA_DIR", None)
             if journal_stream_of_stderr:
                 env["JOURNAL_STREAM"] = "%d:%d" % (st.st_dev, st.st_ino)
             else:  # inherited from a parent whose stderr was the journal

@@ -6,7 +6,8 @@
 #   2. the man page (groff -ww: no warning; every command the binary lists
 #      is described; its version is the binary's),
 #   3. the unit with `systemd-analyze verify` (alone and with the port-443
-#      drop-in), ExecStart pointed at the extracted binary,
+#      drop-in), ExecStart pointed at the extracted binary, and its
+#      hardening score (`systemd-analyze security --offline`, at most 2.0),
 #   4. the extracted package: the unit's own ExecStartPre and ExecStart,
 #      with the packaged config moved to a temp state dir and a loopback
 #      port, create the data and serve /healthz and /readyz,
@@ -95,10 +96,16 @@ verify() {
   [ -z "$out" ] || fail "systemd-analyze verify $* printed:"$'\n'"$out"
 }
 verify "$units/provisiond.service"
+# The hardening as systemd scores it (0 best, 10 worst): above 2.0 means a
+# protection was dropped.
+exposure=$(systemd-analyze security --offline=yes --no-pager "$units/provisiond.service" 2>&1 |
+           grep -o 'Overall exposure level for provisiond.service: [0-9.]*' || true)
+systemd-analyze security --offline=yes --threshold=20 --no-pager "$units/provisiond.service" >/dev/null 2>&1 ||
+  fail "hardening weakened: ${exposure:-no exposure level} (want <= 2.0)"
 mkdir -p "$units/provisiond.service.d"
 cp "$x/usr/share/doc/provisiond/examples/bind-privileged-port.conf" "$units/provisiond.service.d/"
 verify "$units/provisiond.service"
-ok "unit verified (alone and with the port-443 drop-in)"
+ok "unit verified (alone and with the port-443 drop-in); ${exposure#Overall }"
 grep -q '^AmbientCapabilities=$' "$units/provisiond.service" || fail "the unit grants capabilities by default"
 grep -q '^AmbientCapabilities=CAP_NET_BIND_SERVICE$' "$units/provisiond.service.d/bind-privileged-port.conf" ||
   fail "the drop-in does not grant CAP_NET_BIND_SERVICE"
