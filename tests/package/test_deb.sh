@@ -184,8 +184,11 @@ owner=\${1%%:*}
 echo "chown \$*" >>"$calls"
 EOF
 chmod +x "$stubs"/*
+# dpkg wants root (it chowns what it unpacks); fakeroot pretends for a user.
+as_root=()
+[ "$(id -u)" = 0 ] || as_root=(fakeroot)
 dpkg_root() {
-  PATH="$stubs:$PATH" dpkg --root="$root" --force-script-chrootless --force-depends --force-unsafe-io "$@" \
+  PATH="$stubs:$PATH" "${as_root[@]}" dpkg --root="$root" --force-script-chrootless --force-depends --force-unsafe-io "$@" \
     >>"$tmp/dpkg.log" 2>&1 || fail "dpkg $*:"$'\n'"$(cat "$tmp/dpkg.log")"
 }
 count() { grep -c -- "$1" "$calls" || true; }
