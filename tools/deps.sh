@@ -8,6 +8,9 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config clang
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libargon2-dev libre2-dev libtomlplusplus-dev libzip-dev libgtest-dev libgmock-dev
+  # sd_notify (the systemd unit is Type=notify); systemd-analyze and groff for the .deb's test
+  # (cpack's dpkg-shlibdeps comes with build-essential's dpkg-dev)
+  libsystemd-dev systemd groff-base
   # tests and benchmarks
   python3 curl openssl nginx-light testssl.sh wrk zip unzip procps
   # browser tests of the admin UI (driven by playwright-core from web/node_modules)

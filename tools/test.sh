@@ -36,6 +36,8 @@ run_suite() {  # run_suite DIR label; non-zero if either suite failed (both alwa
 
 build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 run_suite build "release"
+echo "== Debian package: contents, man page, systemd-analyze verify, start, dpkg install/upgrade/remove/purge"
+tests/package/test_deb.sh build
 echo "== web UI: unit tests (node --test)"
 (cd web && npm test --silent)
 echo "== PowerShell launchers and scripts: parse, lint, contract (tree-sitter-powershell)"

@@ -12,6 +12,7 @@ namespace {
 
 std::atomic<LogLevel> g_level{LogLevel::kInfo};
 std::atomic<LogFormat> g_format{LogFormat::kText};
+std::atomic<bool> g_journal{false};
 
 std::string_view LevelName(LogLevel l) {
   switch (l) {
@@ -21,6 +22,17 @@ std::string_view LevelName(LogLevel l) {
     case LogLevel::kError: return "error";
   }
   return "?";
+}
+
+// sd-daemon(3) priorities: journald and syslog read "<N>" at a line's start.
+std::string_view SyslogPrefix(LogLevel l) {
+  switch (l) {
+    case LogLevel::kDebug: return "<7>";
+    case LogLevel::kInfo: return "<6>";
+    case LogLevel::kWarning: return "<4>";
+    case LogLevel::kError: return "<3>";
+  }
+  return "<6>";
 }
 
 void AppendJsonString(std::string& out, std::string_view s) {
@@ -44,6 +56,7 @@ void AppendTextValue(std::string& out, std::string_view v) {
 
 void SetLogLevel(LogLevel level) { g_level = level; }
 void SetLogFormat(LogFormat format) { g_format = format; }
+void SetLogJournal(bool journal) { g_journal = journal; }
 bool LogEnabled(LogLevel level) { return level >= g_level.load(std::memory_order_relaxed); }
 
 bool ParseLogLevel(std::string_view name, LogLevel* out) {
@@ -62,13 +75,13 @@ bool ParseLogFormat(std::string_view name, LogFormat* out) {
   return true;
 }
 
-void Log(LogLevel level, std::string_view message, const LogFields& fields) {
-  if (!LogEnabled(level)) return;
+std::string FormatLogLine(LogLevel level, std::string_view message, const LogFields& fields, Timestamp now) {
+  const bool journal = g_journal.load(std::memory_order_relaxed);
   std::string line;
   line.reserve(128 + message.size());
-  std::string time = FormatIso8601(Now());
+  if (journal) line += SyslogPrefix(level);
   if (g_format.load(std::memory_order_relaxed) == LogFormat::kJson) {
-    line += "{\"time\":\"" + time + "\",\"level\":\"";
+    line += "{\"time\":\"" + FormatIso8601(now) + "\",\"level\":\"";
     line += LevelName(level);
     line += "\",\"msg\":";
     AppendJsonString(line, message);
@@ -80,8 +93,10 @@ void Log(LogLevel level, std::string_view message, const LogFields& fields) {
     }
     line += "}\n";
   } else {
-    line += time;
-    line += ' ';
+    if (!journal) {
+      line += FormatIso8601(now);
+      line += ' ';
+    }
     std::string lv(LevelName(level));
     lv.resize(8, ' ');
     line += lv;
@@ -94,6 +109,12 @@ void Log(LogLevel level, std::string_view message, const LogFields& fields) {
     }
     line += '\n';
   }
+  return line;
+}
+
+void Log(LogLevel level, std::string_view message, const LogFields& fields) {
+  if (!LogEnabled(level)) return;
+  std::string line = FormatLogLine(level, message, fields, Now());
   // One fwrite per line under stdio's own lock: lines never interleave.
   std::fwrite(line.data(), 1, line.size(), stderr);
 }

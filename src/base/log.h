@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "base/time.h"
+
 namespace provisiond {
 
 enum class LogLevel { kDebug, kInfo, kWarning, kError };
@@ -18,6 +20,12 @@ using LogFields = std::vector<std::pair<std::string_view, std::string>>;
 // Configure once at start, before other threads log.
 void SetLogLevel(LogLevel level);
 void SetLogFormat(LogFormat format);
+// Under journald (stderr is the journal: platform::StderrIsJournal) each
+// line starts with its syslog priority, "<3>" error to "<7>" debug, which
+// journald turns into PRIORITY and strips; text lines then carry no
+// timestamp of their own (journald stamps every line: none doubled).
+// JSON lines keep their "time" field (their schema does not change).
+void SetLogJournal(bool journal);
 // Returns false for an unknown name.
 bool ParseLogLevel(std::string_view name, LogLevel* out);
 bool ParseLogFormat(std::string_view name, LogFormat* out);
@@ -30,5 +38,9 @@ inline void LogWarning(std::string_view m, const LogFields& f = {}) { Log(LogLev
 inline void LogError(std::string_view m, const LogFields& f = {}) { Log(LogLevel::kError, m, f); }
 inline void LogDebug(std::string_view m, const LogFields& f = {}) { Log(LogLevel::kDebug, m, f); }
 bool LogEnabled(LogLevel level);
+
+// The line Log writes, newline included, as the current format and journal
+// settings make it, stamped `now` (exposed for tests).
+std::string FormatLogLine(LogLevel level, std::string_view message, const LogFields& fields, Timestamp now);
 
 }  // namespace provisiond

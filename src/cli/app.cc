@@ -1,5 +1,7 @@
 #include "cli/app.h"
 
+#include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -33,6 +35,7 @@
 #include "pki/secret.h"
 #include "platform/fs.h"
 #include "platform/private_file.h"
+#include "platform/service_notify.h"
 #include "store/csv/csv_store.h"
 
 namespace provisiond::cli {
@@ -344,6 +347,7 @@ void ConfigureLogging(const Config& c) {
   LogFormat format;
   if (ParseLogLevel(c.log_level, &level)) SetLogLevel(level);
   if (ParseLogFormat(c.log_format, &format)) SetLogFormat(format);
+  SetLogJournal(platform::StderrIsJournal());
 }
 
 net::ServerOptions ServerOptionsFrom(const Config& c) {
@@ -387,6 +391,23 @@ class Ticker {
   std::condition_variable_any cv_;
   std::jthread thread_;  // last: stopped and joined first
 };
+
+// WatchdogSec= in the unit: WATCHDOG=1 at half the interval, but only
+// while the first I/O thread runs the probe posted at the previous tick, so
+// a stuck event loop stops the pings and systemd restarts the service.
+// nullptr when no watchdog is asked for.
+std::unique_ptr<Ticker> StartWatchdog(net::Server& server) {
+  auto interval = platform::ServiceWatchdogInterval();
+  if (!interval) return nullptr;
+  auto period = std::max(std::chrono::duration_cast<std::chrono::milliseconds>(*interval / 2),
+                         std::chrono::milliseconds(1));
+  auto probe_ran = std::make_shared<std::atomic<bool>>(true);
+  return std::make_unique<Ticker>(period, [&server, probe_ran] {
+    if (!probe_ran->exchange(false)) return;
+    platform::NotifyServiceManager("WATCHDOG=1");
+    server.Post([probe_ran] { probe_ran->store(true); });
+  });
+}
 
 }  // namespace
 
@@ -548,6 +569,11 @@ int RunServe(std::vector<std::string> args) {
   }
   LogInfo("provisiond listening", {{"bind", config.bind}, {"ports", ports}, {"data_dir", config.data_dir},
                                   {"tls_mode", std::to_string(config.tls_mode)}});
+  // systemd (Type=notify): ready once the listeners are bound and the data
+  // loaded; connections that come before Run() wait in the listen backlog.
+  platform::NotifyServiceManager("READY=1\nSTATUS=serving on port(s) " + ports + ", data " + config.data_dir);
+  (*server)->OnShutdown([] { platform::NotifyServiceManager("STOPPING=1\nSTATUS=stopping: finishing requests"); });
+  std::unique_ptr<Ticker> watchdog = StartWatchdog(**server);
   (*server)->Run();
   flush_access();
   LogInfo("provisiond stopped");
@@ -556,6 +582,7 @@ int RunServe(std::vector<std::string> args) {
 
 int RunInit(std::vector<std::string> args) {
   bool sample = false;
+  bool if_missing = false;
   std::vector<std::string> rest;
   // The next command keeps the config file the user gave (its other settings apply to serve too).
   std::string config_option;
@@ -569,6 +596,7 @@ int RunInit(std::vector<std::string> args) {
       return 0;
     }
     if (a == "--sample") sample = true;
+    else if (a == "--if-missing") if_missing = true;
     else rest.push_back(a);
   }
   Config config;
@@ -589,6 +617,8 @@ int RunInit(std::vector<std::string> args) {
               << "\n\n" << InitHelp();
     return 2;
   }
+  std::error_code exists_ec;
+  if (if_missing && fs::exists(dir, exists_ec)) return 0;  // serve checks what it is
   if (Status s = InitDataDir(dir, sample); !s.ok()) {
     std::cerr << "provisiond init: " << s.message() << "\n";
     return 1;

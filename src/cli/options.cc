@@ -120,19 +120,23 @@ std::string ServeHelp() {
 }
 
 std::string InitHelp() {
-  return "usage: provisiond init DIR [--sample]\n"
-         "       provisiond init --data-dir DIR [--sample] [--config FILE]\n\n"
+  return "usage: provisiond init DIR [--sample] [--if-missing]\n"
+         "       provisiond init --data-dir DIR [--sample] [--if-missing] [--config FILE]\n\n"
          "Creates a data directory with every table (computers.csv, postype.csv, apps.csv,\n"
          "drivers.csv, config.csv, locales.csv, networks.csv, users.csv). `serve` never creates\n"
          "one: a mistyped --data-dir is an error, not a new directory of sample computers.\n"
          "An existing non-empty directory is refused (nothing changed).\n\n"
          "  DIR                 the directory to create (or --data-dir DIR, or data.dir of --config)\n"
          "  --sample            fill it with the built-in sample data (about 300 computers, types,\n"
-         "                      apps, driver rules); without it: empty tables with their headers\n" +
+         "                      apps, driver rules); without it: empty tables with their headers\n"
+         "  --if-missing        do nothing (exit 0) when DIR already exists, whatever it holds:\n"
+         "                      the systemd unit's first start creates the data, later starts\n"
+         "                      keep it (serve then checks it)\n" +
          CommonFlagsHelp() +
          "\nexamples:\n"
          "  provisiond init /srv/provisiond/data_csv            # empty tables, for production\n"
-         "  provisiond init var/data_csv --sample               # to try the service\n";
+         "  provisiond init var/data_csv --sample               # to try the service\n"
+         "  provisiond init --config /etc/provisiond/provisiond.toml --if-missing   # the unit's ExecStartPre\n";
 }
 
 std::string RoutesHelp() {

@@ -89,6 +89,7 @@ class Server::Impl {
 
   std::vector<uint16_t> ports() const { return listeners_->ports(); }
   std::function<void()> on_reload;
+  std::function<void()> on_shutdown;
 
  private:
   void WaitSignal() {
@@ -108,6 +109,7 @@ class Server::Impl {
 
   void BeginShutdown() {
     if (st_->stopping.exchange(true)) return;
+    if (on_shutdown) RunGuarded("shutdown", "", on_shutdown);
     error_code ec;
     listeners_->Close();
     signals_->cancel(ec);
@@ -159,6 +161,8 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options, std::share
 void Server::Run() { impl_->Run(); }
 void Server::Stop() { impl_->Stop(); }
 void Server::OnReload(std::function<void()> callback) { impl_->on_reload = std::move(callback); }
+void Server::OnShutdown(std::function<void()> callback) { impl_->on_shutdown = std::move(callback); }
+void Server::Post(std::function<void()> task) { impl_->Post(std::move(task), false); }
 std::vector<uint16_t> Server::ports() const { return impl_->ports(); }
 void Server::PostForTesting(std::function<void()> task, bool on_pool) { impl_->Post(std::move(task), on_pool); }
 

@@ -72,6 +72,13 @@ class Server {
   void Stop();
   // Called on SIGHUP (TLS reload hooks in here).
   void OnReload(std::function<void()> callback);
+  // Called once when shutdown starts (a signal or Stop()), on an I/O
+  // thread, before the listeners close. Set before Run().
+  void OnShutdown(std::function<void()> callback);
+  // Runs `task` on the first I/O thread after what is queued there: a task
+  // that runs proves the accept loop turns (the service watchdog's probe).
+  // Safe from any thread; a task posted after Run() returned never runs.
+  void Post(std::function<void()> task);
   // Actual bound ports, in listener order (for port 0).
   std::vector<uint16_t> ports() const;
   // Runs `task` on an I/O thread, or on the blocking worker pool (tests: a

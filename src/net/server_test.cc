@@ -218,6 +218,30 @@ TEST(Server, ThrowingTaskOnIoThreadOrPoolDoesNotEndTheProcess) {
   }
 }
 
+// systemd hears STOPPING=1 from this hook: it must run once per stop, and
+// while the port is still bound (the stop has begun, not ended).
+TEST(Server, OnShutdownRunsOnceWhenTheStopBeginsWithTheListenerStillOpen) {
+  ServerOptions o;
+  o.listeners = {ListenerOptions{"127.0.0.1", 0, TlsMode::kPlain}};
+  o.threads = 1;
+  auto s = Server::Create(std::move(o), std::make_shared<api::Router>());
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  const uint16_t port = (*s)->ports()[0];
+  std::atomic<int> calls{0};
+  std::atomic<bool> listening{false};
+  (*s)->OnShutdown([&] {
+    ++calls;
+    listening = Client(port).connected();
+  });
+  (*s)->Stop();
+  (*s)->Stop();  // a second stop (a second SIGTERM) does not call it again
+  std::thread runner([&] { (*s)->Run(); });
+  runner.join();
+  EXPECT_EQ(calls.load(), 1);
+  EXPECT_TRUE(listening.load());
+  EXPECT_FALSE(Client(port).connected());  // after the stop: closed
+}
+
 TEST(Server, ResponseHeaderWithCrLfOrNulIs500NeverASplitResponse) {
   auto r = std::make_shared<api::Router>();
   r->AllowEveryoneForTesting();
