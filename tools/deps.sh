@@ -9,7 +9,7 @@ PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libargon2-dev libre2-dev libtomlplusplus-dev libzip-dev libgtest-dev libgmock-dev
   # tests and benchmarks
-  python3 curl openssl nginx-light testssl.sh wrk zip unzip procps
+  python3 python3-prometheus-client curl openssl nginx-light testssl.sh wrk zip unzip procps
   # browser tests of the admin UI (driven by playwright-core from web/node_modules)
   chromium
 )
