@@ -115,32 +115,48 @@ std::string FormatValue(double v) {
   return std::string(buf, end);
 }
 
-// ---- Histogram ---------------------------------------------------------------
+// ---- counters and histograms --------------------------------------------------
 
-Histogram::Histogram(const std::vector<double>* bounds)
-    : bounds_(bounds), buckets_(std::make_unique<std::atomic<uint64_t>[]>(bounds->size() + 1)) {}
+size_t CellOfThisThread() {
+  static std::atomic<size_t> next{0};
+  thread_local const size_t mine = next.fetch_add(1, std::memory_order_relaxed) % kCells;
+  return mine;
+}
+
+uint64_t Counter::Value() const {
+  uint64_t total = 0;
+  for (const auto& c : cells_) total += c.value.load(std::memory_order_relaxed);
+  return total;
+}
+
+Histogram::Histogram(const std::vector<double>* bounds) : bounds_(bounds), cells_(std::make_unique<Cell[]>(kCells)) {}
 
 void Histogram::Observe(double v) {
   // Few buckets: a linear scan beats a binary search's branches.
   size_t i = 0;
   const size_t n = bounds_->size();
   while (i < n && v > (*bounds_)[i]) ++i;
-  buckets_[i].fetch_add(1, std::memory_order_relaxed);
-  sum_.fetch_add(v, std::memory_order_relaxed);
+  Cell& c = cells_[CellOfThisThread()];
+  c.buckets[i].fetch_add(1, std::memory_order_relaxed);
+  c.sum.fetch_add(v, std::memory_order_relaxed);
 }
 
 Histogram::Reading Histogram::Read() const {
   Reading r;
   const size_t n = bounds_->size() + 1;
+  std::vector<uint64_t> per_bucket(n, 0);
+  for (size_t k = 0; k < kCells; ++k) {
+    for (size_t i = 0; i < n; ++i) per_bucket[i] += cells_[k].buckets[i].load(std::memory_order_relaxed);
+    r.sum += cells_[k].sum.load(std::memory_order_relaxed);
+  }
   r.cumulative.resize(n);
   uint64_t total = 0;
   for (size_t i = 0; i < n; ++i) {
-    total += buckets_[i].load(std::memory_order_relaxed);
+    total += per_bucket[i];
     r.cumulative[i] = total;
   }
   // The count is the +Inf bucket, so the two always agree in a scrape.
   r.count = total;
-  r.sum = sum_.load(std::memory_order_relaxed);
   return r;
 }
 
@@ -327,13 +343,16 @@ Family<Histogram>& Registry::AddHistogram(std::string name, std::string help, st
                                           std::vector<double> bounds, FamilyOptions options) {
   std::lock_guard lock(mu_);
   bool ok = Check(name, labels, true);
-  if (ok && (bounds.empty() || !std::is_sorted(bounds.begin(), bounds.end()) ||
+  if (ok && (bounds.empty() || bounds.size() > Histogram::kMaxBounds || !std::is_sorted(bounds.begin(), bounds.end()) ||
              std::adjacent_find(bounds.begin(), bounds.end()) != bounds.end() ||
              std::any_of(bounds.begin(), bounds.end(), [](double b) { return !std::isfinite(b); }))) {
     if (status_.ok())
-      status_ = Status::InvalidArgument("metric " + name + ": buckets must be finite, ascending and distinct");
+      status_ = Status::InvalidArgument("metric " + name + ": buckets must be 1 to " +
+                                        std::to_string(Histogram::kMaxBounds) + " finite, ascending, distinct bounds");
     ok = false;
   }
+  // A refused family still records (see the header), into +Inf only.
+  if (!ok) bounds.clear();
   auto f = std::make_unique<Family<Histogram>>(std::move(name), std::move(help), std::move(labels),
                                                std::move(options), std::move(bounds));
   auto& ref = *f;

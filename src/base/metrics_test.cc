@@ -143,6 +143,13 @@ TEST(Metrics, BadRegistrationsAreRefusedAndNotExposed) {
       {"same label twice", [](Registry& r) { r.AddCounter("pv_a", "x", {"a", "a"}); }, "listed twice"},
       {"unsorted buckets", [](Registry& r) { r.AddHistogram("pv_h", "x", {}, {2, 1}); }, "ascending"},
       {"no buckets", [](Registry& r) { r.AddHistogram("pv_h", "x", {}, {}); }, "ascending"},
+      {"too many buckets",
+       [](Registry& r) {
+         std::vector<double> b;
+         for (int i = 1; i <= 31; ++i) b.push_back(i);
+         r.AddHistogram("pv_h", "x", {}, b).With({}).Observe(40);  // refused, still safe to record
+       },
+       "1 to 30"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);

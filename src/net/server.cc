@@ -49,7 +49,7 @@ class Server::Impl {
     st_->router = std::move(router);
     if (st_->options.metrics) {
       std::weak_ptr<ServerState> weak = st_;
-      st_->metrics = std::make_shared<ServerMetrics>(*st_->options.metrics, [weak] {
+      st_->metrics = std::make_shared<ServerMetrics>(*st_->options.metrics, *st_->router, [weak] {
         auto st = weak.lock();
         return st ? static_cast<double>(st->connections.load(std::memory_order_relaxed)) : 0.0;
       });

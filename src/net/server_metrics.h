@@ -7,8 +7,11 @@
 // Thread rule: safe from any thread (the registry's atomics).
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <functional>
 #include <string_view>
 
@@ -25,8 +28,9 @@ inline const std::vector<double> kRequestSeconds = {0.0005, 0.001, 0.0025, 0.005
 class ServerMetrics {
  public:
   // Registers the families in `registry` (which must outlive this);
-  // `open_connections` is read at each scrape.
-  ServerMetrics(metrics::Registry& registry, std::function<double()> open_connections);
+  // `open_connections` is read at each scrape. `router` (which must
+  // outlive this, its routes all added) sizes the per-route cache.
+  ServerMetrics(metrics::Registry& registry, const api::Router& router, std::function<double()> open_connections);
 
   // One answered request. `route` null: no route matched (or the request
   // was refused before routing: 400, 408, 431). `method` is the request's;
@@ -36,7 +40,26 @@ class ServerMetrics {
   // A finished TLS handshake; `version` as OpenSSL names it ("TLSv1.3").
   void OnTlsHandshake(std::string_view version, bool ok);
 
+  ServerMetrics(const ServerMetrics&) = delete;
+  ServerMetrics& operator=(const ServerMetrics&) = delete;
+
  private:
+  // The series of one route, found once: a request on a known route and
+  // status reads two pointers and takes no lock.
+  struct RouteSlot {
+    std::atomic<metrics::Histogram*> duration{nullptr};
+    struct Code {
+      std::atomic<int> status{0};  // 0: free
+      std::atomic<metrics::Counter*> counter{nullptr};
+    };
+    std::array<Code, 6> codes;  // a route answers a handful of statuses; more take With()
+  };
+  metrics::Counter& RequestsOf(RouteSlot* slot, std::string_view route, std::string_view method, int status);
+  metrics::Histogram& DurationOf(RouteSlot* slot, std::string_view route, std::string_view method);
+
+  const api::Route* first_route_ = nullptr;
+  size_t route_count_ = 0;
+  std::unique_ptr<RouteSlot[]> slots_;
   metrics::Family<metrics::Counter>& requests_;
   metrics::Family<metrics::Histogram>& duration_;
   metrics::Counter& content_bytes_;
