@@ -2,9 +2,11 @@
 # The cost of metrics (figures, not a test): GET /getcomputer?serial=<known>
 # req/s against two servers on the same data (100k computers) in the same
 # run, one with metrics on (the default) and one with PROVISIOND_METRICS=0
-# (metrics.enabled = false), measured in turns (on, off, on, off, ...) so
-# drift of a shared machine hits both alike. Prints each run, the medians
-# and the on/off ratio (target: >= 0.97x), then the size of one scrape.
+# (metrics.enabled = false), measured in turns (on-off, off-on, ...) so
+# drift of a shared machine hits both alike. Prints each run, the medians,
+# each round's on/off ratio and their median (target: >= 0.97x), the same
+# for the server's CPU time per request (steadier on a shared machine),
+# then the size of one scrape.
 #   bench/metrics_bench.sh [RELEASE_BUILD_DIR]     (default: builds build-release)
 #   ROUNDS=5 DURATION=10 CONNS=64 bench/metrics_bench.sh build
 source "$(dirname "$0")/lib.sh"
@@ -40,17 +42,41 @@ code_on=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKE
 code_off=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$OFF_PORT/metrics")
 echo "100000 computers; serial $SERIAL; $CONNS connections; ${DURATION:-5}s per run, $ROUNDS rounds;" \
      "/metrics answers $code_on (on) and $code_off (off)"
-printf "%-8s %6s %10s %9s\n" metrics round req/s p99_ms
-on=() off=()
+on=() off=() ratios=() cpu_ratios=()
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }  # utime + stime of a process, in clock ticks
+run() {  # run on|off ROUND: one wrk run, printed; sets RPS and US (server CPU microseconds per request)
+  local port=$ON_PORT pid=$ON_PID; [ "$1" = off ] && port=$OFF_PORT pid=$OFF_PID
+  local t0 t1 out n p99
+  t0=$(cpu_ticks "$pid")
+  out=$(wrk -t2 -c"$CONNS" -d"${DURATION:-5}s" --latency "http://127.0.0.1:$port/getcomputer?serial=$SERIAL" 2>/dev/null)
+  t1=$(cpu_ticks "$pid")
+  n=$(awk '/requests in/ { print $1 }' <<<"$out")
+  RPS=$(awk '/Requests\/sec/ { printf "%.0f", $2 }' <<<"$out")
+  p99=$(awk 'function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
+             /^ +99%/ { printf "%.3f", ms($2) }' <<<"$out")
+  US=$(awk -v d="$((t1 - t0))" -v n="$n" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (n>0 ? d*1e6/hz/n : 0) }')
+  printf "%-8s %6s %10s %9s %12s\n" "$1" "$2" "$RPS" "$p99" "$US"
+}
+printf "%-8s %6s %10s %9s %12s\n" metrics round req/s p99_ms cpu_us/req
 for r in $(seq "$ROUNDS"); do
-  read -r rps _ p99 < <(wrk_run "http://127.0.0.1:$ON_PORT/getcomputer?serial=$SERIAL" "$CONNS")
-  printf "%-8s %6s %10s %9s\n" on "$r" "$rps" "$p99"; on+=("$rps")
-  read -r rps _ p99 < <(wrk_run "http://127.0.0.1:$OFF_PORT/getcomputer?serial=$SERIAL" "$CONNS")
-  printf "%-8s %6s %10s %9s\n" off "$r" "$rps" "$p99"; off+=("$rps")
+  # Turns swap each round (on-off, off-on, ...): a load that grows or
+  # shrinks meanwhile favours neither; each round's ratio compares
+  # neighbours in time.
+  if [ $((r % 2)) -eq 1 ]; then run on "$r"; a=$RPS ua=$US; run off "$r"; b=$RPS ub=$US
+  else run off "$r"; b=$RPS ub=$US; run on "$r"; a=$RPS ua=$US; fi
+  on+=("$a"); off+=("$b")
+  ratios+=("$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.4f", (b>0?a/b:0) }')")
+  cpu_ratios+=("$(awk -v a="$ua" -v b="$ub" 'BEGIN { printf "%.4f", (a>0?b/a:0) }')")
 done
-median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR]=$1 } END { print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2) }'; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR]=$1 } END { print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2) }'; }
 mon=$(median "${on[@]}"); moff=$(median "${off[@]}")
-awk -v a="$mon" -v b="$moff" 'BEGIN { printf "median req/s: on %.0f, off %.0f; ratio on/off %.3fx (target >= 0.97x)\n", a, b, (b>0?a/b:0) }'
+awk -v a="$mon" -v b="$moff" -v r="$(median "${ratios[@]}")" -v all="${ratios[*]}" \
+    -v c="$(median "${cpu_ratios[@]}")" -v call="${cpu_ratios[*]}" 'BEGIN {
+  printf "median req/s: on %.0f, off %.0f (ratio of medians %.3fx)\n", a, b, (b>0?a/b:0)
+  printf "per-round req/s on/off: %s -> median %.3fx (target >= 0.97x)\n", all, r
+  printf "per-round server CPU per request off/on: %s -> median %.3fx\n", call, c
+  printf "(on a machine others load, CPU time per request is the steadier figure: the throughput a CPU-bound\n"
+  printf " server reaches is inversely proportional to it)\n" }'
 curl -fsS -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$ON_PORT/metrics" >"$WORK/scrape.txt"
 echo "one scrape: $(wc -c <"$WORK/scrape.txt") bytes, $(grep -vc '^#' "$WORK/scrape.txt") series lines;" \
      "getcomputer requests counted: $(grep '^provisiond_http_requests_total{route="/getcomputer"' "$WORK/scrape.txt" | awk '{ s+=$2 } END { print s+0 }')"

@@ -108,7 +108,7 @@ TEST(Config, BadValuesNameTheKeyAndTheReason) {
       {"[log]\nformat = true\n", "log.format must be a string"},
       {"[server]\nwrite_timeout_ms = -1\n", "server.write_timeout_ms must be an integer"},
       {"[data]\ncomputers_flush_delay_ms = 600000\n", "data.computers_flush_delay_ms must be an integer from 0 to 60000"},
-      {"[metrics]\nenabled = 1\n", "metrics.enabled must be true or false"},
+      {"[metrics]\nenabled = \"yes\"\n", "metrics.enabled must be true or false"},
       {"[metrics]\ntoken = \"x\"\n", "unknown key metrics.token (enabled, token_file, max_models)"},
   };
   int i = 0;
