@@ -6,15 +6,17 @@
 # drift of a shared machine hits both alike. Prints each run, the medians,
 # each round's on/off ratio and their median (target: >= 0.97x), the same
 # for the server's CPU time per request (steadier on a shared machine),
-# then the size of one scrape.
+# then what recording one answer costs in process (bench/net_metrics_bench.cc)
+# and its share of a request's CPU, and the size of one scrape.
 #   bench/metrics_bench.sh [RELEASE_BUILD_DIR]     (default: builds build-release)
 #   ROUNDS=5 DURATION=10 CONNS=64 bench/metrics_bench.sh build
 source "$(dirname "$0")/lib.sh"
 if [ -n "${1:-}" ]; then
   BUILD=$(cd "$1" && pwd)
   [ -x "$BUILD/provisiond" ] || { echo "no provisiond in $BUILD" >&2; exit 2; }
+  [ -x "$BUILD/net_metrics_bench" ] || ninja -C "$BUILD" net_metrics_bench >/dev/null
 else
-  build_release
+  build_release net_metrics_bench
 fi
 command -v wrk >/dev/null || { echo "wrk is missing (tools/deps.sh installs it)" >&2; exit 2; }
 ROUNDS=${ROUNDS:-3}
@@ -42,7 +44,7 @@ code_on=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKE
 code_off=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$OFF_PORT/metrics")
 echo "100000 computers; serial $SERIAL; $CONNS connections; ${DURATION:-5}s per run, $ROUNDS rounds;" \
      "/metrics answers $code_on (on) and $code_off (off)"
-on=() off=() ratios=() cpu_ratios=()
+on=() off=() ratios=() cpu_ratios=() off_us=()
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }  # utime + stime of a process, in clock ticks
 run() {  # run on|off ROUND: one wrk run, printed; sets RPS and US (server CPU microseconds per request)
   local port=$ON_PORT pid=$ON_PID; [ "$1" = off ] && port=$OFF_PORT pid=$OFF_PID
@@ -67,6 +69,7 @@ for r in $(seq "$ROUNDS"); do
   on+=("$a"); off+=("$b")
   ratios+=("$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.4f", (b>0?a/b:0) }')")
   cpu_ratios+=("$(awk -v a="$ua" -v b="$ub" 'BEGIN { printf "%.4f", (a>0?b/a:0) }')")
+  off_us+=("$ub")
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR]=$1 } END { print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2) }'; }
 mon=$(median "${on[@]}"); moff=$(median "${off[@]}")
@@ -77,6 +80,13 @@ awk -v a="$mon" -v b="$moff" -v r="$(median "${ratios[@]}")" -v all="${ratios[*]
   printf "per-round server CPU per request off/on: %s -> median %.3fx\n", call, c
   printf "(on a machine others load, CPU time per request is the steadier figure: the throughput a CPU-bound\n"
   printf " server reaches is inversely proportional to it)\n" }'
+# In process, without the network: the CPU one answer's recording costs,
+# against the server CPU of a whole /getcomputer request (metrics off).
+"$BUILD/net_metrics_bench" | tee "$WORK/record.txt"
+ns=$(awk '/getcomputer 200, 2 threads/ { print $(NF-1) }' "$WORK/record.txt")
+awk -v ns="$ns" -v us="$(median "${off_us[@]}")" 'BEGIN {
+  printf "recording share of a /getcomputer request: %.1f ns of %.1f us = %.2f%% (in-process ratio %.4fx)\n",
+         ns, us, ns/(us*10), 1/(1+ns/(us*1000)) }'
 curl -fsS -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$ON_PORT/metrics" >"$WORK/scrape.txt"
 echo "one scrape: $(wc -c <"$WORK/scrape.txt") bytes, $(grep -vc '^#' "$WORK/scrape.txt") series lines;" \
      "getcomputer requests counted: $(grep '^provisiond_http_requests_total{route="/getcomputer"' "$WORK/scrape.txt" | awk '{ s+=$2 } END { print s+0 }')"
