@@ -146,6 +146,23 @@ std::string_view HeaderOf(std::string_view contents) {
 
 }  // namespace
 
+std::vector<api::TlsCertificateInfo> App::RootCertificates() const {
+  std::vector<api::TlsCertificateInfo> out;
+  auto roots = api::ReadTrustRoots(KeysDir(state_->config), Now());
+  if (!roots.ok()) return out;
+  for (const auto& r : roots->roots) {
+    api::TlsCertificateInfo c;
+    c.cert_path = roots->path;
+    c.subject = r.subject;
+    c.issuer = r.subject;  // a root signs itself
+    c.not_after = r.not_after;
+    c.days_to_expiry = r.days_to_expiry;
+    c.sha256 = r.sha256;
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 Status InitDataDir(const std::string& dir, bool sample) {
   std::error_code ec;
   fs::path target = fs::absolute(dir, ec);
@@ -336,13 +353,10 @@ void App::RegisterMetrics(App& app, const Config& config) {
     st.events->AddObserver(st.deployment_metrics->Observer());
   }
   const App* self = &app;
-  std::string keys_dir = KeysDir(config);
-  api::metrics::AddCertificateMetrics(*st.metrics, [self, keys_dir] {
+  api::metrics::AddCertificateMetrics(*st.metrics, [self] {
     std::vector<api::metrics::CertificateExpiry> out;
     for (const auto& c : self->Certificates()) out.push_back({"service", c.subject, c.sha256, c.not_after});
-    // The roots endpoints pin (none yet: no keys directory, nothing to watch).
-    if (auto roots = api::ReadTrustRoots(keys_dir, Now()); roots.ok())
-      for (const auto& r : roots->roots) out.push_back({"root", r.subject, r.sha256, r.not_after});
+    for (const auto& c : self->RootCertificates()) out.push_back({"root", c.subject, c.sha256, c.not_after});
     return out;
   });
   api::metrics::RegisterMetricsRoute(*app.router_, {st.metrics, [self] { self->ScanStaleForMetrics(); }});
@@ -581,7 +595,10 @@ int RunServe(std::vector<std::string> args) {
         std::chrono::seconds(30), [hooks, store = (*app)->store(), self = app->get(), stale = std::set<std::string>(),
                                    certs = std::set<std::string>()]() mutable {
           api::webhooks::EmitStale(*hooks, *store, Now(), api::endpoint::StaleTimeout(*store->Snapshot()), &stale);
-          api::webhooks::EmitCertificateExpiry(*hooks, self->Certificates(), &certs);
+          // The service certificate and the root: either ending stops endpoints.
+          auto watched = self->Certificates();
+          for (auto& root : self->RootCertificates()) watched.push_back(std::move(root));
+          api::webhooks::EmitCertificateExpiry(*hooks, watched, &certs);
         });
   }
   // Stale deployments counted for /metrics between scrapes too (a scrape

@@ -62,6 +62,9 @@ class App {
   std::shared_ptr<api::webhooks::Dispatcher> webhooks() const;
   // The TLS certificates in service now (for the expiry check).
   std::vector<api::TlsCertificateInfo> Certificates() const;
+  // The roots endpoints trust (<keys dir>/roots.pem or root.crt; none when
+  // the keys directory has no root), watched for expiry like Certificates().
+  std::vector<api::TlsCertificateInfo> RootCertificates() const;
   // What GET /metrics exposes (the server records into it); null when
   // metrics.enabled is false.
   std::shared_ptr<metrics::Registry> metrics() const;
