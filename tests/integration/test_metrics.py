@@ -218,14 +218,17 @@ class MetricsTest(ServiceTest):
         try:
             with open(path, "ab") as f:
                 f.write(b"METRICS1,FR-MET-0001,BUREAUTIQUE,fr-FR,FR,fr-FR,Romance Standard Time,,,,,1" + nl)
+            # Each family is sampled on its own: wait until the scrape shows both.
             s = self.scrape_until(lambda s: value(s, "provisiond_store_reloads_total") >
-                                  value(before, "provisiond_store_reloads_total"))
+                                  value(before, "provisiond_store_reloads_total") and
+                                  value(s, "provisiond_store_generation") > value(before, "provisiond_store_generation"))
             self.assertEqual(value(s, "provisiond_store_reloads_total") -
                              value(before, "provisiond_store_reloads_total"), 1)
             self.assertGreater(value(s, "provisiond_store_generation"), value(before, "provisiond_store_generation"))
             with open(path, "ab") as f:
                 f.write(b'BROKEN"ROW,"unterminated' + nl)
-            s = self.scrape_until(lambda s: value(s, "provisiond_store_refused_sources") == 1)
+            s = self.scrape_until(lambda s: value(s, "provisiond_store_refused_sources") == 1 and
+                                  value(s, "provisiond_store_refusals_total") > value(before, "provisiond_store_refusals_total"))
             self.assertEqual(value(s, "provisiond_store_refusals_total") -
                              value(before, "provisiond_store_refusals_total"), 1)
             self.assertEqual(value(s, "provisiond_store_refused_sources"), 1)
