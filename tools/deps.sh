@@ -12,7 +12,7 @@ PACKAGES=(
   # (cpack's dpkg-shlibdeps comes with build-essential's dpkg-dev)
   libsystemd-dev systemd groff-base
   # tests and benchmarks
-  python3 curl openssl nginx-light testssl.sh wrk zip unzip procps
+  python3 python3-prometheus-client curl openssl nginx-light testssl.sh wrk zip unzip procps
   # browser tests of the admin UI (driven by playwright-core from web/node_modules)
   chromium
 )

@@ -46,6 +46,7 @@ std::string_view PermissionName(Permission p) {
     case Permission::kOperator: return "operator";
     case Permission::kAdmin: return "admin";
     case Permission::kFilesByPath: return "operator:Apps/,Drivers/|admin";
+    case Permission::kMetrics: return "admin|metrics-token";
   }
   return "?";
 }
@@ -72,6 +73,7 @@ Role RequiredRole(Permission p, std::string_view path_param) {
     case Permission::kViewer: return Role::kViewer;
     case Permission::kOperator: return Role::kOperator;
     case Permission::kAdmin: return Role::kAdmin;
+    case Permission::kMetrics: return Role::kAdmin;  // or the metrics token (AccessControl)
     case Permission::kFilesByPath: return UnderOperatorFolders(path_param) ? Role::kOperator : Role::kAdmin;
     case Permission::kUndeclared:
     case Permission::kAnyone:

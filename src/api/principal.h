@@ -49,6 +49,7 @@ enum class Permission {
   kOperator,    // computers, deployments, files under Apps/ and Drivers/
   kAdmin,       // settings, users, tokens, keys, networks, audit, files under Provision/
   kFilesByPath, // operator under Apps/ and Drivers/ of the {path} param, else admin
+  kMetrics,     // GET /metrics: admin, or the scrape token of metrics.token_file
 };
 std::string_view PermissionName(Permission p);
 

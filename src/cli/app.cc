@@ -18,6 +18,9 @@
 #include "api/health.h"
 #include "api/launchers/routes.h"
 #include "api/events/event_hub.h"
+#include "api/metrics/deployment_metrics.h"
+#include "api/metrics/routes.h"
+#include "api/metrics/service_metrics.h"
 #include "api/openapi.h"
 #include "base/json_escape.h"
 #include "api/provisioning.h"
@@ -26,6 +29,8 @@
 #include "api/webhooks/bridge.h"
 #include "api/webhooks/routes.h"
 #include "base/log.h"
+#include "base/metrics.h"
+#include "base/strings.h"
 #include "cli/backup.h"
 #include "cli/embedded.h"
 #include "cli/options.h"
@@ -33,6 +38,7 @@
 #include "net/server.h"
 #include "net/tls_context.h"
 #include "pki/secret.h"
+#include "pki/sha256.h"
 #include "platform/fs.h"
 #include "platform/private_file.h"
 #include "platform/service_notify.h"
@@ -84,6 +90,8 @@ struct App::State {
   std::shared_ptr<api::EventHub> events = std::make_shared<api::EventHub>();  // the admin UI's live events
   std::shared_ptr<api::webhooks::Dispatcher> webhooks;  // null: no target configured
   api::TlsInfoProvider tls_info;
+  std::shared_ptr<metrics::Registry> metrics;  // null: metrics.enabled = false
+  std::shared_ptr<api::metrics::DeploymentMetrics> deployment_metrics;  // null: no metrics or no data
 };
 
 App::~App() = default;
@@ -95,6 +103,12 @@ std::shared_ptr<store::Store> App::store() const { return state_->store; }
 std::shared_ptr<api::webhooks::Dispatcher> App::webhooks() const { return state_->webhooks; }
 std::vector<api::TlsCertificateInfo> App::Certificates() const {
   return state_->tls_info ? state_->tls_info().certificates : std::vector<api::TlsCertificateInfo>{};
+}
+std::shared_ptr<metrics::Registry> App::metrics() const { return state_->metrics; }
+void App::ScanStaleForMetrics() const {
+  if (!state_->deployment_metrics || !state_->store) return;
+  const auto& store = *state_->store;
+  state_->deployment_metrics->ScanStale(store, Now(), api::endpoint::StaleTimeout(*store.Snapshot()));
 }
 
 namespace {
@@ -136,6 +150,23 @@ std::string_view HeaderOf(std::string_view contents) {
 }
 
 }  // namespace
+
+std::vector<api::TlsCertificateInfo> App::RootCertificates() const {
+  std::vector<api::TlsCertificateInfo> out;
+  auto roots = api::ReadTrustRoots(KeysDir(state_->config), Now());
+  if (!roots.ok()) return out;
+  for (const auto& r : roots->roots) {
+    api::TlsCertificateInfo c;
+    c.cert_path = roots->path;
+    c.subject = r.subject;
+    c.issuer = r.subject;  // a root signs itself
+    c.not_after = r.not_after;
+    c.days_to_expiry = r.days_to_expiry;
+    c.sha256 = r.sha256;
+    out.push_back(std::move(c));
+  }
+  return out;
+}
 
 Status InitDataDir(const std::string& dir, bool sample) {
   std::error_code ec;
@@ -221,6 +252,20 @@ Result<api::access::AccessOptions> AccessOptionsFrom(const Config& c) {
   o.trusted_proxies = *CidrList::Parse(c.trusted_proxies);  // validated by ValidateConfig
   o.admin_networks = *CidrList::Parse(c.admin_networks);
   o.deployment_secret = [c] { return DeploymentSecret(c); };
+  if (c.metrics_enabled && !c.metrics_token_file.empty()) {
+    std::ifstream in(c.metrics_token_file);
+    std::string token;
+    if (!in || !std::getline(in, token))
+      return Status::InvalidArgument("metrics.token_file " + c.metrics_token_file +
+                                     " cannot be read; create it (e.g. `openssl rand -hex 32 > FILE`, mode 0600) or "
+                                     "remove metrics.token_file to let only admins scrape");
+    std::string_view t = Trim(token);
+    if (t.size() < 16)
+      return Status::InvalidArgument("metrics.token_file " + c.metrics_token_file + ": the token on its first line has " +
+                                     std::to_string(t.size()) + " characters; use at least 16 (e.g. `openssl rand "
+                                     "-hex 32 > FILE`)");
+    o.metrics_token_sha256 = pki::Sha256::HexOf(t);
+  }
   return o;
 }
 
@@ -309,7 +354,29 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, bool load_data) {
   api::launchers::RegisterLauncherRoutes(*app->router_, {std::string(LauncherTemplate()), KeysDir(config), PROVISIOND_VERSION});
   api::access::RegisterAccessRoutes(
       *app->router_, {app->state_->access, app->state_->store, !config.file_token.empty()});
+  if (config.metrics_enabled) RegisterMetrics(*app, config);
   return app;
+}
+
+void App::RegisterMetrics(App& app, const Config& config) {
+  State& st = *app.state_;
+  st.metrics = std::make_shared<metrics::Registry>();
+  api::metrics::AddBuildInfo(*st.metrics, PROVISIOND_VERSION);
+  if (st.store) {
+    api::metrics::AddStoreMetrics(*st.metrics, st.store);
+    api::metrics::DeploymentMetricsOptions d;
+    d.max_models = config.metrics_max_models;
+    st.deployment_metrics = std::make_shared<api::metrics::DeploymentMetrics>(*st.metrics, d);
+    st.events->AddObserver(st.deployment_metrics->Observer());
+  }
+  const App* self = &app;
+  api::metrics::AddCertificateMetrics(*st.metrics, [self] {
+    std::vector<api::metrics::CertificateExpiry> out;
+    for (const auto& c : self->Certificates()) out.push_back({"service", c.subject, c.sha256, c.not_after});
+    for (const auto& c : self->RootCertificates()) out.push_back({"root", c.subject, c.sha256, c.not_after});
+    return out;
+  });
+  api::metrics::RegisterMetricsRoute(*app.router_, {st.metrics, [self] { self->ScanStaleForMetrics(); }});
 }
 
 std::vector<api::ReadyCheck> App::ReadyChecks() const {
@@ -482,6 +549,7 @@ int RunServe(std::vector<std::string> args) {
     return 1;
   }
   net::ServerOptions server_options = ServerOptionsFrom(config);
+  server_options.metrics = (*app)->metrics();
   auto runtime = (*app)->tls_runtime();
   auto tls = runtime->holder;
   std::unique_ptr<Ticker> tls_watch;
@@ -503,6 +571,11 @@ int RunServe(std::vector<std::string> args) {
   auto server = net::Server::Create(std::move(server_options), (*app)->router());
   if (!server.ok()) {
     LogError("cannot listen", {{"error", server.status().message()}});
+    return 1;
+  }
+  if (auto m = (*app)->metrics(); m && !m->status().ok()) {
+    // A metric registered twice or misnamed: a bug of this build, never of the config.
+    LogError("metrics registry refused a metric", {{"error", m->status().message()}});
     return 1;
   }
   std::string ports;
@@ -564,9 +637,17 @@ int RunServe(std::vector<std::string> args) {
         std::chrono::seconds(30), [hooks, store = (*app)->store(), self = app->get(), stale = std::set<std::string>(),
                                    certs = std::set<std::string>()]() mutable {
           api::webhooks::EmitStale(*hooks, *store, Now(), api::endpoint::StaleTimeout(*store->Snapshot()), &stale);
-          api::webhooks::EmitCertificateExpiry(*hooks, self->Certificates(), &certs);
+          // The service certificate and the root: either ending stops endpoints.
+          auto watched = self->Certificates();
+          for (auto& root : self->RootCertificates()) watched.push_back(std::move(root));
+          api::webhooks::EmitCertificateExpiry(*hooks, watched, &certs);
         });
   }
+  // Stale deployments counted for /metrics between scrapes too (a scrape
+  // also scans): one that comes back before the next scrape still counts.
+  std::unique_ptr<Ticker> metrics_watch;
+  if ((*app)->metrics())
+    metrics_watch = std::make_unique<Ticker>(std::chrono::seconds(30), [self = app->get()] { self->ScanStaleForMetrics(); });
   LogInfo("provisiond listening", {{"bind", config.bind}, {"ports", ports}, {"data_dir", config.data_dir},
                                   {"tls_mode", std::to_string(config.tls_mode)}});
   // systemd (Type=notify): ready once the listeners are bound and the data

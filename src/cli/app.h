@@ -18,6 +18,9 @@
 namespace provisiond::api::webhooks {
 class Dispatcher;
 }
+namespace provisiond::metrics {
+class Registry;
+}
 
 namespace provisiond::cli {
 
@@ -59,9 +62,20 @@ class App {
   std::shared_ptr<api::webhooks::Dispatcher> webhooks() const;
   // The TLS certificates in service now (for the expiry check).
   std::vector<api::TlsCertificateInfo> Certificates() const;
+  // The roots endpoints trust (<keys dir>/roots.pem or root.crt; none when
+  // the keys directory has no root), watched for expiry like Certificates().
+  std::vector<api::TlsCertificateInfo> RootCertificates() const;
+  // What GET /metrics exposes (the server records into it); null when
+  // metrics.enabled is false.
+  std::shared_ptr<metrics::Registry> metrics() const;
+  // Counts deployments newly stale into the metrics (no-op without them
+  // or without data). Every 30 s from serve, and before each scrape.
+  void ScanStaleForMetrics() const;
 
  private:
   App() = default;
+  // GET /metrics and what it exposes (metrics.enabled).
+  static void RegisterMetrics(App& app, const Config& config);
   std::shared_ptr<api::Router> router_;
   std::unique_ptr<State> state_;
 };

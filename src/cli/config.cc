@@ -224,9 +224,26 @@ Status LoadWebhooks(const toml::table& t, const std::string& file, Config* c) {
   return Status::Ok();
 }
 
+Status LoadMetrics(const toml::table& t, const std::string& file, Config* c) {
+  for (const auto& [k, node] : t) {
+    std::string key = "metrics." + std::string(k.str());
+    if (k == "enabled") {
+      PV_RETURN_IF_ERROR(ReadBool(node, key, file, &c->metrics_enabled));
+    } else if (k == "token_file") {
+      PV_RETURN_IF_ERROR(ReadString(node, key, file, &c->metrics_token_file));
+    } else if (k == "max_models") {
+      PV_RETURN_IF_ERROR(ReadUint(node, key, file, 10'000, &c->metrics_max_models));
+    } else {
+      return Status::InvalidArgument(Where(node, file) + ": unknown key " + key + " (enabled, token_file, max_models)");
+    }
+  }
+  return Status::Ok();
+}
+
 Status LoadSection(const std::string& section, const toml::table& t, const std::string& file, Config* c) {
   if (section == "server") return LoadServer(t, file, c);
   if (section == "webhooks") return LoadWebhooks(t, file, c);
+  if (section == "metrics") return LoadMetrics(t, file, c);
   for (const auto& [k, node] : t) {
     std::string key = section + "." + std::string(k.str());
     uint64_t u = 0;
@@ -316,9 +333,9 @@ Status LoadConfigFile(const std::string& path, Config* config) {
     const auto* t = node.as_table();
     std::string section(k.str());
     if (!t || (section != "server" && section != "data" && section != "log" && section != "content" &&
-               section != "tls" && section != "auth" && section != "webhooks")) {
+               section != "tls" && section != "auth" && section != "webhooks" && section != "metrics")) {
       return Status::InvalidArgument(Where(node, path) + ": unknown section or key '" + section +
-                                     "' (sections: server, data, log, content, tls, auth, webhooks)");
+                                     "' (sections: server, data, log, content, tls, auth, webhooks, metrics)");
     }
     PV_RETURN_IF_ERROR(LoadSection(section, *t, path, config));
   }
@@ -362,6 +379,9 @@ Status ApplyEnvironment(Config* c, const std::map<std::string, std::string>& env
     PV_RETURN_IF_ERROR(ParseUintText("PROVISIOND_TLS_MODE", *v, 2, &u));
     c->tls_mode = static_cast<int>(u);
   }
+  if (auto v = get("PROVISIOND_METRICS")) {
+    PV_RETURN_IF_ERROR(ParseBoolText("PROVISIOND_METRICS", *v, &c->metrics_enabled));
+  }
   if (auto v = get("PROVISIOND_REQUIRE_INCOMING_ENCRYPTION")) {
     PV_RETURN_IF_ERROR(ParseBoolText("PROVISIOND_REQUIRE_INCOMING_ENCRYPTION", *v, &c->require_incoming_encryption));
   }
@@ -393,6 +413,8 @@ Status ValidateConfig(const Config& c) {
     return Status::InvalidArgument("server.header_timeout_ms and server.idle_timeout_ms must be > 0");
   }
   if (c.max_connections == 0) return Status::InvalidArgument("server.max_connections must be > 0");
+  if (c.metrics_max_models == 0)
+    return Status::InvalidArgument("metrics.max_models must be > 0 (models past it count as \"other\")");
   if (c.data_dir.empty()) return Status::InvalidArgument("data.dir must not be empty");
   if (c.tls_certs.size() != c.tls_keys.size()) {
     return Status::InvalidArgument("tls.cert and tls.key must list the same number of files (" +
@@ -439,6 +461,8 @@ std::string DescribeConfig(const Config& c) {
     << "\nmax_retry_ms = " << c.webhook_retry.max_delay.count()
     << "\ngive_up_ms = " << c.webhook_retry.give_up_after.count() << "\ntimeout_ms = " << c.webhook_retry.timeout.count()
     << "\nca_file = \"" << c.webhook_ca_file << "\"\n";
+  o << "\n[metrics]\nenabled = " << (c.metrics_enabled ? "true" : "false") << "\ntoken_file = \""
+    << c.metrics_token_file << "\"\nmax_models = " << c.metrics_max_models << "\n";
   for (const auto& t : c.webhook_targets)
     o << "\n[[webhooks.target]]\nname = \"" << t.name << "\"\nurl = \"" << t.url << "\"\nevents = " << list(t.events)
       << "\nsecret = \"***\"\n";

@@ -69,6 +69,10 @@ struct Config {
   std::vector<api::webhooks::Target> webhook_targets;
   api::webhooks::RetryPolicy webhook_retry;
   std::string webhook_ca_file;        // "": the system CA store
+  // [metrics] (doc/metrics.md)
+  bool metrics_enabled = true;        // env PROVISIOND_METRICS; false: GET /metrics is 404 and nothing is counted
+  std::string metrics_token_file;     // holds the bearer token a scraper may use for /metrics only; "": admins only
+  uint64_t metrics_max_models = 50;   // models with their own series; the others count as "other"
 
   std::string source_file;  // the config file read, if any
 };

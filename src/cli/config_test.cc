@@ -60,6 +60,28 @@ TEST(Config, ConnectionCapAndUploadRateKeys) {
   EXPECT_NE(shown.find("upload_rate_window_ms = 2000"), std::string::npos) << shown;
 }
 
+TEST(Config, MetricsSection) {
+  Config c;
+  EXPECT_TRUE(c.metrics_enabled);  // on by default; the route still needs an admin or the token
+  EXPECT_EQ(c.metrics_max_models, 50u);
+  std::string path = WriteTemp("metrics", "[metrics]\nenabled = false\ntoken_file = \"/etc/pv/metrics.token\"\n"
+                                          "max_models = 12\n");
+  ASSERT_TRUE(LoadConfigFile(path, &c).ok());
+  EXPECT_FALSE(c.metrics_enabled);
+  EXPECT_EQ(c.metrics_token_file, "/etc/pv/metrics.token");
+  EXPECT_EQ(c.metrics_max_models, 12u);
+  std::string shown = DescribeConfig(c);
+  EXPECT_NE(shown.find("[metrics]\nenabled = false\ntoken_file = \"/etc/pv/metrics.token\"\nmax_models = 12"),
+            std::string::npos)
+      << shown;
+  ASSERT_TRUE(ApplyEnvironment(&c, {{"PROVISIOND_METRICS", "1"}}).ok());
+  EXPECT_TRUE(c.metrics_enabled);
+  EXPECT_NE(ApplyEnvironment(&c, {{"PROVISIOND_METRICS", "maybe"}}).message().find("PROVISIOND_METRICS='maybe'"),
+            std::string::npos);
+  c.metrics_max_models = 0;
+  EXPECT_NE(ValidateConfig(c).message().find("metrics.max_models"), std::string::npos);
+}
+
 TEST(Config, FlagsOverrideEnvironment) {
   Config c;
   std::vector<std::string> args = {"--port", "7000", "--data-dir=/x", "--log-format", "json", "--extra"};
@@ -86,6 +108,8 @@ TEST(Config, BadValuesNameTheKeyAndTheReason) {
       {"[log]\nformat = true\n", "log.format must be a string"},
       {"[server]\nwrite_timeout_ms = -1\n", "server.write_timeout_ms must be an integer"},
       {"[data]\ncomputers_flush_delay_ms = 600000\n", "data.computers_flush_delay_ms must be an integer from 0 to 60000"},
+      {"[metrics]\nenabled = \"yes\"\n", "metrics.enabled must be true or false"},
+      {"[metrics]\ntoken = \"x\"\n", "unknown key metrics.token (enabled, token_file, max_models)"},
   };
   int i = 0;
   for (const auto& c : cases) {

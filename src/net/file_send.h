@@ -33,6 +33,7 @@ void HttpSession<Derived>::SendFileByCopy() {
                       self->file_offset_ += w;
                       self->file_remaining_ -= w;
                       self->bytes_sent_ += w;
+                      self->body_sent_ += w;
                       self->SendFileByCopy();
                     });
 }
@@ -59,6 +60,7 @@ class ZeroCopySender {
       self->file_offset_ += r.sent;
       self->file_remaining_ -= r.sent;
       self->bytes_sent_ += r.sent;
+      self->body_sent_ += r.sent;
       budget -= r.sent;
       if (r.would_block) return WaitWritable(self);
     }

@@ -24,6 +24,7 @@
 #include "base/log.h"
 #include "net/proxy.h"
 #include "net/request_target.h"
+#include "net/server_metrics.h"
 #include "net/server_state.h"
 
 namespace provisiond::net {
@@ -294,6 +295,7 @@ class HttpSession : public SessionBase {
     if (!no_body_status) header->content_length(length);
     header->keep_alive(keep_alive_);
     bytes_sent_ = 0;
+    body_sent_ = 0;
     Lowest().expires_after(st_->options.write_timeout);
     if (head || no_body_status || length == 0) {
       return WriteHeaderThen(header, [self = Self()] { self->Finish(); });
@@ -302,9 +304,10 @@ class HttpSession : public SessionBase {
       // Header and body in one write.
       auto msg = std::make_shared<http::response<http::string_body>>(std::move(header->base()),
                                                                      std::move(r.body));
-      return http::async_write(Stream(), *msg, [self = Self(), msg](error_code ec, size_t n) {
+      return http::async_write(Stream(), *msg, [self = Self(), msg, length](error_code ec, size_t n) {
         self->bytes_sent_ = n;
         if (ec) return self->Fail(ec, "write");
+        self->body_sent_ = length;
         self->Finish();
       });
     }
@@ -346,6 +349,7 @@ class HttpSession : public SessionBase {
   // one (keep-alive) or close.
   void Finish() {
     LogAccess();
+    RecordMetrics();
     bool unread = BodyUnread();
     response_.reset();
     request_.reset();  // an unfinished upload's sink removes its temp file
@@ -379,9 +383,19 @@ class HttpSession : public SessionBase {
          {"tls", conn_.tls ? "1" : "0"}});
   }
 
+  // The answer's metrics (nothing when the server counts none).
+  void RecordMetrics() {
+    if (!st_->metrics || !response_) return;
+    static const std::string kNone;
+    st_->metrics->OnResponse(route_, request_ ? request_->method : kNone, response_->status, started_, body_sent_);
+  }
+
   void Fail(error_code ec, const char* what) {
     if (!IsBenign(ec)) LogWarning("connection error", {{"op", what}, {"error", ec.message()}, {"client", conn_.peer_address}});
-    if (response_) LogAccess();
+    if (response_) {
+      LogAccess();
+      RecordMetrics();
+    }
     CloseNow();
   }
 
@@ -430,6 +444,7 @@ class HttpSession : public SessionBase {
   uint64_t file_offset_ = 0;
   uint64_t file_remaining_ = 0;
   uint64_t bytes_sent_ = 0;
+  uint64_t body_sent_ = 0;  // of bytes_sent_, the body's
   std::chrono::steady_clock::time_point started_;
   bool keep_alive_ = true;
   bool filled_ = false;  // FillRequest ran for this request

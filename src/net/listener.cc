@@ -52,13 +52,14 @@ class TlsSession : public HttpSession<TlsSession>, public std::enable_shared_fro
     beast::get_lowest_layer(stream_).expires_after(st_->options.header_timeout);
     stream_.async_handshake(ssl::stream_base::server, buffer_.data(),
                             [self = shared_from_this()](error_code ec, size_t used) {
+                              SSL* s = self->stream_.native_handle();
+                              if (self->st_->metrics) self->st_->metrics->OnTlsHandshake(SSL_get_version(s), !ec);
                               if (ec) {
                                 LogDebug("TLS handshake failed", {{"client", self->conn_.peer_address},
                                                                   {"error", ec.message()}});
                                 return self->CloseNow();
                               }
                               self->buffer_.consume(used);
-                              SSL* s = self->stream_.native_handle();
                               self->conn_.tls = true;
                               self->conn_.tls_version = SSL_get_version(s);
                               self->conn_.tls_cipher = SSL_get_cipher_name(s);

@@ -18,7 +18,9 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include "base/log.h"
+#include "base/metrics.h"
 #include "net/listener.h"
+#include "net/server_metrics.h"
 #include "net/server_state.h"
 #include "platform/process.h"
 
@@ -45,6 +47,13 @@ class Server::Impl {
     st_ = std::make_shared<ServerState>();
     st_->options = std::move(options);
     st_->router = std::move(router);
+    if (st_->options.metrics) {
+      std::weak_ptr<ServerState> weak = st_;
+      st_->metrics = std::make_shared<ServerMetrics>(*st_->options.metrics, *st_->router, [weak] {
+        auto st = weak.lock();
+        return st ? static_cast<double>(st->connections.load(std::memory_order_relaxed)) : 0.0;
+      });
+    }
     int n = st_->options.threads > 0 ? st_->options.threads
                                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     for (int i = 0; i < n; ++i) {

@@ -18,6 +18,7 @@
 #include "base/status.h"
 
 namespace boost::asio::ssl { class context; }
+namespace provisiond::metrics { class Registry; }
 
 namespace provisiond::net {
 
@@ -56,6 +57,9 @@ struct ServerOptions {
   // (directly, or through a trusted proxy saying https). 0: not sent.
   uint64_t hsts_max_age_s = 31'536'000;
   TlsContextSource tls;                               // required if any listener uses TLS
+  // Requests, connections and TLS handshakes are counted here (see
+  // net/server_metrics.h). Null: nothing is counted, at no cost.
+  std::shared_ptr<metrics::Registry> metrics;
 };
 
 class Server {

@@ -21,6 +21,8 @@ namespace boost::asio { class thread_pool; }
 namespace provisiond::net {
 
 // A live connection, as the shutdown sees it.
+class ServerMetrics;
+
 class SessionBase {
  public:
   virtual ~SessionBase() = default;
@@ -68,6 +70,7 @@ struct ServerState {
   std::atomic<uint64_t> connections{0};
   std::atomic<bool> stopping{false};
   std::shared_ptr<boost::asio::thread_pool> blocking_pool;  // routes marked blocking
+  std::shared_ptr<ServerMetrics> metrics;  // null: options.metrics unset
   SessionRegistry sessions;
   ClientCounter clients;
 };

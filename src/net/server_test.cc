@@ -17,6 +17,8 @@
 #include <gtest/gtest.h>
 
 #include "api/problem.h"
+#include "base/metrics.h"
+#include "net/server_metrics.h"
 #include "net/server_state.h"
 
 namespace provisiond::net {
@@ -584,6 +586,70 @@ TEST(ClientCounter, RefusesOverTheLimitPerAddress) {
   EXPECT_TRUE(c.TryAdd("10.0.0.1", 2));
   EXPECT_EQ(c.Count("10.0.0.1"), 2u);
   EXPECT_TRUE(c.TryAdd("10.0.0.3", 0));  // 0: no limit
+}
+
+}  // namespace
+}  // namespace provisiond::net
+
+namespace provisiond::net {
+namespace {
+
+// The value of the exposition line `series`, or -1 when there is none.
+double SeriesValue(const std::string& text, const std::string& series) {
+  size_t p = text.find("\n" + series + " ");
+  if (p == std::string::npos) return -1;
+  return std::stod(text.substr(p + series.size() + 2));
+}
+
+TEST(ServerMetrics, CountsAnswersByRoutePatternAndContentBytes) {
+  auto router = std::make_shared<api::Router>();
+  router->AllowEveryoneForTesting();
+  router->Add("GET", "/hello/{name}", [](api::Request&) { return api::Response::Text(200, "hi"); });
+  api::RouteOptions content;
+  content.group = api::RouteGroup::kContent;
+  router->Add("GET", "/file/{*rest}", [](api::Request&) { return api::Response::Text(200, std::string(1000, 'x')); },
+              content);
+  auto registry = std::make_shared<metrics::Registry>();
+  ServerOptions o;
+  o.metrics = registry;
+  Running s(router, o);
+  // Connection: close: the server counts an answer before it closes, so
+  // each count below is in place once the client has read to the end.
+  EXPECT_EQ(StatusOf(Get(s.port(), "/hello/a")), 200);
+  EXPECT_EQ(StatusOf(Get(s.port(), "/hello/b?x=1")), 200);
+  EXPECT_EQ(StatusOf(Get(s.port(), "/nope/at/all")), 404);
+  EXPECT_EQ(StatusOf(Get(s.port(), "/file/a/b.bin")), 200);
+  {
+    Client c(s.port());
+    c.Send("HEAD /file/a/b.bin HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+    EXPECT_EQ(StatusOf(c.ReadAll()), 200);
+  }
+  {
+    Client c(s.port());
+    c.Send("BREW /hello/a HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+    EXPECT_EQ(StatusOf(c.ReadAll()), 405);
+  }
+  ASSERT_TRUE(registry->status().ok()) << registry->status().ToString();
+  std::string text = registry->Expose();
+  EXPECT_EQ(SeriesValue(text, R"(provisiond_http_requests_total{route="/hello/{name}",method="GET",code="200"})"), 2)
+      << text;
+  EXPECT_EQ(SeriesValue(text, R"(provisiond_http_requests_total{route="unmatched",method="GET",code="404"})"), 1);
+  EXPECT_EQ(SeriesValue(text, R"(provisiond_http_requests_total{route="unmatched",method="other",code="405"})"), 1);
+  EXPECT_EQ(SeriesValue(text, R"(provisiond_http_requests_total{route="/file/{*rest}",method="GET",code="200"})"), 2);
+  EXPECT_EQ(text.find("/hello/a"), std::string::npos);  // never the raw path
+  EXPECT_EQ(SeriesValue(text, R"(provisiond_http_request_duration_seconds_count{route="/hello/{name}",method="GET"})"),
+            2);
+  // The GET's body only: the HEAD sent none.
+  EXPECT_EQ(SeriesValue(text, "provisiond_content_bytes_served_total"), 1000);
+  EXPECT_NE(text.find("\nprovisiond_open_connections "), std::string::npos);
+}
+
+TEST(ServerMetrics, LabelsOutsideTheKnownSetsAreOther) {
+  EXPECT_EQ(MethodLabel("GET"), "GET");
+  EXPECT_EQ(MethodLabel("BREW"), "other");
+  EXPECT_EQ(TlsVersionLabel("TLSv1.3"), "TLSv1.3");
+  EXPECT_EQ(TlsVersionLabel(""), "unknown");
+  EXPECT_EQ(TlsVersionLabel("SSLv3"), "other");
 }
 
 }  // namespace

@@ -98,6 +98,7 @@ void HttpSession<Derived>::EndStream() {
   stream_timer_->cancel();
   response_->stream->Closed();
   LogAccess();
+  RecordMetrics();
   CloseNow();  // SSE clients reconnect; no close_notify dance mid-stream
 }
 

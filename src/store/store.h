@@ -47,6 +47,8 @@ struct StoreHealth {
   std::string location;       // data directory or database name (no secrets)
   Timestamp loaded_at{};      // when the serving snapshot was published
   uint64_t generation = 0;    // Snapshot()->generation
+  uint64_t reloads = 0;       // external edits loaded since the store opened
+  uint64_t refusals = 0;      // external edits refused since then (each problem once)
   // Refused external edits, at most one per source; the previous data keeps
   // serving while any is listed.
   std::vector<SourceError> errors;

@@ -238,6 +238,16 @@ std::optional<Response> AccessControl::Authenticate(Request& request, const Rout
   if (auto proxied = ProxyUser(request)) {
     p = std::move(*proxied);
   } else if (std::string_view bearer = BearerOf(request); !bearer.empty()) {
+    if (route.options.permission == Permission::kMetrics && !options_.metrics_token_sha256.empty() &&
+        ConstantTimeEquals(HashOf(bearer), options_.metrics_token_sha256)) {
+      // The scrape token opens this route only: no role, nothing else.
+      p.kind = PrincipalKind::kApiToken;
+      p.name = "metrics";
+      p.via = "metrics-token";
+      p.address = request.origin.client_address;
+      request.principal = std::move(p);
+      return std::nullopt;
+    }
     auto index = Index();
     const Entry* e = Find(*index, bearer, {"token"}, now);
     if (!e) return Unauthorized("the API token is unknown, expired or revoked (Authorization: Bearer)");

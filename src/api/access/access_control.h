@@ -54,6 +54,9 @@ struct AccessOptions {
   // (only keyed sites need one); an error makes every token check fail.
   std::function<Result<std::string>()> deployment_secret;
   std::function<Timestamp()> clock;          // default: Now()
+  // Hex SHA-256 of the token that may scrape GET /metrics (and nothing
+  // else) as a bearer; "" none: only admins may.
+  std::string metrics_token_sha256;
 };
 
 // A new secret and the credential that stands for it. The secret is shown

@@ -6,6 +6,7 @@
 
 #include "api/access/routes.h"
 #include "api/problem.h"
+#include "pki/sha256.h"
 #include "store/csv/csv_store.h"
 #include "store/testing/temp_dir_for_testing.h"
 
@@ -24,7 +25,8 @@ struct Fixture {
   std::shared_ptr<AccessControl> access;
   Router router;
 
-  explicit Fixture(std::string networks = "", std::string users = "") {
+  // `metrics_token`: the scrape token of GET /metrics ("": none).
+  explicit Fixture(std::string networks = "", std::string users = "", std::string metrics_token = "") {
     if (!networks.empty()) store::testing::WriteText(dir / "networks.csv", networks);
     if (!users.empty()) store::testing::WriteText(dir / "users.csv", users);
     store::CsvStoreOptions o;
@@ -44,6 +46,7 @@ struct Fixture {
     a.proxy_groups_header = "X-Remote-Groups";
     a.proxy_roles = {{"carol", "operator"}, {"deploy-admins", "admin"}};
     a.deployment_secret = [] { return Result<std::string>(std::string("0123456789abcdef0123456789abcdef")); };
+    if (!metrics_token.empty()) a.metrics_token_sha256 = pki::Sha256::HexOf(metrics_token);
     access = std::make_shared<AccessControl>(store, std::move(a));
     access->Install(router);
     auto ok = [](Request& r) { return Response::Text(200, "in:" + r.principal.AuditName()); };
@@ -61,6 +64,7 @@ struct Fixture {
     add("POST", "/deployments/{id}/events", RouteGroup::kMachine, Permission::kDeployment);
     add("GET", "/tanium/global", RouteGroup::kMachine, Permission::kVariables);
     add("GET", "/file/{*path}", RouteGroup::kContent, Permission::kContent);
+    add("GET", "/metrics", RouteGroup::kAdmin, Permission::kMetrics);
   }
 
   Request Make(std::string method, std::string target, std::string client = "127.0.0.1") {
@@ -172,6 +176,41 @@ TEST(AccessControl, AdminRoutesNeedCredentialsAndTheRole) {
   Request bad = f.Make("GET", "/admin/read");
   bad.headers.Add("Authorization", "Bearer pvt_not-a-token");
   EXPECT_EQ(f.Status(bad), 401);
+}
+
+TEST(AccessControl, MetricsAnswerAnAdminOrTheScrapeTokenOnly) {
+  const std::string scrape = "scrape-token-0123456789";
+  Fixture f("", "", scrape);
+  auto token = [&](const char* role) { return f.access->Issue("token", "test", role, std::nullopt, "").value().secret; };
+  auto call = [&](const std::string& target, const std::string& bearer) {
+    Request r = f.Make("GET", target);
+    if (!bearer.empty()) r.headers.Add("Authorization", "Bearer " + bearer);
+    return f.Call(r);
+  };
+  struct Case {
+    const char* name;
+    std::string target, bearer;
+    int want;
+  };
+  const std::vector<Case> cases = {
+      {"no credentials", "/metrics", "", 401},
+      {"scrape token", "/metrics", scrape, 200},
+      {"a wrong scrape token", "/metrics", scrape + "x", 401},
+      {"viewer", "/metrics", token("viewer"), 403},
+      {"operator", "/metrics", token("operator"), 403},
+      {"admin", "/metrics", token("admin"), 200},
+      {"scrape token elsewhere", "/admin/read", scrape, 401},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    EXPECT_EQ(call(c.target, c.bearer).status, c.want);
+  }
+  EXPECT_EQ(call("/metrics", scrape).body, "in:token:metrics");
+  // Without a configured scrape token, the same bearer opens nothing.
+  Fixture none;
+  Request r = none.Make("GET", "/metrics");
+  r.headers.Add("Authorization", "Bearer " + scrape);
+  EXPECT_EQ(none.Status(r), 401);
 }
 
 TEST(AccessControl, TokenExpiryAndRevocation) {

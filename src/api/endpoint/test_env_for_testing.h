@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "api/events/event_hub.h"
 #include "api/provisioning.h"
 #include "api/router.h"
 #include "base/time.h"
@@ -31,8 +32,10 @@ struct Env {
   std::shared_ptr<Timestamp> now = std::make_shared<Timestamp>(T0());
   std::shared_ptr<int> next_id = std::make_shared<int>(0);
 
-  // `listener_tls_modes`: serve's listeners as ProvisioningDeps gets them.
-  explicit Env(const std::string& source, std::vector<int> listener_tls_modes = {}) {
+  // `listener_tls_modes`: serve's listeners as ProvisioningDeps gets them;
+  // `events`: the hub the routes publish to (null: one of their own).
+  explicit Env(const std::string& source, std::vector<int> listener_tls_modes = {},
+               std::shared_ptr<EventHub> events = nullptr) {
     store::testing::CopyDir(source, dir.path());
     store::CsvStoreOptions o;
     o.data_dir = dir.path();
@@ -52,6 +55,7 @@ struct Env {
     deps.random = [] { return uint64_t{42}; };
     deps.run_later = [](std::function<void()> f) { f(); };
     deps.listener_tls_modes = std::move(listener_tls_modes);
+    deps.events = std::move(events);
     RegisterProvisioningRoutes(router, std::move(deps));
     router.AllowEveryoneForTesting();
   }

@@ -157,6 +157,8 @@ StoreHealth CsvStore::Health() const {
   h.warnings = snap->warnings.items();
   std::lock_guard lock(write_mu_);
   h.loaded_at = loaded_at_;
+  h.reloads = reload_epoch_;
+  h.refusals = refusals_;
   for (const auto& [id, e] : errors_) h.errors.push_back(e);
   return h;
 }
@@ -231,6 +233,7 @@ void CsvStore::ReloadIfChangedLocked() {
         e.at = old->second.at;  // the same problem seen again: keep when it was first seen
       } else {
         e.at = options_.clock();
+        ++refusals_;
         Report(LogLevel::kError, "refused external edit, previous data keeps serving: " + FormatSourceError(e));
       }
       errors[id] = std::move(e);

@@ -187,6 +187,7 @@ class CsvStore final : public Store {
   std::string wal_text_;
   bool wal_suspect_ = false;  // a failed append could not be undone: repair before appending
   uint64_t reload_epoch_ = 0;  // bumped when a reload replaces the snapshot
+  uint64_t refusals_ = 0;      // refused external edits, each problem counted once
   std::vector<model::LoadWarning> change_warnings_;  // dropped pending changes (last 100)
 
   std::function<void()> before_rename_for_testing_;  // guarded by write_mu_

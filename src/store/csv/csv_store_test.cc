@@ -122,10 +122,14 @@ TEST(CsvStore, InvalidExternalEditIsRefusedAndOldDataKeepsServing) {
   auto s = OpenOrDie(o);
   ASSERT_NE(s, nullptr);
   auto before = s->Snapshot();
+  EXPECT_EQ(s->Health().refusals, 0u);
   WriteText(d / "apps.csv", std::string(kApps) + "Bad,u,s,0,,,(?<=x)y\n");
   s->ReloadNowForTesting();
+  s->ReloadNowForTesting();  // the same problem seen again: one refusal
   EXPECT_EQ(s->Snapshot(), before);
   auto h = s->Health();
+  EXPECT_EQ(h.refusals, 1u);
+  EXPECT_EQ(h.reloads, 0u);
   ASSERT_EQ(h.errors.size(), 1u);
   EXPECT_EQ(h.errors[0].source, "apps.csv");
   EXPECT_EQ(h.errors[0].line, 3);
@@ -142,6 +146,8 @@ TEST(CsvStore, InvalidExternalEditIsRefusedAndOldDataKeepsServing) {
   WriteText(d / "apps.csv", std::string(kApps) + "Good,u,s,1,,,\n");
   s->ReloadNowForTesting();
   EXPECT_TRUE(s->Health().errors.empty());
+  EXPECT_EQ(s->Health().reloads, 1u);
+  EXPECT_EQ(s->Health().refusals, 1u);
   ASSERT_NE(s->Snapshot()->FindApp("good"), nullptr);
   EXPECT_EQ(s->Snapshot()->FindApp("good")->reboot, model::Reboot::kYes);
 }
