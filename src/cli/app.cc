@@ -628,21 +628,20 @@ int RunServe(std::vector<std::string> args) {
     last = health.generation;
     last_errors = health.errors.size();
   });
-  // Webhooks: stale deployments and expiring certificates are looked for
-  // every 30 s (each announced once); the sender thread starts now.
-  std::unique_ptr<Ticker> webhook_watch;
-  if (auto hooks = (*app)->webhooks()) {
-    hooks->Start();
-    webhook_watch = std::make_unique<Ticker>(
-        std::chrono::seconds(30), [hooks, store = (*app)->store(), self = app->get(), stale = std::set<std::string>(),
-                                   certs = std::set<std::string>()]() mutable {
-          api::webhooks::EmitStale(*hooks, *store, Now(), api::endpoint::StaleTimeout(*store->Snapshot()), &stale);
-          // The service certificate and the root: either ending stops endpoints.
-          auto watched = self->Certificates();
-          for (auto& root : self->RootCertificates()) watched.push_back(std::move(root));
-          api::webhooks::EmitCertificateExpiry(*hooks, watched, &certs);
-        });
-  }
+  // Every 30 s: expiring certificates (a log warning, and a webhook when
+  // configured) and stale deployments (a webhook), each announced once; the
+  // webhook sender thread starts now.
+  auto hooks = (*app)->webhooks();
+  if (hooks) hooks->Start();
+  auto watch = std::make_unique<Ticker>(
+      std::chrono::seconds(30), [hooks, store = (*app)->store(), self = app->get(), stale = std::set<std::string>(),
+                                 certs = std::set<std::string>()]() mutable {
+        if (hooks) api::webhooks::EmitStale(*hooks, *store, Now(), api::endpoint::StaleTimeout(*store->Snapshot()), &stale);
+        // The service certificate and the root: either ending stops endpoints.
+        auto watched = self->Certificates();
+        for (auto& root : self->RootCertificates()) watched.push_back(std::move(root));
+        api::webhooks::EmitCertificateExpiry(hooks.get(), watched, &certs);
+      });
   // Stale deployments counted for /metrics between scrapes too (a scrape
   // also scans): one that comes back before the next scrape still counts.
   std::unique_ptr<Ticker> metrics_watch;

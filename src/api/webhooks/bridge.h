@@ -28,9 +28,10 @@ void EmitStale(Dispatcher& d, const store::Store& store, Timestamp now, std::chr
 // The threshold (30, 14 or 7 days) a certificate with `days_left` has
 // crossed, or 0 when it is further than 30 days from its end.
 int ExpiryThreshold(int days_left);
-// Emits certificate.expiring (and logs a warning) for each certificate past
-// a threshold, once per certificate and threshold (`notified` remembers);
-// returns how many were emitted.
-int EmitCertificateExpiry(Dispatcher& d, const std::vector<TlsCertificateInfo>& certs, std::set<std::string>* notified);
+// Logs a warning and, when `d` is not null (webhooks configured), emits
+// certificate.expiring for each certificate past a threshold, once per
+// certificate and threshold (`notified` remembers); returns how many were
+// announced.
+int EmitCertificateExpiry(Dispatcher* d, const std::vector<TlsCertificateInfo>& certs, std::set<std::string>* notified);
 
 }  // namespace provisiond::api::webhooks

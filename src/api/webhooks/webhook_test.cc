@@ -253,13 +253,19 @@ TEST_F(DispatcherTest, ACertificateIsAnnouncedOncePerThreshold) {
   c.subject = "CN=prov";
   c.sha256 = "AB:CD";
   c.days_to_expiry = 29;
-  EXPECT_EQ(EmitCertificateExpiry(*d, {c}, &notified), 1);
-  EXPECT_EQ(EmitCertificateExpiry(*d, {c}, &notified), 0);
+  EXPECT_EQ(EmitCertificateExpiry(d.get(), {c}, &notified), 1);
+  EXPECT_EQ(EmitCertificateExpiry(d.get(), {c}, &notified), 0);
   c.days_to_expiry = 14;
-  EXPECT_EQ(EmitCertificateExpiry(*d, {c}, &notified), 1);
+  EXPECT_EQ(EmitCertificateExpiry(d.get(), {c}, &notified), 1);
   c.days_to_expiry = 60;  // renewed: nothing
   c.sha256 = "EF:01";
-  EXPECT_EQ(EmitCertificateExpiry(*d, {c}, &notified), 0);
+  EXPECT_EQ(EmitCertificateExpiry(d.get(), {c}, &notified), 0);
+  EXPECT_EQ(d->Snapshot().pending.size(), 2u);
+  // Without webhooks it is still announced (the log), once per threshold.
+  std::set<std::string> logged;
+  c.days_to_expiry = 6;
+  EXPECT_EQ(EmitCertificateExpiry(nullptr, {c}, &logged), 1);
+  EXPECT_EQ(EmitCertificateExpiry(nullptr, {c}, &logged), 0);
   EXPECT_EQ(d->Snapshot().pending.size(), 2u);
 }
 
