@@ -105,7 +105,7 @@ export const MAIN_PAGES = [
   ['computers', '#/computers'], ['types', '#/types'], ['apps', '#/apps'], ['drivers', '#/drivers'],
   ['bundles', '#/bundles'], ['locales', '#/locales'],
   ['preview', `#/preview?serial=SDK86P3&model=${encodeURIComponent(MODEL)}&os=${encodeURIComponent(OS)}`],
-  ['files', '#/files'], ['settings', '#/settings'], ['networks', '#/networks'], ['tls', '#/tls'],
+  ['files', '#/files'], ['files-provision', '#/files/Provision'], ['settings', '#/settings'], ['networks', '#/networks'], ['tls', '#/tls'],
   ['users', '#/users'], ['keys', '#/keys'], ['audit', '#/audit'], ['account', '#/account'], ['docs', '#/docs'],
 ];
 

@@ -549,6 +549,7 @@ TEST(ContentBuiltin, AFreshRootListsTheProvisionFolder) {
   ASSERT_EQ(root["entries"].as_array().size(), 1u);
   EXPECT_EQ(root["entries"].as_array()[0].at("name").as_string(), "Provision");
   EXPECT_EQ(root["entries"].as_array()[0].at("type").as_string(), "folder");
+  EXPECT_TRUE(root["entries"].as_array()[0].at("builtin").as_bool()) << "a folder only the binary holds";
   Response html = Call(router, "GET", "/file/Provision/");
   ASSERT_EQ(html.status, 200) << html.body;
   EXPECT_NE(html.body.find("data-entry-href=\"/file/Provision/Customer.ps1\""), std::string::npos) << html.body;

@@ -152,6 +152,7 @@ void AddBuiltinEntries(const Service& s, const Request& req, const std::string& 
     e.folder = true;
     e.mtime_seconds = s.options->builtin->mtime_seconds;
     e.href = FileHref(req, e.name, true) + token;
+    e.builtin = true;  // not on disk: nothing to rename or delete
     entries->push_back(std::move(e));
     return;
   }

@@ -7,7 +7,7 @@ import { mayWriteFile } from '../roles';
 import { Route } from '../router';
 import { AsyncBlock, Dialog, Empty, errorText, notify, PageHeader, useAsync, useConfirm, useSession } from '../ui';
 
-interface Entry { name: string; type: 'file' | 'folder'; size: number | null; mtime: string; sha256: string | null; href: string }
+interface Entry { name: string; type: 'file' | 'folder'; size: number | null; mtime: string; sha256: string | null; href: string; builtin?: boolean }
 interface Upload { name: string; loaded: number; total: number; error?: string; done?: boolean; abort?: () => void }
 
 function FolderIcon() {
@@ -129,14 +129,15 @@ export function FilesPage({ route }: { route: Route }) {
                       <tr key={e.name}>
                         <th scope="row">{e.type === 'folder'
                           ? <a href={'#/files/' + p.split('/').map(encodeURIComponent).join('/')}><FolderIcon />{e.name}/</a>
-                          : <a href={url('/file/raw/' + enc(p))} download={e.name}><FileIcon />{e.name}</a>}</th>
+                          : <a href={url('/file/raw/' + enc(p))} download={e.name}><FileIcon />{e.name}</a>}
+                          {e.builtin && <> <span class="badge" title={t('files.builtin_help')}>{t('files.builtin')}</span></>}</th>
                         <td class="num" title={e.size != null ? String(e.size) : ''}>{e.size != null ? formatBytes(e.size) : ''}</td>
                         <td>{formatDateTime(e.mtime)}</td>
                         <td class="mono small hash" title={e.sha256 || ''}>{e.type === 'file' ? (e.sha256 ? e.sha256.slice(0, 16) + '…' : t('files.computing')) : ''}</td>
                         <td>{w && <div class="row-actions">
                           {e.type === 'file' && <button type="button" class="btn btn-small" onClick={() => { setReplaceTarget(p); replaceInput.current?.click(); }}>{t('files.replace')}<span class="visually-hidden"> {e.name}</span></button>}
-                          <button type="button" class="btn btn-small" onClick={() => setRename({ from: p, to: p })}>{t('files.rename')}<span class="visually-hidden"> {e.name}</span></button>
-                          <button type="button" class="btn btn-small btn-danger-outline" onClick={() => del(e)}>{t('common.delete')}<span class="visually-hidden"> {e.name}</span></button>
+                          {!e.builtin && <button type="button" class="btn btn-small" onClick={() => setRename({ from: p, to: p })}>{t('files.rename')}<span class="visually-hidden"> {e.name}</span></button>}
+                          {!e.builtin && <button type="button" class="btn btn-small btn-danger-outline" onClick={() => del(e)}>{t('common.delete')}<span class="visually-hidden"> {e.name}</span></button>}
                         </div>}</td>
                       </tr>
                     );
