@@ -234,8 +234,13 @@ class Nginx:
     original's documentation: /provision/ -> the service, with
     X-Forwarded-Prefix /provision and the host/proto/port headers."""
 
-    def __init__(self, upstream_port, prefix="/provision", extra_locations=""):
+    def __init__(self, upstream_port, prefix="/provision", extra_locations="", tls=None):
+        """tls: (certificate, key) files: nginx terminates TLS on its port."""
         self.tmp = tempfile.mkdtemp(prefix="pvd-nginx-")
+        listen = f"listen 127.0.0.1:{{port}};"
+        if tls:
+            listen = (f"listen 127.0.0.1:{{port}} ssl;\n    ssl_certificate {tls[0]};\n"
+                      f"    ssl_certificate_key {tls[1]};\n    ssl_protocols TLSv1.2 TLSv1.3;")
         self.port = free_port()
         conf = f"""
 daemon off;
@@ -253,7 +258,7 @@ http {{
   scgi_temp_path {self.tmp}/scgi;
   client_max_body_size 0;
   server {{
-    listen 127.0.0.1:{self.port};
+    {listen.format(port=self.port)}
     location {prefix}/ {{
       proxy_pass http://127.0.0.1:{upstream_port}/;
       proxy_http_version 1.1;

@@ -19,17 +19,14 @@ import http.client
 import json
 import os
 import re
-import shutil
-import socket
 import ssl
 import subprocess
-import tempfile
 import time
 import unittest
 import uuid
 from urllib.parse import urlsplit, quote
 
-from harness import BIN, NGINX_BIN, ROOT, Service, free_port
+from harness import BIN, ROOT, Nginx, Service, free_port
 
 CONTRACT = json.load(open(os.path.join(ROOT, "scripts", "contract.json")))
 CALLS = {c["id"]: c for c in CONTRACT["calls"]}
@@ -415,75 +412,6 @@ def root_sha256(svc):
     return root["sha256"]
 
 
-class TlsNginx:
-    """nginx on loopback terminating TLS with the service certificate the root
-    issued, proxying /provision/ to provisiond with the forwarded headers."""
-
-    def __init__(self, upstream_port, keys_dir, prefix="/provision"):
-        self.tmp = tempfile.mkdtemp(prefix="pvd-nginx-tls-")
-        self.port = free_port()
-        self.upstream_port = upstream_port
-        conf = f"""
-daemon off;
-master_process off;
-worker_processes 1;
-pid {self.tmp}/nginx.pid;
-error_log {self.tmp}/error.log warn;
-events {{ worker_connections 256; }}
-http {{
-  access_log off;
-  client_body_temp_path {self.tmp}/body;
-  proxy_temp_path {self.tmp}/proxy;
-  fastcgi_temp_path {self.tmp}/fastcgi;
-  uwsgi_temp_path {self.tmp}/uwsgi;
-  scgi_temp_path {self.tmp}/scgi;
-  server {{
-    listen 127.0.0.1:{self.port} ssl;
-    ssl_certificate {keys_dir}/reporting.crt;
-    ssl_certificate_key {keys_dir}/reporting.pvk;
-    ssl_protocols TLSv1.2 TLSv1.3;
-    location {prefix}/ {{
-      proxy_pass http://127.0.0.1:{upstream_port}/;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host $http_host;
-      proxy_set_header X-Forwarded-Prefix {prefix};
-      proxy_set_header X-Forwarded-Host $host;
-      proxy_set_header X-Forwarded-Proto $scheme;
-      proxy_set_header X-Forwarded-Port $server_port;
-      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-      proxy_redirect off;
-      proxy_buffering off;
-    }}
-  }}
-}}
-"""
-        self.conf_path = os.path.join(self.tmp, "nginx.conf")
-        with open(self.conf_path, "w") as f:
-            f.write(conf)
-        self.proc = None
-
-    def start(self):
-        self.proc = subprocess.Popen([NGINX_BIN, "-c", self.conf_path, "-p", self.tmp],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.time() + 10
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("nginx exited: " + self.proc.stderr.read().decode())
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return self
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("nginx did not start")
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(5)
-        shutil.rmtree(self.tmp, ignore_errors=True)
-
-
 class SimulatedDeployment:
     """Shared by the direct and the nginx runs: data, the run, the checks."""
     MODEL = "SimBook 14 G3"
@@ -645,7 +573,8 @@ class NginxTlsRunTest(SimulatedDeployment, unittest.TestCase):
             svc.start()
             self.assertEqual(svc.request("PUT", "/api/v1/admin/settings/ReportingTLSMode", body={"value": "2"})[0], 200)
             self.configure(svc)
-            nginx = TlsNginx(port, os.path.join(svc.data_dir, "keys")).start()
+            keys = os.path.join(svc.data_dir, "keys")
+            nginx = Nginx(port, tls=(os.path.join(keys, "reporting.crt"), os.path.join(keys, "reporting.pvk"))).start()
             base = "https://localhost:%d/provision" % nginx.port
             tx = Transport(base, pins=[root_sha256(svc)])
             endpoint = Endpoint(self, tx, self.facts("SIM0000004"))
