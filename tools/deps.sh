@@ -11,6 +11,8 @@ PACKAGES=(
   # sd_notify (the systemd unit is Type=notify); systemd-analyze and groff for the .deb's test
   # (cpack's dpkg-shlibdeps comes with build-essential's dpkg-dev)
   libsystemd-dev systemd groff-base
+  # the PostgreSQL store: libpq to build; the server for its tests (started by the tests)
+  libpq-dev postgresql-15
   # tests and benchmarks
   python3 python3-prometheus-client curl openssl nginx-light testssl.sh wrk zip unzip procps
   # browser tests of the admin UI (driven by playwright-core from web/node_modules)

@@ -78,7 +78,11 @@ Response ToProblem(int status, const Status& error, std::string_view extra) {
   if (!error.field().empty()) add("\"field\":\"" + JsonEscape(error.field()) + "\"");
   if (error.line() > 0) add("\"line\":" + std::to_string(error.line()));
   if (error.column() > 0) add("\"column\":" + std::to_string(error.column()));
-  return Problem(status, error.message(), members);
+  Response r = Problem(status, error.message(), members);
+  // The backend is away (a database outage): the client retries later; the
+  // endpoint scripts and load balancers read Retry-After.
+  if (error.code() == StatusCode::kUnavailable && status == 503) r.headers.Set("Retry-After", "5");
+  return r;
 }
 
 Response ToProblem(const Status& status) { return ToProblem(HttpStatusFor(status), status); }

@@ -21,7 +21,8 @@ Response Problem(int status, std::string_view detail, std::string_view extra = {
 int HttpStatusFor(StatusCode code);
 inline int HttpStatusFor(const Status& status) { return HttpStatusFor(status.code()); }
 // The API style: a problem with the status's HTTP status and message, plus
-// "field" and "line"/"column" when the Status carries them.
+// "field" and "line"/"column" when the Status carries them; a kUnavailable
+// one (the store's database is away) adds Retry-After: 5.
 Response ToProblem(const Status& status);
 // The same problem with `status` instead of the table's (a route whose
 // meaning differs, e.g. an unknown key answered 404 by a GET), and `extra`

@@ -18,6 +18,14 @@ void RegisterProvisioningRoutes(Router& router, ProvisioningDeps deps) {
   source_check.http = std::move(deps.outbound);
   auto service = std::make_shared<endpoint::Service>(std::move(deps));
   source_check.service = service;
+  if (service->has_store()) {
+    // Events another instance stored reach this instance's live stream. Weak:
+    // the store outlives neither the service nor its observer.
+    service->store().SetRemoteDeploymentObserver(
+        [weak = std::weak_ptr<endpoint::Service>(service)](const model::Deployment& d) {
+          if (auto s = weak.lock()) s->PublishRemoteDeployment(d);
+        });
+  }
   admin::RegisterSourceCheckRoute(router, std::move(source_check));
   endpoint::RegisterEndpointRoutes(router, service);
   legacy::RegisterLegacyRoutes(router, service);

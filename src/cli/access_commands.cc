@@ -7,9 +7,9 @@
 
 #include "api/access/access_control.h"
 #include "cli/app.h"
+#include "cli/open_store.h"
 #include "cli/options.h"
 #include "platform/terminal.h"
-#include "store/csv/csv_store.h"
 
 namespace provisiond::cli {
 namespace {
@@ -25,14 +25,9 @@ struct Session {
 Result<Session> Open(std::vector<std::string>* args) {
   Config config;
   PV_RETURN_IF_ERROR(LoadEffectiveConfig(args, false, &config));
-  PV_RETURN_IF_ERROR(CheckDataDir(config.data_dir));
-  store::CsvStoreOptions so;
-  so.data_dir = config.data_dir;
-  so.reload_interval = std::chrono::milliseconds(0);
-  so.computers_flush_delay = std::chrono::milliseconds(0);
-  PV_ASSIGN_OR_RETURN(auto opened, store::CsvStore::Open(so));
+  if (config.backend == "csv") PV_RETURN_IF_ERROR(CheckDataDir(config.data_dir));
   Session s;
-  s.store = std::shared_ptr<store::Store>(std::move(opened));
+  PV_ASSIGN_OR_RETURN(s.store, OpenStore(config, StoreUse::kCommand));
   PV_ASSIGN_OR_RETURN(auto options, AccessOptionsFrom(config));
   s.access = std::make_unique<AccessControl>(s.store, std::move(options));
   return s;

@@ -32,6 +32,8 @@
 #include "base/metrics.h"
 #include "base/strings.h"
 #include "cli/backup.h"
+#include "cli/db_command.h"
+#include "cli/open_store.h"
 #include "cli/embedded.h"
 #include "cli/options.h"
 #include "net/outbound_http.h"
@@ -280,14 +282,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, bool load_data) {
   api::ui::RegisterUiRoutes(*app->router_);
   api::RegisterOpenApiRoute(*app->router_, PROVISIOND_VERSION);
   if (load_data) {
-    store::CsvStoreOptions so;
-    so.data_dir = config.data_dir;
-    so.reload_interval = std::chrono::milliseconds(config.reload_interval_ms);
-    so.computers_flush_delay = std::chrono::milliseconds(config.computers_flush_delay_ms);
-    so.journal_retention_days = config.journal_retention_days;
-    auto opened = store::CsvStore::Open(so);
-    if (!opened.ok()) return opened.status();
-    app->state_->store = std::shared_ptr<store::Store>(std::move(opened).value());
+    PV_ASSIGN_OR_RETURN(app->state_->store, OpenStore(config, StoreUse::kServe));
   }
   if (load_data) {
     PV_ASSIGN_OR_RETURN(auto access_options, AccessOptionsFrom(config));
@@ -332,6 +327,13 @@ Result<std::unique_ptr<App>> App::Create(const Config& config, bool load_data) {
     deps.access_warnings = [access] { return access->Warnings(); };
     deps.deployment_token = [access](std::string_view id) {
       return access->MachineRoutesKeyed() ? access->DeploymentToken(id) : std::string();
+    };
+  }
+  if (auto db = std::dynamic_pointer_cast<store::PgStore>(app->state_->store)) {
+    // PostgreSQL: planned against the database's tables as CSV files.
+    deps.import_csv = [db](const std::map<store::TableId, std::string>& texts, store::ImportMode mode, bool apply,
+                           std::vector<store::SourceError>* errors) {
+      return ImportTextsIntoDatabase(*db, texts, mode, apply, errors);
     };
   }
   if (auto csv = std::dynamic_pointer_cast<store::CsvStore>(app->state_->store)) {
@@ -387,6 +389,12 @@ std::vector<api::ReadyCheck> App::ReadyChecks() const {
   if (!data.ok) data.detail = "data not loaded";
   else if (!fs::is_directory(c.data_dir, ec)) data = {"data", data.path, false, "the data directory is gone"};
   out.push_back(std::move(data));
+  if (c.backend == "postgres" && state_->store != nullptr) {
+    // Reads still answer from the snapshot during an outage; writes do not.
+    store::StoreHealth h = state_->store->Health();
+    out.push_back({"database", h.location, h.unavailable.empty(),
+                   h.unavailable.empty() ? "" : h.unavailable + "; reads serve the last snapshot, writes answer 503"});
+  }
   std::string content = ContentRoot(c);
   api::ReadyCheck root{"content_root", content, fs::is_directory(content, ec), ""};
   if (!root.ok)

@@ -10,6 +10,7 @@
 
 #include "base/cidr.h"
 #include "base/log.h"
+#include "store/postgres/pg_connection.h"
 #include "base/strings.h"
 
 extern char** environ;
@@ -253,6 +254,12 @@ Status LoadSection(const std::string& section, const toml::table& t, const std::
       PV_RETURN_IF_ERROR(ReadUint(node, key, file, 60'000, &c->computers_flush_delay_ms));
     } else if (key == "data.reload_interval_ms") {
       PV_RETURN_IF_ERROR(ReadUint(node, key, file, 60'000, &c->reload_interval_ms));
+    } else if (key == "data.backend") {
+      PV_RETURN_IF_ERROR(ReadString(node, key, file, &c->backend));
+    } else if (key == "data.postgres_url") {
+      PV_RETURN_IF_ERROR(ReadString(node, key, file, &c->postgres_url));
+    } else if (key == "data.postgres_pool") {
+      PV_RETURN_IF_ERROR(ReadUint(node, key, file, 1000, &c->postgres_pool));
     } else if (key == "data.journal_retention_days") {
       PV_RETURN_IF_ERROR(ReadUint(node, key, file, 36'500, &u));
       c->journal_retention_days = static_cast<int>(u);
@@ -367,6 +374,8 @@ Status ApplyEnvironment(Config* c, const std::map<std::string, std::string>& env
   }
   if (auto v = get("WS_FILE_TOKEN")) c->file_token = *v;
   if (auto v = get("PROVISIOND_DATA_DIR")) c->data_dir = *v;
+  if (auto v = get("PROVISIOND_BACKEND")) c->backend = *v;
+  if (auto v = get("PROVISIOND_POSTGRES_URL")) c->postgres_url = *v;
   if (auto v = get("PROVISIOND_CONTENT_ROOT")) c->content_root = *v;
   if (auto v = get("PROVISIOND_LOG_LEVEL")) c->log_level = *v;
   if (auto v = get("PROVISIOND_LOG_FORMAT")) c->log_format = *v;
@@ -416,6 +425,13 @@ Status ValidateConfig(const Config& c) {
   if (c.metrics_max_models == 0)
     return Status::InvalidArgument("metrics.max_models must be > 0 (models past it count as \"other\")");
   if (c.data_dir.empty()) return Status::InvalidArgument("data.dir must not be empty");
+  if (c.backend != "csv" && c.backend != "postgres")
+    return Status::InvalidArgument("data.backend = \"" + c.backend +
+                                   "\": use \"csv\" (the data directory's files) or \"postgres\" (with data.postgres_url)");
+  if (c.backend == "postgres" && c.postgres_url.empty())
+    return Status::InvalidArgument("data.backend = \"postgres\" needs data.postgres_url (or PROVISIOND_POSTGRES_URL), "
+                                   "e.g. postgresql://provisiond@db.example:5432/provisiond?sslmode=verify-full");
+  if (c.postgres_pool == 0) return Status::InvalidArgument("data.postgres_pool must be at least 1");
   if (c.tls_certs.size() != c.tls_keys.size()) {
     return Status::InvalidArgument("tls.cert and tls.key must list the same number of files (" +
                                    std::to_string(c.tls_certs.size()) + " certificates, " +
@@ -442,7 +458,9 @@ std::string DescribeConfig(const Config& c) {
     << "\nhsts_max_age_s = " << c.hsts_max_age_s
     << "\n\n[data]\ndir = \"" << c.data_dir << "\"\nreload_interval_ms = " << c.reload_interval_ms
     << "\ncomputers_flush_delay_ms = " << c.computers_flush_delay_ms
-    << "\njournal_retention_days = " << c.journal_retention_days << "\n\n[log]\nlevel = \"" << c.log_level
+    << "\njournal_retention_days = " << c.journal_retention_days << "\nbackend = \"" << c.backend
+    << "\"\npostgres_url = \"" << (c.postgres_url.empty() ? "" : store::pg::RedactUrl(c.postgres_url))
+    << "\"\npostgres_pool = " << c.postgres_pool << "\n\n[log]\nlevel = \"" << c.log_level
     << "\"\nformat = \"" << c.log_format << "\"\n\n[content]\nroot = \"" << c.content_root
     << "\"\ntoken = \"" << (c.file_token.empty() ? "" : "***") << "\"\nmax_upload_bytes = " << c.max_upload_bytes
     << "\nupload_min_rate = " << c.upload_min_rate << "\nupload_rate_window_ms = " << c.upload_rate_window_ms

@@ -50,6 +50,12 @@ struct Config {
   uint64_t reload_interval_ms = 1000;
   uint64_t computers_flush_delay_ms = 1000;  // 0: no computers.csv.wal, rewrite per write
   int journal_retention_days = 90;
+  // Where the tables and deployments live: "csv" (data_dir's files) or
+  // "postgres" (postgres_url; doc/postgres.md). The data directory still
+  // holds local state (webhook queue, lock) with either.
+  std::string backend = "csv";
+  std::string postgres_url;    // env PROVISIOND_POSTGRES_URL; may hold a password: never logged
+  uint64_t postgres_pool = 8;  // connections per instance
   // [log]
   std::string log_level = "info";     // debug|info|warning|error
   std::string log_format = "text";    // text|json

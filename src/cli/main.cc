@@ -10,6 +10,7 @@
 #include "cli/backup.h"
 #include "cli/config.h"
 #include "cli/data_commands.h"
+#include "cli/db_command.h"
 #include "cli/iis_config.h"
 #include "cli/keys_command.h"
 #include "cli/launchers_command.h"
@@ -28,6 +29,7 @@ constexpr const char* kUsage =
     "  config    print the effective configuration (file + environment + flags)\n"
     "  iis-config --backend URL [--prefix /provision]   the IIS web.config (URL Rewrite + ARR)\n"
     "  check     validate the data directory and print warnings\n"
+    "  db        the PostgreSQL store: migrate, status, import --from DIR, export --to DIR|ZIP\n"
     "  export    export the tables to a directory or .zip\n"
     "  import    import tables (dry run prints the diff; --apply to write)\n"
     "  launchers --out DIR|FILE.zip [--ws-base URL]     the bundle's four hook launchers, generated\n"
@@ -61,6 +63,13 @@ int RunWithDataDir(const std::string& name, std::vector<std::string> args, int (
   Config config;
   if (Status s = LoadEffectiveConfig(&args, false, &config); !s.ok()) {
     std::cerr << "provisiond " << name << ": " << s.message() << "\n";
+    return 2;
+  }
+  if (config.backend == "postgres" && name != "keys") {
+    // These read and write the CSV files, which a postgres site does not serve.
+    std::cerr << "provisiond " << name << ": this configuration keeps the tables in PostgreSQL (data.backend = "
+              << "\"postgres\"): use `provisiond db export --to DIR|FILE.zip` / `provisiond db import --from SOURCE`, "
+              << "and pg_dump for backups (doc/postgres.md)\n";
     return 2;
   }
   std::vector<std::string> full = {name};
@@ -102,6 +111,7 @@ int Main(int argc, char** argv) {
     }
   }
   if (command == "routes") return RunRoutes(std::move(rest));
+  if (command == "db") return RunDb(std::move(rest));
   if (command == "users") return RunUsers(std::move(rest));
   if (command == "tokens") return RunTokens(std::move(rest));
   if (command == "endpoint-keys") return RunEndpointKeys(std::move(rest));

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/time.h"
@@ -56,5 +57,13 @@ struct Deployment {
   uint64_t version = 1;
   friend bool operator==(const Deployment&, const Deployment&) = default;
 };
+
+// The stored names: "running", "success", "error"; "debug", "info",
+// "warning", "error". Parsing ignores case; an unknown level reads as info
+// ("warn" as warning), an unknown status as nullopt.
+std::string_view StatusName(DeploymentStatus s);
+std::optional<DeploymentStatus> ParseStatusName(std::string_view s);
+std::string_view LevelName(EventLevel l);
+EventLevel ParseLevelName(std::string_view s);
 
 }  // namespace provisiond::model

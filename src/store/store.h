@@ -55,6 +55,10 @@ struct StoreHealth {
   // Problems that do not stop serving (e.g. a type naming a missing app);
   // the same list as Snapshot()->warnings.
   std::vector<model::LoadWarning> warnings;
+  // Non-empty while the backend cannot be reached (a database outage): why,
+  // and since when. Reads keep serving the last snapshot; writes answer
+  // kUnavailable until it is back.
+  std::string unavailable;
 };
 
 // Filters of ListDeployments(). Empty / nullopt fields do not filter.
@@ -213,6 +217,29 @@ class Store {
   // journal's retention in the CSV store).
   virtual Status AppendAudit(model::AuditEntry e) = 0;
   virtual Result<AuditPage> ListAudit(const AuditQuery& query) const = 0;
+
+  // ---- Several instances on one backend -----------------------------------
+
+  // Called with each deployment another instance stored (an event posted
+  // there), in the order they were stored there, from a store thread; not
+  // for this instance's own writes. A single-instance backend never calls it.
+  virtual void SetRemoteDeploymentObserver(std::function<void(const model::Deployment&)> observer) {
+    (void)observer;
+  }
+  // Loads what other instances stored since the snapshot, now (a database
+  // round trip), instead of within the second their notification takes:
+  // true if the snapshot changed. For a lookup that missed what may have
+  // been created elsewhere a moment ago (a session signed in on another
+  // instance). A single-instance backend: false, nothing to catch up on.
+  virtual bool CatchUp() { return false; }
+  // True for the first caller, on any instance, to claim (`job`, `key`)
+  // (e.g. "stale-webhook", a deployment id): work that must be done once
+  // however many instances notice it. A single-instance backend: always true
+  // (the caller remembers what it did).
+  virtual Result<bool> ClaimOnce(std::string_view job, std::string_view key) {
+    (void)job, (void)key;
+    return true;
+  }
 
   // ---- Deployments (high volume, written by endpoints) ----------------
 

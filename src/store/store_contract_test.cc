@@ -1,13 +1,15 @@
 // The Store contract, run on every backend: each backend registers a factory
-// that opens a store seeded with a data directory (CSV files). CsvStore is
-// registered here; a PostgreSQL store adds its own INSTANTIATE_TEST_SUITE_P.
+// that opens a store seeded with a data directory (CSV files), and reopens
+// it (a restart). What passes on CSV passes on PostgreSQL.
 #include <gtest/gtest.h>
 
 #include <functional>
 #include <memory>
 
+#include "base/strings.h"
 #include "store/csv/csv_store.h"
 #include "store/store.h"
+#include "store/testing/postgres_for_testing.h"
 #include "store/testing/temp_dir_for_testing.h"
 
 namespace provisiond::store {
@@ -22,16 +24,36 @@ struct StoreFactory {
   // Opens a store whose tables are those of the CSV directory `seed`,
   // keeping its state under `work` (a fresh empty directory).
   std::function<Result<std::unique_ptr<Store>>(const std::string& seed, const std::string& work)> open;
+  // Opens the state `open` left under `work` again, as a restart would;
+  // `scratch` is another fresh directory.
+  std::function<Result<std::unique_ptr<Store>>(const std::string& work, const std::string& scratch)> reopen;
+  friend void PrintTo(const StoreFactory& f, std::ostream* os) { *os << f.name; }
 };
 
-StoreFactory CsvFactory() {
-  return {"Csv", [](const std::string& seed, const std::string& work) -> Result<std::unique_ptr<Store>> {
-            CopyDir(seed, work);
-            CsvStoreOptions o;
-            o.data_dir = work;
-            o.reload_interval = std::chrono::milliseconds(0);
-            o.log = [](LogLevel, const std::string&) {};
-            PV_ASSIGN_OR_RETURN(auto s, CsvStore::Open(o));
+Result<std::unique_ptr<Store>> OpenCsv(const std::string& seed, const std::string& work) {
+  CopyDir(seed, work);
+  CsvStoreOptions o;
+  o.data_dir = work;
+  o.reload_interval = std::chrono::milliseconds(0);
+  o.log = [](LogLevel, const std::string&) {};
+  PV_ASSIGN_OR_RETURN(auto s, CsvStore::Open(o));
+  return std::unique_ptr<Store>(std::move(s));
+}
+
+StoreFactory CsvFactory() { return {"Csv", OpenCsv, OpenCsv}; }
+
+// The database's URL is kept in `work`, so a reopen finds the same database.
+StoreFactory PostgresFactory() {
+  return {"Postgres",
+          [](const std::string& seed, const std::string& work) -> Result<std::unique_ptr<Store>> {
+            std::string url;
+            PV_ASSIGN_OR_RETURN(auto s, testing::SeededPgStore(seed, &url));
+            testing::WriteText(work + "/database_url", url);
+            return std::unique_ptr<Store>(std::move(s));
+          },
+          [](const std::string& work, const std::string&) -> Result<std::unique_ptr<Store>> {
+            std::string url(Trim(testing::ReadText(work + "/database_url")));
+            PV_ASSIGN_OR_RETURN(auto s, PgStore::Open(testing::QuietPgOptions(url)));
             return std::unique_ptr<Store>(std::move(s));
           }};
 }
@@ -316,7 +338,7 @@ TEST_P(StoreContract, DriverRulesKeepTheirIdsThroughDeleteMoveAndReload) {
 
   // The ids survive a reopen.
   TempDir again;
-  auto reopened = GetParam().open(dir_.path(), again.path());
+  auto reopened = GetParam().reopen(dir_.path(), again.path());
   ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
   std::vector<uint64_t> ids_after;
   for (const auto& d : (*reopened)->Snapshot()->drivers) ids_after.push_back(d.id);
@@ -389,7 +411,7 @@ TEST_P(StoreContract, DeletedDeploymentsAreGoneAfterAReopenToo) {
   };
   check(*store_);
   TempDir again;
-  auto reopened = GetParam().open(dir_.path(), again.path());
+  auto reopened = GetParam().reopen(dir_.path(), again.path());
   ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
   check(**reopened);
 }
@@ -455,7 +477,7 @@ TEST_P(StoreContract, DeploymentsAndEvents) {
   EXPECT_EQ(tp->items[0].id, "d2");
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, ::testing::Values(CsvFactory()),
+INSTANTIATE_TEST_SUITE_P(Backends, StoreContract, ::testing::Values(CsvFactory(), PostgresFactory()),
                          [](const ::testing::TestParamInfo<StoreFactory>& i) { return i.param.name; });
 
 }  // namespace

@@ -120,6 +120,16 @@ const AccessControl::CredentialIndex* AccessControl::Index() const {
   return mine.get();
 }
 
+const AccessControl::Entry* AccessControl::FindCatchingUp(std::string_view secret,
+                                                          std::initializer_list<std::string_view> kinds,
+                                                          Timestamp now) const {
+  if (const Entry* e = Find(*Index(), secret, kinds, now)) return e;
+  // Created on another instance a moment ago (a sign-in through A, this
+  // request through B)? One round trip to the store before saying no.
+  if (secret.empty() || !store_->CatchUp()) return nullptr;
+  return Find(*Index(), secret, kinds, now);
+}
+
 const AccessControl::Entry* AccessControl::Find(const CredentialIndex& index, std::string_view secret,
                                                 std::initializer_list<std::string_view> kinds,
                                                 Timestamp now) const {
@@ -248,8 +258,7 @@ std::optional<Response> AccessControl::Authenticate(Request& request, const Rout
       request.principal = std::move(p);
       return std::nullopt;
     }
-    auto index = Index();
-    const Entry* e = Find(*index, bearer, {"token"}, now);
+    const Entry* e = FindCatchingUp(bearer, {"token"}, now);
     if (!e) return Unauthorized("the API token is unknown, expired or revoked (Authorization: Bearer)");
     const model::Credential* c = &e->credential;
     p.kind = PrincipalKind::kApiToken;
@@ -259,8 +268,7 @@ std::optional<Response> AccessControl::Authenticate(Request& request, const Rout
     p.credential_id = c->id;
     Touch(*e, now);
   } else if (std::string_view cookie = SessionSecretOf(request); !cookie.empty()) {
-    auto index = Index();
-    const Entry* e = Find(*index, cookie, {"session"}, now);
+    const Entry* e = FindCatchingUp(cookie, {"session"}, now);
     const model::Credential* c = e ? &e->credential : nullptr;
     auto snap = store_->Snapshot();
     const model::User* u = c ? snap->FindUser(c->subject) : nullptr;

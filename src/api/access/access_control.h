@@ -170,6 +170,9 @@ class AccessControl {
   // The live credential for `secret` of one of `kinds`, or nullopt.
   const Entry* Find(const CredentialIndex& index, std::string_view secret,
                     std::initializer_list<std::string_view> kinds, Timestamp now) const;
+  // Find in the current index; on a miss, once more after Store::CatchUp().
+  const Entry* FindCatchingUp(std::string_view secret, std::initializer_list<std::string_view> kinds,
+                              Timestamp now) const;
   bool SessionAlive(const model::Credential& c, const UseCell& last_use, Timestamp now) const;
   void Touch(const Entry& e, Timestamp now);
   std::optional<Response> Authenticate(Request& request, const Route& route);

@@ -203,16 +203,28 @@ Result<model::Deployment> Service::ApplyAndStoreLocked(const model::Deployment& 
 Result<Service::EventOutcome> Service::PostEvent(model::DeploymentEvent e) {
   e.at = Now();
   std::lock_guard lock(StripeFor(id_locks_, e.deployment_id));
-  PV_ASSIGN_OR_RETURN(model::Deployment current, store().GetDeployment(e.deployment_id));
-  // A retry is recognised before validation: the retried final event of an
-  // ended deployment is a duplicate, not "status after final status".
-  PV_ASSIGN_OR_RETURN(auto events, store().EventsOf(e.deployment_id));
-  for (const auto& old : events) {
-    if (old.event_id == e.event_id) return EventOutcome{true, std::move(current)};
+  // The lock orders this instance's events of one deployment; another
+  // instance on the same database may store one between our read and our
+  // write (kConflict): read again and apply the event to that state.
+  constexpr int kAttempts = 8;
+  for (int attempt = 1;; ++attempt) {
+    PV_ASSIGN_OR_RETURN(model::Deployment current, store().GetDeployment(e.deployment_id));
+    // A retry is recognised before validation: the retried final event of an
+    // ended deployment is a duplicate, not "status after final status".
+    PV_ASSIGN_OR_RETURN(auto events, store().EventsOf(e.deployment_id));
+    for (const auto& old : events) {
+      if (old.event_id == e.event_id) return EventOutcome{true, std::move(current)};
+    }
+    auto next = ApplyAndStoreLocked(current, e);
+    if (!next.ok() && next.status().code() == StatusCode::kConflict && attempt < kAttempts) continue;
+    if (!next.ok()) return next.status();
+    PublishDeployment(next->status == model::DeploymentStatus::kRunning ? "progress" : "finished", *next);
+    return EventOutcome{false, std::move(next).value()};
   }
-  PV_ASSIGN_OR_RETURN(model::Deployment next, ApplyAndStoreLocked(current, e));
-  PublishDeployment(next.status == model::DeploymentStatus::kRunning ? "progress" : "finished", next);
-  return EventOutcome{false, std::move(next)};
+}
+
+void Service::PublishRemoteDeployment(const model::Deployment& d) const {
+  PublishDeployment(d.status == model::DeploymentStatus::kRunning ? "progress" : "finished", d);
 }
 
 Result<Service::LegacyOutcome> Service::PostLegacyMessage(std::string_view text, const Request& req) {

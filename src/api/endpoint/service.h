@@ -38,6 +38,7 @@ class Service {
   Service& operator=(const Service&) = delete;
 
   store::Store& store() const { return *deps_.store; }
+  bool has_store() const { return deps_.store != nullptr; }  // false for `routes` (nothing loaded)
   std::shared_ptr<const model::Tables> Snapshot() const { return deps_.store->Snapshot(); }
   Timestamp Now() const { return deps_.clock(); }
   std::string NewId() const { return deps_.new_id(); }
@@ -98,6 +99,9 @@ class Service {
   // FailedPrecondition for a final status after the end. A retry of a stored
   // event id returns duplicate = true and stores nothing.
   Result<EventOutcome> PostEvent(model::DeploymentEvent e);
+  // A deployment another instance stored (Store::SetRemoteDeploymentObserver):
+  // told to this instance's live stream as if it had been posted here.
+  void PublishRemoteDeployment(const model::Deployment& d) const;
 
   struct LegacyOutcome {
     bool started = false;  // START PROVISION (or first message): a new attempt

@@ -52,7 +52,7 @@ EventHub::Observer HubObserver(std::shared_ptr<Dispatcher> dispatcher) {
   };
 }
 
-void EmitStale(Dispatcher& d, const store::Store& store, Timestamp now, std::chrono::milliseconds stale_timeout,
+void EmitStale(Dispatcher& d, store::Store& store, Timestamp now, std::chrono::milliseconds stale_timeout,
                std::set<std::string>* notified) {
   store::DeploymentQuery q;
   q.status = model::DeploymentStatus::kRunning;
@@ -64,6 +64,10 @@ void EmitStale(Dispatcher& d, const store::Store& store, Timestamp now, std::chr
     if (!core::IsStale(dep, now, stale_timeout)) continue;
     stale_now.insert(dep.id);
     if (notified->count(dep.id)) continue;
+    // Several instances notice the same stale deployment: the first to
+    // claim this silence (its last heartbeat) announces it.
+    auto first = store.ClaimOnce("stale-webhook", dep.id + "@" + FormatIso8601(dep.last_heartbeat));
+    if (first.ok() && !*first) continue;
     EmitOrLog(d, "deployment.stale", DeploymentJson(dep), "deployment.stale:" + dep.id);
   }
   // A deployment that came back (an event) may go stale again: forget it.

@@ -21,8 +21,9 @@ namespace provisiond::api::webhooks {
 EventHub::Observer HubObserver(std::shared_ptr<Dispatcher> dispatcher);
 
 // Emits deployment.stale for each running deployment with no event for
-// longer than `stale_timeout`, once per deployment (`notified` remembers).
-void EmitStale(Dispatcher& d, const store::Store& store, Timestamp now, std::chrono::milliseconds stale_timeout,
+// longer than `stale_timeout`, once per deployment (`notified` remembers;
+// with several instances, Store::ClaimOnce picks the one that announces).
+void EmitStale(Dispatcher& d, store::Store& store, Timestamp now, std::chrono::milliseconds stale_timeout,
                std::set<std::string>* notified);
 
 // The threshold (30, 14 or 7 days) a certificate with `days_left` has

@@ -17,12 +17,6 @@ using model::Tables;
 
 namespace {
 
-template <typename Row>
-std::optional<uint64_t> VersionOf(const Row* row) {
-  if (row == nullptr) return std::nullopt;
-  return row->version;
-}
-
 bool IsTempName(const std::string& name) {
   return name.find(".csv.tmp.") != std::string::npos || name.find(".csv.wal.tmp.") != std::string::npos;
 }
@@ -50,17 +44,6 @@ std::optional<std::string> WarningsSummary(const Tables& t) {
   const model::LoadWarning& w = t.warnings.front();
   return std::to_string(t.warnings.size()) + " load warning(s) (see /api/v1/admin/status or provisiond check), first: " +
          w.file + ": line " + std::to_string(w.line) + ": " + w.message;
-}
-
-// A computer row rewritten through the store passed the write rules: the
-// load warnings about its previous content no longer apply.
-void DropRowWarnings(Tables* t, const std::string& serial_key) {
-  const auto& items = t->warnings.items();
-  if (std::none_of(items.begin(), items.end(), [&](const model::LoadWarning& w) { return w.key == serial_key; }))
-    return;
-  std::erase_if(t->warnings.Mutable(), [&](const model::LoadWarning& w) {
-    return w.key == serial_key && w.file == FileNameOf(TableId::kComputers);
-  });
 }
 
 }  // namespace
@@ -406,7 +389,7 @@ Status CsvStore::CommitLocked(TableId id, std::shared_ptr<Tables> next) {
   meta.notes.clear();
   // Apps, types and drivers change what the rules find (a type created for
   // computers that named it, an app added that a type listed); computer
-  // writes keep their warnings current row by row (DropRowWarnings).
+  // writes keep their warnings current row by row (table_edits.cc).
   if (id == TableId::kApps || id == TableId::kTypeApps || id == TableId::kDrivers || had_notes)
     SetWarningsLocked(next.get());
   Publish(std::move(next));
@@ -573,418 +556,26 @@ Status CsvStore::Flush() {
   return Status::Ok();
 }
 
-// ---- computers ------------------------------------------------------------
+// ---- configuration writes (the edits are store/table_edits.h) ------------
 
-Result<Computer> CsvStore::PutComputer(Computer c_in, std::optional<uint64_t> expected_version) {
+Status CsvStore::Write(TableId table, const MakeEdit& make) {
   std::lock_guard lock(write_mu_);
-  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kComputers));
-  auto cur = Snapshot();
-  const Computer* old = cur->FindComputerBySerial(c_in.serial);
-  PV_ASSIGN_OR_RETURN(Computer c, PrepareComputer(*cur, std::move(c_in), old));
-  PV_RETURN_IF_ERROR(CheckVersion("computer", c.serial, VersionOf(old), expected_version,
-                                     "no computer with serial '" + c.serial + "'"));
-  auto next = CopyLocked();
+  PV_RETURN_IF_ERROR(BeginWriteLocked(table));
+  PV_ASSIGN_OR_RETURN(TableEdit e, make(*Snapshot()));
+  if (e.next == nullptr) return Status::Ok();
+  if (table != TableId::kComputers) return CommitLocked(table, std::move(e.next));
   PendingChange change;
-  if (old != nullptr) {
-    if (c.extra.empty()) c.extra = old->extra;  // unknown columns survive an API edit
-    c.version = old->version + 1;
-    change.base_version = old->version;
-    change.base_hash = RowHash(*old);
-    next->SetComputer(*cur->PositionOf(old), c);
+  change.op = e.removed ? PendingChange::Op::kDelete : PendingChange::Op::kPut;
+  if (e.old_computer) {
+    change.base_version = e.old_computer->version;
+    change.base_hash = RowHash(*e.old_computer);
+  }
+  if (e.removed) {
+    change.row.serial = e.computer->serial;
   } else {
-    c.version = 1;
-    next->AddComputer(c);
+    change.row = *e.computer;
   }
-  change.row = c;
-  DropRowWarnings(next.get(), model::Tables::SerialKey(c.serial));  // the row passed the rules now
-  PV_RETURN_IF_ERROR(CommitComputerLocked(std::move(change), std::move(next)));
-  return c;
-}
-
-Status CsvStore::DeleteComputer(std::string_view serial, uint64_t expected_version) {
-  std::lock_guard lock(write_mu_);
-  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kComputers));
-  auto cur = Snapshot();
-  const Computer* old = cur->FindComputerBySerial(serial);
-  if (old == nullptr) return Status::NotFound("no computer with serial '" + std::string(Trim(serial)) + "'");
-  if (old->version != expected_version) return StaleVersion("computer", old->serial, old->version, expected_version);
-  auto next = CopyLocked();
-  PendingChange change;
-  change.op = PendingChange::Op::kDelete;
-  change.base_version = old->version;
-  change.base_hash = RowHash(*old);
-  change.row.serial = old->serial;
-  next->EraseComputer(*cur->PositionOf(old));
-  DropRowWarnings(next.get(), model::Tables::SerialKey(old->serial));
-  return CommitComputerLocked(std::move(change), std::move(next));
-}
-
-// ---- apps -----------------------------------------------------------------
-
-Result<App> CsvStore::PutApp(App app_in, std::optional<uint64_t> expected_version) {
-  std::lock_guard lock(write_mu_);
-  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kApps));
-  auto cur = Snapshot();
-  PV_ASSIGN_OR_RETURN(App app, PrepareApp(*cur, std::move(app_in)));
-  const App* old = cur->FindApp(app.name);
-  PV_RETURN_IF_ERROR(CheckVersion("application", app.name, VersionOf(old), expected_version,
-                                     "no application '" + app.name + "'"));
-  auto next = CopyLocked();
-  if (old != nullptr) {
-    if (app.extra.empty()) app.extra = old->extra;
-    app.version = old->version + 1;
-    next->apps[static_cast<size_t>(old - cur->apps.items().data())] = app;
-  } else {
-    app.version = 1;
-    next->apps.push_back(app);
-  }
-  PV_RETURN_IF_ERROR(CommitLocked(TableId::kApps, std::move(next)));
-  return app;
-}
-
-Status CsvStore::DeleteApp(std::string_view name, uint64_t expected_version) {
-  std::lock_guard lock(write_mu_);
-  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kApps));
-  auto cur = Snapshot();
-  const App* old = cur->FindApp(name);
-  if (old == nullptr) return Status::NotFound("no application '" + std::string(Trim(name)) + "'");
-  if (old->version != expected_version) return StaleVersion("application", old->name, old->version, expected_version);
-  PV_RETURN_IF_ERROR(CheckAppUnused(*cur, old->name));
-  auto next = CopyLocked();
-  next->apps.erase(next->apps.begin() + (old - cur->apps.items().data()));
-  return CommitLocked(TableId::kApps, std::move(next));
-}
-
-// ---- types ----------------------------------------------------------------
-
-Result<uint64_t> CsvStore::SetTypeApps(std::string_view type_in, std::vector<std::string> apps,
-                                       std::optional<uint64_t> expected_version) {
-  std::string type(Trim(type_in));
-  std::lock_guard lock(write_mu_);
-  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kTypeApps));
-  auto cur = Snapshot();
-  PV_ASSIGN_OR_RETURN(apps, PrepareTypeApps(*cur, type, std::move(apps)));
-  const uint64_t stored = TypeVersion(*cur, type);  // 0: no such type
-  PV_RETURN_IF_ERROR(CheckVersion("type", type, stored == 0 ? std::nullopt : std::optional(stored),
-                                     expected_version, "no type '" + type + "'"));
-  auto next = CopyLocked();
-  const std::string key = ToUpper(type);
-  // New rows go where the type's first row was, so the file stays grouped.
-  std::vector<model::TypeApp> rows;
-  size_t insert_at = std::string::npos;
-  std::vector<model::TypeApp> old_rows;
-  for (auto& ta : next->type_apps.Mutable()) {
-    if (ToUpper(Trim(ta.type)) == key) {
-      if (insert_at == std::string::npos) insert_at = rows.size();
-      old_rows.push_back(std::move(ta));
-    } else {
-      rows.push_back(std::move(ta));
-    }
-  }
-  if (insert_at == std::string::npos) insert_at = rows.size();
-  std::vector<model::TypeApp> fresh;
-  for (const auto& a : apps) {
-    model::TypeApp ta;
-    ta.type = old_rows.empty() ? type : old_rows.front().type;  // keep the file's spelling
-    ta.application = a;
-    for (const auto& o : old_rows)
-      if (IEquals(Trim(o.application), a)) ta.extra = o.extra;
-    fresh.push_back(std::move(ta));
-  }
-  rows.insert(rows.begin() + static_cast<std::ptrdiff_t>(insert_at), fresh.begin(), fresh.end());
-  next->type_apps = std::move(rows);
-  uint64_t version = TypeVersion(*next, type);
-  PV_RETURN_IF_ERROR(CommitLocked(TableId::kTypeApps, std::move(next)));
-  return version;
-}
-
-Status CsvStore::DeleteType(std::string_view type_in, uint64_t expected_version) {
-  std::string type(Trim(type_in));
-  std::lock_guard lock(write_mu_);
-  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kTypeApps));
-  auto cur = Snapshot();
-  uint64_t stored = TypeVersion(*cur, type);
-  if (stored == 0) return Status::NotFound("no type '" + type + "'");
-  if (stored != expected_version) return StaleVersion("type", type, stored, expected_version);
-  const std::string key = ToUpper(type);
-  PV_RETURN_IF_ERROR(CheckTypeUnused(*cur, type));
-  auto next = CopyLocked();
-  std::erase_if(next->type_apps.Mutable(), [&](const model::TypeApp& ta) { return ToUpper(Trim(ta.type)) == key; });
-  return CommitLocked(TableId::kTypeApps, std::move(next));
-}
-
-// ---- drivers --------------------------------------------------------------
-
-Result<DriverRule> CsvStore::PutDriverRule(DriverRule rule_in, std::optional<uint64_t> expected_version) {
-  std::lock_guard lock(write_mu_);
-  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kDrivers));
-  auto cur = Snapshot();
-  PV_ASSIGN_OR_RETURN(DriverRule rule, PrepareDriverRule(*cur, std::move(rule_in)));
-  auto next = CopyLocked();
-  if (!expected_version) {
-    rule.id = NextDriverId(*cur);
-    rule.version = 1;
-    next->drivers.push_back(rule);
-  } else {
-    auto pos = DriverPosition(*cur, rule.id);
-    if (!pos) return Status::NotFound("no driver rule with id " + std::to_string(rule.id));
-    const DriverRule& old = cur->drivers[*pos];
-    if (old.version != *expected_version)
-      return StaleVersion("driver rule", std::to_string(rule.id), old.version, *expected_version);
-    if (rule.extra.empty()) rule.extra = old.extra;
-    rule.version = old.version + 1;
-    next->drivers[*pos] = rule;
-  }
-  PV_RETURN_IF_ERROR(CommitLocked(TableId::kDrivers, std::move(next)));
-  return rule;
-}
-
-Result<DriverRule> CsvStore::MoveDriverRule(uint64_t id, size_t position, uint64_t expected_version) {
-  std::lock_guard lock(write_mu_);
-  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kDrivers));
-  auto cur = Snapshot();
-  auto pos = DriverPosition(*cur, id);
-  if (!pos) return Status::NotFound("no driver rule with id " + std::to_string(id));
-  DriverRule rule = cur->drivers[*pos];
-  if (rule.version != expected_version)
-    return StaleVersion("driver rule", std::to_string(id), rule.version, expected_version);
-  PV_RETURN_IF_ERROR(CheckDriverPosition(*cur, position));
-  rule.version += 1;
-  auto next = CopyLocked();
-  auto& rows = next->drivers.Mutable();
-  rows.erase(rows.begin() + static_cast<std::ptrdiff_t>(*pos));
-  rows.insert(rows.begin() + static_cast<std::ptrdiff_t>(position - 1), rule);
-  PV_RETURN_IF_ERROR(CommitLocked(TableId::kDrivers, std::move(next)));
-  return rule;
-}
-
-Status CsvStore::DeleteDriverRule(uint64_t id, uint64_t expected_version) {
-  std::lock_guard lock(write_mu_);
-  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kDrivers));
-  auto cur = Snapshot();
-  auto pos = DriverPosition(*cur, id);
-  if (!pos) return Status::NotFound("no driver rule with id " + std::to_string(id));
-  const DriverRule& old = cur->drivers[*pos];
-  if (old.version != expected_version)
-    return StaleVersion("driver rule", std::to_string(id), old.version, expected_version);
-  auto next = CopyLocked();
-  next->drivers.erase(next->drivers.begin() + static_cast<std::ptrdiff_t>(*pos));
-  return CommitLocked(TableId::kDrivers, std::move(next));
-}
-
-// ---- config, locales ------------------------------------------------------
-
-Status CsvStore::SetConfig(std::string_view key_in, std::string_view value) {
-  std::string key(Trim(key_in));
-  PV_RETURN_IF_ERROR(CheckSetting(key, value));
-  std::lock_guard lock(write_mu_);
-  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kConfig));
-  auto next = CopyLocked();
-  bool found = false;
-  for (auto& [k, v] : next->config.Mutable())
-    if (IEquals(k, key)) {
-      v = std::string(value);
-      found = true;
-    }
-  if (!found) next->config.push_back({key, std::string(value)});
-  return CommitLocked(TableId::kConfig, std::move(next));
-}
-
-Status CsvStore::DeleteConfig(std::string_view key_in) {
-  std::string_view key = Trim(key_in);
-  std::lock_guard lock(write_mu_);
-  auto cur = Snapshot();
-  bool found = false;
-  for (const auto& [k, v] : cur->config) found = found || IEquals(k, key);
-  if (!found) return Status::Ok();
-  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kConfig));
-  auto next = CopyLocked();
-  std::vector<std::pair<std::string, std::string>> rows;
-  for (const auto& row : next->config)
-    if (!IEquals(row.first, key)) rows.push_back(row);
-  next->config = std::move(rows);
-  return CommitLocked(TableId::kConfig, std::move(next));
-}
-
-Result<Locale> CsvStore::PutLocale(Locale locale_in, std::optional<uint64_t> expected_version) {
-  std::lock_guard lock(write_mu_);
-  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kLocales));
-  auto cur = Snapshot();
-  PV_ASSIGN_OR_RETURN(Locale locale, PrepareLocale(*cur, std::move(locale_in)));
-  const Locale* old = cur->FindLocale(locale.country);
-  PV_RETURN_IF_ERROR(CheckVersion("locale", locale.country, VersionOf(old), expected_version,
-                                     "no locale for country '" + locale.country + "'"));
-  auto next = CopyLocked();
-  if (old != nullptr) {
-    if (locale.extra.empty()) locale.extra = old->extra;
-    locale.country = old->country;
-    locale.version = old->version + 1;
-    next->locales[static_cast<size_t>(old - cur->locales.items().data())] = locale;
-  } else {
-    locale.version = 1;
-    next->locales.push_back(locale);
-  }
-  PV_RETURN_IF_ERROR(CommitLocked(TableId::kLocales, std::move(next)));
-  return locale;
-}
-
-Status CsvStore::DeleteLocale(std::string_view country, uint64_t expected_version) {
-  std::lock_guard lock(write_mu_);
-  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kLocales));
-  auto cur = Snapshot();
-  const Locale* old = cur->FindLocale(country);
-  if (old == nullptr) return Status::NotFound("no locale for country '" + std::string(Trim(country)) + "'");
-  if (old->version != expected_version) return StaleVersion("locale", old->country, old->version, expected_version);
-  auto next = CopyLocked();
-  next->locales.erase(next->locales.begin() + (old - cur->locales.items().data()));
-  return CommitLocked(TableId::kLocales, std::move(next));
-}
-
-// ---- access ---------------------------------------------------------------
-
-Result<model::User> CsvStore::PutUser(model::User in, std::optional<uint64_t> expected_version) {
-  std::lock_guard lock(write_mu_);
-  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kUsers));
-  PV_ASSIGN_OR_RETURN(model::User user, PrepareUser(std::move(in)));
-  auto cur = Snapshot();
-  const model::User* old = cur->FindUser(user.username);
-  PV_RETURN_IF_ERROR(CheckVersion("user", user.username, VersionOf(old), expected_version,
-                                  "no user '" + user.username + "'"));
-  auto next = CopyLocked();
-  if (old != nullptr) {
-    if (user.extra.empty()) user.extra = old->extra;
-    user.username = old->username;
-    user.version = old->version + 1;
-    next->users[static_cast<size_t>(old - cur->users.items().data())] = user;
-  } else {
-    user.version = 1;
-    next->users.push_back(user);
-  }
-  PV_RETURN_IF_ERROR(CommitLocked(TableId::kUsers, std::move(next)));
-  return user;
-}
-
-Status CsvStore::DeleteUser(std::string_view username, uint64_t expected_version) {
-  std::lock_guard lock(write_mu_);
-  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kUsers));
-  auto cur = Snapshot();
-  const model::User* old = cur->FindUser(username);
-  if (old == nullptr) return Status::NotFound("no user '" + std::string(Trim(username)) + "'");
-  if (old->version != expected_version) return StaleVersion("user", old->username, old->version, expected_version);
-  auto next = CopyLocked();
-  next->users.erase(next->users.begin() + (old - cur->users.items().data()));
-  return CommitLocked(TableId::kUsers, std::move(next));
-}
-
-Status CsvStore::AddCredential(model::Credential in) {
-  std::lock_guard lock(write_mu_);
-  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kCredentials));
-  PV_ASSIGN_OR_RETURN(model::Credential c, PrepareCredential(std::move(in)));
-  auto cur = Snapshot();
-  if (cur->FindCredential(c.id) != nullptr) return Status::Conflict("credential '" + c.id + "' exists");
-  auto next = CopyLocked();
-  c.version = 1;
-  next->credentials.push_back(std::move(c));
-  return CommitLocked(TableId::kCredentials, std::move(next));
-}
-
-Result<size_t> CsvStore::RemoveCredentials(const std::function<bool(const model::Credential&)>& remove) {
-  std::lock_guard lock(write_mu_);
-  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kCredentials));
-  auto cur = Snapshot();
-  std::vector<model::Credential> kept;
-  for (const auto& c : cur->credentials)
-    if (!remove(c)) kept.push_back(c);
-  size_t removed = cur->credentials.size() - kept.size();
-  if (removed == 0) return size_t{0};
-  auto next = CopyLocked();
-  next->credentials = std::move(kept);
-  PV_RETURN_IF_ERROR(CommitLocked(TableId::kCredentials, std::move(next)));
-  return removed;
-}
-
-Status CsvStore::TouchCredentials(const std::vector<std::pair<std::string, std::string>>& last_used) {
-  if (last_used.empty()) return Status::Ok();
-  std::lock_guard lock(write_mu_);
-  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kCredentials));
-  auto next = CopyLocked();
-  bool changed = false;
-  for (const auto& [id, when] : last_used) {
-    for (size_t i = 0; i < next->credentials.size(); ++i) {
-      if (next->credentials[i].id != id || next->credentials[i].last_used >= when) continue;
-      model::Credential c = next->credentials[i];
-      c.last_used = when;
-      next->credentials[i] = std::move(c);
-      changed = true;
-    }
-  }
-  if (!changed) return Status::Ok();
-  return CommitLocked(TableId::kCredentials, std::move(next));
-}
-
-Status CsvStore::RecordNetworkSightings(const std::vector<model::NetworkSighting>& sightings) {
-  if (sightings.empty()) return Status::Ok();
-  std::lock_guard lock(write_mu_);
-  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kNetworks));
-  auto next = CopyLocked();
-  for (const auto& s : sightings) {
-    // The original's format: "2026-06-14 18:01:57".
-    std::string when = FormatIso8601(s.at).substr(0, 19);
-    when[10] = ' ';
-    bool found = false;
-    for (size_t i = 0; i < next->networks.size() && !found; ++i) {
-      if (next->networks[i].network != s.network) continue;
-      model::Network n = next->networks[i];
-      n.last_seen = when;
-      uint64_t hits = 0;
-      std::from_chars(n.hits.data(), n.hits.data() + n.hits.size(), hits);
-      n.hits = std::to_string(hits + s.hits);
-      next->networks[i] = std::move(n);
-      found = true;
-    }
-    if (!found) next->networks.push_back({s.network, s.kind, "Blocked", when, when, std::to_string(s.hits), {}});
-  }
-  return CommitLocked(TableId::kNetworks, std::move(next));
-}
-
-Result<model::Network> CsvStore::PutNetwork(model::Network in) {
-  std::lock_guard lock(write_mu_);
-  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kNetworks));
-  PV_ASSIGN_OR_RETURN(model::Network n, PrepareNetwork(std::move(in)));
-  auto next = CopyLocked();
-  bool found = false;
-  for (size_t i = 0; i < next->networks.size() && !found; ++i) {
-    if (next->networks[i].network != n.network) continue;
-    model::Network merged = next->networks[i];
-    merged.status = n.status;
-    merged.kind = n.kind;
-    next->networks[i] = merged;
-    n = merged;
-    found = true;
-  }
-  if (!found) {
-    std::string when = FormatIso8601(options_.clock()).substr(0, 19);
-    when[10] = ' ';
-    if (n.first_seen.empty()) n.first_seen = when;
-    if (n.last_seen.empty()) n.last_seen = when;
-    if (n.hits.empty()) n.hits = "0";
-    next->networks.push_back(n);
-  }
-  PV_RETURN_IF_ERROR(CommitLocked(TableId::kNetworks, std::move(next)));
-  return n;
-}
-
-Status CsvStore::DeleteNetwork(std::string_view network) {
-  std::lock_guard lock(write_mu_);
-  PV_RETURN_IF_ERROR(BeginWriteLocked(TableId::kNetworks));
-  auto cur = Snapshot();
-  for (size_t i = 0; i < cur->networks.size(); ++i) {
-    if (cur->networks[i].network != Trim(network)) continue;
-    auto next = CopyLocked();
-    next->networks.erase(next->networks.begin() + static_cast<long>(i));
-    return CommitLocked(TableId::kNetworks, std::move(next));
-  }
-  return Status::NotFound("no network '" + std::string(Trim(network)) + "' in networks.csv");
+  return CommitComputerLocked(std::move(change), std::move(e.next));
 }
 
 Status CsvStore::AppendAudit(model::AuditEntry e) { return audit_->Append(e); }

@@ -33,6 +33,7 @@
 #include "store/csv/journal.h"
 #include "store/csv/tables_csv.h"
 #include "store/csv/transfer.h"
+#include "store/editing_store.h"
 #include "store/store.h"
 
 namespace provisiond::store {
@@ -58,7 +59,7 @@ struct CsvStoreOptions {
   platform::Fs* fs = nullptr;
 };
 
-class CsvStore final : public Store {
+class CsvStore final : public EditingStore {
  public:
   // Loads every file (missing ones = empty tables) and replays the journals.
   // Fails (kInvalidArgument with file:line:column) if any file is invalid:
@@ -70,30 +71,6 @@ class CsvStore final : public Store {
   uint64_t Generation() const override { return generation_.load(std::memory_order_acquire); }
   StoreHealth Health() const override;
 
-  Result<model::Computer> PutComputer(model::Computer c, std::optional<uint64_t> expected_version) override;
-  Status DeleteComputer(std::string_view serial, uint64_t expected_version) override;
-  Result<model::App> PutApp(model::App app, std::optional<uint64_t> expected_version) override;
-  Status DeleteApp(std::string_view name, uint64_t expected_version) override;
-  Result<uint64_t> SetTypeApps(std::string_view type, std::vector<std::string> apps,
-                               std::optional<uint64_t> expected_version) override;
-  Status DeleteType(std::string_view type, uint64_t expected_version) override;
-  Result<model::DriverRule> PutDriverRule(model::DriverRule rule,
-                                          std::optional<uint64_t> expected_version) override;
-  Result<model::DriverRule> MoveDriverRule(uint64_t id, size_t position, uint64_t expected_version) override;
-  Status DeleteDriverRule(uint64_t id, uint64_t expected_version) override;
-  Status SetConfig(std::string_view key, std::string_view value) override;
-  Status DeleteConfig(std::string_view key) override;
-  Result<model::Locale> PutLocale(model::Locale locale, std::optional<uint64_t> expected_version) override;
-  Status DeleteLocale(std::string_view country, uint64_t expected_version) override;
-
-  Result<model::User> PutUser(model::User u, std::optional<uint64_t> expected_version) override;
-  Status DeleteUser(std::string_view username, uint64_t expected_version) override;
-  Status AddCredential(model::Credential c) override;
-  Result<size_t> RemoveCredentials(const std::function<bool(const model::Credential&)>& remove) override;
-  Status TouchCredentials(const std::vector<std::pair<std::string, std::string>>& last_used) override;
-  Status RecordNetworkSightings(const std::vector<model::NetworkSighting>& sightings) override;
-  Result<model::Network> PutNetwork(model::Network n) override;
-  Status DeleteNetwork(std::string_view network) override;
   Status AppendAudit(model::AuditEntry e) override;
   Result<AuditPage> ListAudit(const AuditQuery& query) const override;
 
@@ -135,6 +112,10 @@ class CsvStore final : public Store {
  private:
   explicit CsvStore(const CsvStoreOptions& options);
 
+  // EditingStore: BeginWriteLocked's checks, the edit on the serving
+  // snapshot, and its commit (a computer change through the log).
+  Status Write(TableId table, const MakeEdit& make) override;
+  Timestamp Clock() const override { return options_.clock(); }
   // Writes table `id` of `next` (a modified copy of the snapshot) durably,
   // then publishes `next`. REQUIRES: write_mu_ held. On error nothing changed.
   Status CommitLocked(TableId id, std::shared_ptr<model::Tables> next);

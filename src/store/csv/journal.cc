@@ -24,39 +24,6 @@ using model::DeploymentEvent;
 using model::DeploymentStatus;
 using model::EventLevel;
 
-std::string StatusName(DeploymentStatus s) {
-  switch (s) {
-    case DeploymentStatus::kRunning: return "running";
-    case DeploymentStatus::kSuccess: return "success";
-    case DeploymentStatus::kError: return "error";
-  }
-  return "running";
-}
-
-std::optional<DeploymentStatus> ParseStatus(std::string_view s) {
-  if (IEquals(s, "running")) return DeploymentStatus::kRunning;
-  if (IEquals(s, "success")) return DeploymentStatus::kSuccess;
-  if (IEquals(s, "error")) return DeploymentStatus::kError;
-  return std::nullopt;
-}
-
-std::string LevelName(EventLevel l) {
-  switch (l) {
-    case EventLevel::kDebug: return "debug";
-    case EventLevel::kInfo: return "info";
-    case EventLevel::kWarning: return "warning";
-    case EventLevel::kError: return "error";
-  }
-  return "info";
-}
-
-EventLevel ParseLevel(std::string_view s) {
-  if (IEquals(s, "debug")) return EventLevel::kDebug;
-  if (IEquals(s, "warning") || IEquals(s, "warn")) return EventLevel::kWarning;
-  if (IEquals(s, "error")) return EventLevel::kError;
-  return EventLevel::kInfo;
-}
-
 std::string OptInt(const std::optional<int>& v) { return v ? std::to_string(*v) : std::string(); }
 
 std::optional<int> ParseOptInt(std::string_view s) {
@@ -133,13 +100,13 @@ std::vector<std::string> DeploymentCells(const Deployment& d, std::string_view e
   return {d.id, d.serial, d.computer_name, d.model, d.type, d.client_address, d.tls ? "1" : "0",
           d.tls_version, d.source, FormatIso8601(d.started), FormatIso8601(d.last_heartbeat),
           d.finished ? FormatIso8601(*d.finished) : "", d.phase, OptInt(d.step), OptInt(d.step_count),
-          std::to_string(d.percent), StatusName(d.status), d.final_message, std::to_string(d.warning_count),
+          std::to_string(d.percent), std::string(model::StatusName(d.status)), d.final_message, std::to_string(d.warning_count),
           std::to_string(d.error_count), d.previous_id, std::to_string(d.version), std::string(event_id)};
 }
 
 std::vector<std::string> EventCells(const DeploymentEvent& e) {
   return {e.deployment_id, e.event_id, FormatIso8601(e.at), e.phase, OptInt(e.step), OptInt(e.step_count),
-          OptInt(e.percent), LevelName(e.level), e.message, e.final_status ? StatusName(*e.final_status) : ""};
+          OptInt(e.percent), std::string(model::LevelName(e.level)), e.message, e.final_status ? std::string(model::StatusName(*e.final_status)) : std::string()};
 }
 
 // Splits journal text into records, quote-aware, for the slow path after a
@@ -271,7 +238,7 @@ void DeploymentJournal::ReplayDeployments(const std::vector<std::vector<std::str
     d.step_count = ParseOptInt(c.Get(row, "step_count"));
     d.percent = ParseOptInt(c.Get(row, "percent")).value_or(0);
     const bool tombstone = Trim(c.Get(row, "status")) == kDeletedStatus;
-    d.status = ParseStatus(Trim(c.Get(row, "status"))).value_or(DeploymentStatus::kRunning);
+    d.status = model::ParseStatusName(Trim(c.Get(row, "status"))).value_or(DeploymentStatus::kRunning);
     d.final_message = c.Get(row, "final_message");
     d.warning_count = ParseOptInt(c.Get(row, "warning_count")).value_or(0);
     d.error_count = ParseOptInt(c.Get(row, "error_count")).value_or(0);
@@ -320,10 +287,10 @@ void DeploymentJournal::ReplayEvents(const std::vector<std::vector<std::string>>
     e.step = ParseOptInt(c.Get(row, "step"));
     e.step_count = ParseOptInt(c.Get(row, "step_count"));
     e.percent = ParseOptInt(c.Get(row, "percent"));
-    e.level = ParseLevel(Trim(c.Get(row, "level")));
+    e.level = model::ParseLevelName(Trim(c.Get(row, "level")));
     e.message = c.Get(row, "message");
     auto fs = Trim(c.Get(row, "final_status"));
-    if (!fs.empty()) e.final_status = ParseStatus(fs);
+    if (!fs.empty()) e.final_status = model::ParseStatusName(fs);
     // Events whose deployment row aged out still belong to that id.
     Entry& entry = by_id_[e.deployment_id];
     if (entry.d.id.empty()) entry.d.id = e.deployment_id;

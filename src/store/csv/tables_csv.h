@@ -17,15 +17,10 @@
 #include "store/csv/computer_wal.h"
 #include "store/csv/csv_codec.h"
 #include "store/store.h"
+#include "store/table_id.h"
 #include "store/write_rules.h"
 
 namespace provisiond::store {
-
-enum class TableId { kComputers, kTypeApps, kApps, kDrivers, kConfig, kLocales, kNetworks, kUsers, kCredentials };
-// Decode order: apps before postype so reference warnings can be computed.
-inline constexpr TableId kAllTables[] = {TableId::kComputers, TableId::kApps,     TableId::kTypeApps,
-                                         TableId::kDrivers,   TableId::kConfig,   TableId::kLocales,
-                                         TableId::kNetworks,  TableId::kUsers,    TableId::kCredentials};
 
 // "computers.csv", ...
 std::string_view FileNameOf(TableId id);
