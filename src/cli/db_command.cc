@@ -62,6 +62,7 @@ struct DbArgs {
 
 DbArgs ParseDbArgs(const std::vector<std::string>& args) {
   DbArgs a;
+  a.import.as_is = true;  // a data directory moves as its CSV store serves it
   for (size_t i = 0; i < args.size() && a.error.empty(); ++i) {
     const std::string& s = args[i];
     auto value = [&](std::string* out) {

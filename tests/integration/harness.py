@@ -4,10 +4,12 @@ and stops it. Python 3 standard library only.
 
 Environment:
   PROVISIOND_BIN   path to the binary (default: build/provisiond)
+  PROVISIOND_PG_BIN  PostgreSQL's server binaries (default: /usr/lib/postgresql/15/bin)
 """
 import http.client
 import json
 import os
+import pwd
 import shutil
 import signal
 import socket
@@ -235,8 +237,22 @@ class Nginx:
     X-Forwarded-Prefix /provision and the host/proto/port headers."""
 
     def __init__(self, upstream_port, prefix="/provision", extra_locations="", tls=None):
-        """tls: (certificate, key) files: nginx terminates TLS on its port."""
+        """upstream_port: one port, or a list of ports (several instances):
+        then an `upstream` block with all of them, nginx's default round robin
+        (a server that refuses the connection is skipped, the request passed
+        to the next one). tls: (certificate, key) files: nginx terminates TLS
+        on its port."""
         self.tmp = tempfile.mkdtemp(prefix="pvd-nginx-")
+        upstream_block = ""
+        if isinstance(upstream_port, (list, tuple)):
+            if not upstream_port:
+                raise ValueError("Nginx: no upstream port")
+            servers = "".join("\n    server 127.0.0.1:%d;" % p for p in upstream_port)
+            upstream_block = "\n  upstream provisiond {%s\n  }" % servers
+            target = "provisiond"
+        else:
+            target = "127.0.0.1:%d" % upstream_port
+        self.upstream_ports = list(upstream_port) if isinstance(upstream_port, (list, tuple)) else [upstream_port]
         listen = f"listen 127.0.0.1:{{port}};"
         if tls:
             listen = (f"listen 127.0.0.1:{{port}} ssl;\n    ssl_certificate {tls[0]};\n"
@@ -256,11 +272,11 @@ http {{
   fastcgi_temp_path {self.tmp}/fastcgi;
   uwsgi_temp_path {self.tmp}/uwsgi;
   scgi_temp_path {self.tmp}/scgi;
-  client_max_body_size 0;
+  client_max_body_size 0;{upstream_block}
   server {{
     {listen.format(port=self.port)}
     location {prefix}/ {{
-      proxy_pass http://127.0.0.1:{upstream_port}/;
+      proxy_pass http://{target}/;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
       proxy_set_header Host $http_host;
@@ -304,6 +320,8 @@ http {{
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        if self.proc and self.proc.stderr:
+            self.proc.stderr.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def __enter__(self):
@@ -342,3 +360,175 @@ class NginxServiceTest(ServiceTest):
     def tearDownClass(cls):
         cls.nginx.stop()
         super().tearDownClass()
+
+
+PG_BIN = os.environ.get("PROVISIOND_PG_BIN", "/usr/lib/postgresql/15/bin")
+
+
+class Postgres:
+    """A throw-away PostgreSQL 15 on loopback: initdb (trust, user postgres,
+    UTF-8) in a fresh temp dir, the server on a free 127.0.0.1 port plus a
+    Unix socket in that dir. fsync and synchronous_commit keep their defaults
+    (tests restart the server and expect acknowledged writes to be there).
+    As root, every server command runs as the `postgres` system user (initdb
+    refuses root); the temp dir is owned by that user.
+
+    pg = Postgres().start(); pg.create_db("a"); pg.url("a"); pg.psql("select 1", db="a")
+    pg.stop(); pg.start()   # same dir, same port: an outage
+    pg.cleanup()            # stop, remove the dir (or use `with Postgres() as pg:`)
+    """
+
+    SUPERUSER = "postgres"
+
+    def __init__(self, port=None, bin_dir=None, tmp=None):
+        """tmp: attach to an existing dir made by another Postgres (with its port)."""
+        self.bin_dir = bin_dir or PG_BIN
+        self.port = port
+        self.tmp = tmp
+        self.data_dir = os.path.join(tmp, "data") if tmp else None
+        self.log_path = os.path.join(tmp, "server.log") if tmp else None
+
+    # --- running the server's commands --------------------------------
+    def _tool(self, name):
+        path = os.path.join(self.bin_dir, name)
+        if not os.access(path, os.X_OK):
+            raise RuntimeError(
+                "PostgreSQL 15 server binaries not found: %s is missing. Install them "
+                "(apt-get install postgresql-15) or set PROVISIOND_PG_BIN to the directory "
+                "holding initdb, pg_ctl and postgres." % path)
+        return path
+
+    @staticmethod
+    def _env():
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+        env.setdefault("LANG", "C.UTF-8")
+        return env
+
+    def _as_server_user(self, argv):
+        if os.geteuid() != 0:
+            return argv
+        runuser = shutil.which("runuser")
+        if runuser:
+            return [runuser, "-u", self.SUPERUSER, "--"] + argv
+        setpriv = shutil.which("setpriv")
+        if setpriv:
+            pw = pwd.getpwnam(self.SUPERUSER)
+            return [setpriv, "--reuid", str(pw.pw_uid), "--regid", str(pw.pw_gid), "--init-groups"] + argv
+        raise RuntimeError("running as root, and neither runuser nor setpriv is there to run "
+                           "PostgreSQL as the %s user" % self.SUPERUSER)
+
+    def _run(self, argv, timeout=60, check=True):
+        # cwd: the server user must be able to enter it (root's home is 0700).
+        r = subprocess.run(self._as_server_user(argv), cwd=self.tmp, env=self._env(),
+                           capture_output=True, text=True, timeout=timeout)
+        if check and r.returncode != 0:
+            raise RuntimeError("%s exited %d:\n%s%s\n%s" % (os.path.basename(argv[0]), r.returncode,
+                                                             r.stdout, r.stderr, self.logs()[-4000:]))
+        return r
+
+    def _init(self):
+        initdb = self._tool("initdb")
+        self._tool("pg_ctl")
+        self.tmp = tempfile.mkdtemp(prefix="pvd-pg-")
+        self.data_dir = os.path.join(self.tmp, "data")
+        self.log_path = os.path.join(self.tmp, "server.log")
+        if os.geteuid() == 0:
+            pw = pwd.getpwnam(self.SUPERUSER)
+            os.chown(self.tmp, pw.pw_uid, pw.pw_gid)
+        self._run([initdb, "-D", self.data_dir, "-A", "trust", "-U", self.SUPERUSER, "--no-sync",
+                   "-E", "UTF8", "--locale=C.UTF-8"], timeout=120)
+
+    def start(self, timeout=30):
+        """Creates the cluster the first time, then starts the server (same dir
+        and port on a later call) and waits until it accepts connections."""
+        if self.tmp is None:
+            self._init()
+        if self.port is None:
+            self.port = free_port()
+        options = " ".join([
+            "-c listen_addresses=127.0.0.1",
+            "-c port=%d" % self.port,
+            "-c unix_socket_directories=%s" % self.tmp,
+            "-c max_connections=200",
+        ])
+        self._run([self._tool("pg_ctl"), "start", "-D", self.data_dir, "-l", self.log_path,
+                   "-w", "-t", str(int(timeout)), "-o", options], timeout=timeout + 10)
+        deadline = time.time() + timeout
+        while True:
+            try:
+                if self.psql("select 1", db="postgres", timeout=5).strip() == "1":
+                    return self
+            except RuntimeError:
+                if time.time() > deadline:
+                    raise RuntimeError("PostgreSQL on port %d does not accept connections:\n%s"
+                                       % (self.port, self.logs()[-4000:]))
+            time.sleep(0.1)
+
+    def running(self):
+        if not self.data_dir or not os.path.isdir(self.data_dir):
+            return False
+        return self._run([self._tool("pg_ctl"), "status", "-D", self.data_dir], check=False).returncode == 0
+
+    def stop(self, mode="fast", timeout=60):
+        """Stops the server (mode: smart, fast or immediate); the dir stays."""
+        if self.running():
+            self._run([self._tool("pg_ctl"), "stop", "-D", self.data_dir, "-m", mode, "-w",
+                       "-t", str(int(timeout))], timeout=timeout + 10)
+        return self
+
+    def restart(self, mode="fast", timeout=30):
+        self.stop(mode)
+        return self.start(timeout)
+
+    def cleanup(self):
+        try:
+            self.stop()
+        finally:
+            if self.tmp:
+                shutil.rmtree(self.tmp, ignore_errors=True)
+            self.tmp = self.data_dir = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.cleanup()
+
+    def logs(self):
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read().decode("utf-8", "replace")
+        except (OSError, TypeError):
+            return ""
+
+    # --- clients --------------------------------------------------------
+    def url(self, db="provisiond"):
+        return "postgresql://%s@127.0.0.1:%d/%s" % (self.SUPERUSER, self.port, db)
+
+    def psql(self, sql, db="provisiond", timeout=30):
+        """Runs `sql` (ON_ERROR_STOP) over TCP; returns psql's unaligned,
+        tuples-only stdout (one row a line, columns split by '|'). Raises
+        RuntimeError with psql's stderr on failure."""
+        psql = os.path.join(self.bin_dir, "psql")
+        if not os.access(psql, os.X_OK):
+            psql = shutil.which("psql") or psql
+        cmd = [psql, "-X", "-q", "-A", "-t",
+               "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", str(self.port), "-U", self.SUPERUSER,
+               "-d", db, "-c", sql]
+        r = subprocess.run(cmd, capture_output=True, text=True, env=self._env(), timeout=timeout)
+        if r.returncode != 0:
+            raise RuntimeError("psql -d %s -c %r exited %d: %s" % (db, sql, r.returncode, r.stderr.strip()))
+        return r.stdout
+
+    @staticmethod
+    def _ident(name):
+        if not name or not all(c.isalnum() or c == "_" for c in name):
+            raise ValueError("database name %r: letters, digits and _ only" % name)
+        return '"%s"' % name
+
+    def create_db(self, name):
+        self.psql("CREATE DATABASE %s" % self._ident(name), db="postgres")
+        return self.url(name)
+
+    def drop_db(self, name):
+        self.psql("DROP DATABASE IF EXISTS %s WITH (FORCE)" % self._ident(name), db="postgres")

@@ -189,15 +189,18 @@ Result<model::Deployment> Service::StartDeployment(const core::Facts& facts, con
   return d;
 }
 
-Result<model::Deployment> Service::ApplyAndStoreLocked(const model::Deployment& current,
-                                                       const model::DeploymentEvent& e) {
+// How often an event is applied again after another instance on the same
+// database stored one of the same deployment in between (kConflict).
+constexpr int kConflictAttempts = 8;
+
+Result<store::RecordedEvent> Service::ApplyAndStoreLocked(const model::Deployment& current,
+                                                         const model::DeploymentEvent& e) {
   PV_ASSIGN_OR_RETURN(model::Deployment next, core::ApplyEvent(current, e, e.at));
   next.version = current.version;
   // One durable step: a failure leaves neither the event nor the state, so
   // the client's retry applies the event once (never a stored event whose
   // state was lost, which a retry would then take for a duplicate).
-  PV_ASSIGN_OR_RETURN(store::RecordedEvent recorded, store().RecordEvent(e, std::move(next)));
-  return std::move(recorded.deployment);  // !stored: a concurrent retry stored it first
+  return store().RecordEvent(e, std::move(next));  // !stored: a concurrent retry stored it first
 }
 
 Result<Service::EventOutcome> Service::PostEvent(model::DeploymentEvent e) {
@@ -206,7 +209,6 @@ Result<Service::EventOutcome> Service::PostEvent(model::DeploymentEvent e) {
   // The lock orders this instance's events of one deployment; another
   // instance on the same database may store one between our read and our
   // write (kConflict): read again and apply the event to that state.
-  constexpr int kAttempts = 8;
   for (int attempt = 1;; ++attempt) {
     PV_ASSIGN_OR_RETURN(model::Deployment current, store().GetDeployment(e.deployment_id));
     // A retry is recognised before validation: the retried final event of an
@@ -215,11 +217,14 @@ Result<Service::EventOutcome> Service::PostEvent(model::DeploymentEvent e) {
     for (const auto& old : events) {
       if (old.event_id == e.event_id) return EventOutcome{true, std::move(current)};
     }
-    auto next = ApplyAndStoreLocked(current, e);
-    if (!next.ok() && next.status().code() == StatusCode::kConflict && attempt < kAttempts) continue;
-    if (!next.ok()) return next.status();
-    PublishDeployment(next->status == model::DeploymentStatus::kRunning ? "progress" : "finished", *next);
-    return EventOutcome{false, std::move(next).value()};
+    auto recorded = ApplyAndStoreLocked(current, e);
+    if (!recorded.ok() && recorded.status().code() == StatusCode::kConflict && attempt < kConflictAttempts) continue;
+    if (!recorded.ok()) return recorded.status();
+    // Not stored: the same retry reached another instance, which stored it first.
+    if (!recorded->stored) return EventOutcome{true, std::move(recorded->deployment)};
+    const model::Deployment& next = recorded->deployment;
+    PublishDeployment(next.status == model::DeploymentStatus::kRunning ? "progress" : "finished", next);
+    return EventOutcome{false, std::move(recorded->deployment)};
   }
 }
 
@@ -259,16 +264,23 @@ Result<Service::LegacyOutcome> Service::PostLegacyMessage(std::string_view text,
   }
 
   std::lock_guard id_lock(StripeFor(id_locks_, latest->id));
-  PV_ASSIGN_OR_RETURN(model::Deployment current, store().GetDeployment(latest->id));
-  PV_ASSIGN_OR_RETURN(auto events, store().EventsOf(current.id));
-  std::vector<core::TimedMessage> earlier;
-  earlier.reserve(events.size());
-  for (auto& e : events) earlier.push_back({e.at, std::move(e.message)});
-  PV_ASSIGN_OR_RETURN(core::LegacyApply apply,
-                      core::ApplyLegacyMessage(&current, earlier, message, "", NewId(), now));
-  PV_ASSIGN_OR_RETURN(model::Deployment next, ApplyAndStoreLocked(current, apply.event));
-  PublishDeployment(next.status == model::DeploymentStatus::kRunning ? "progress" : "finished", next);
-  return LegacyOutcome{false, std::move(next)};
+  // As PostEvent: read again when another instance stored an event of this
+  // deployment between our read and our write.
+  for (int attempt = 1;; ++attempt) {
+    PV_ASSIGN_OR_RETURN(model::Deployment current, store().GetDeployment(latest->id));
+    PV_ASSIGN_OR_RETURN(auto events, store().EventsOf(current.id));
+    std::vector<core::TimedMessage> earlier;
+    earlier.reserve(events.size());
+    for (auto& e : events) earlier.push_back({e.at, std::move(e.message)});
+    PV_ASSIGN_OR_RETURN(core::LegacyApply apply,
+                        core::ApplyLegacyMessage(&current, earlier, message, "", NewId(), now));
+    auto recorded = ApplyAndStoreLocked(current, apply.event);
+    if (!recorded.ok() && recorded.status().code() == StatusCode::kConflict && attempt < kConflictAttempts) continue;
+    if (!recorded.ok()) return recorded.status();
+    model::Deployment next = std::move(recorded->deployment);
+    PublishDeployment(next.status == model::DeploymentStatus::kRunning ? "progress" : "finished", next);
+    return LegacyOutcome{false, std::move(next)};
+  }
 }
 
 }  // namespace provisiond::api::endpoint

@@ -116,8 +116,8 @@ class Service {
   std::mutex& StripeFor(std::array<std::mutex, kStripes>& stripes, std::string_view key);
   // Applies `e` to the stored deployment under its id lock, after storing
   // the event. REQUIRES: the id stripe held.
-  Result<model::Deployment> ApplyAndStoreLocked(const model::Deployment& current,
-                                                const model::DeploymentEvent& e);
+  Result<store::RecordedEvent> ApplyAndStoreLocked(const model::Deployment& current,
+                                                   const model::DeploymentEvent& e);
   void WorkerLoop();
 
   void SeedKnownValues();

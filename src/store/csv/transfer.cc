@@ -368,8 +368,7 @@ std::vector<SourceError> ConfigFindings(const model::Tables& current, const mode
 }
 
 Result<ImportPlan> PlanTexts(platform::Fs& fs, const std::string& data_dir, const SourceTexts& source,
-                             std::vector<SourceError>* errors_out,
-                             ImportMode mode) {
+                             std::vector<SourceError>* errors_out, ImportMode mode, bool as_is) {
   const auto& texts = source.texts;
   auto label = [&](TableId id) {
     auto it = source.labels.find(id);
@@ -395,7 +394,30 @@ Result<ImportPlan> PlanTexts(platform::Fs& fs, const std::string& data_dir, cons
   using FindingKey = std::tuple<RuleTable, std::string, std::string>;
   std::set<FindingKey> before, reported;
   for (const auto& f : CheckTables(current.tables)) before.emplace(f.table, f.key, f.field);
-  for (const auto& [id, text] : texts) {
+  // The tables others refer to first (apps, then the types naming them, the
+  // computers last), so a table's own check sees what the import brings.
+  constexpr TableId kOrder[] = {TableId::kApps,     TableId::kTypeApps, TableId::kDrivers,
+                                TableId::kConfig,   TableId::kLocales,  TableId::kNetworks,
+                                TableId::kUsers,    TableId::kCredentials, TableId::kComputers};
+  if (as_is) {
+    // A data directory moved as it is: a type naming an app it lacks stays
+    // the warning its own store serves (ImportOptions::as_is).
+    model::Tables alone_source;
+    CsvReadOptions ro;
+    ro.restore_formulas = true;
+    for (TableId id : kOrder) {
+      auto it = texts.find(id);
+      if (it == texts.end()) continue;
+      if (auto parsed = ParseCsv(it->second, ro); parsed.ok())
+        (void)DecodeFile(id, WriteCsv(*parsed, LiveFileWriteOptions()), &alone_source);
+    }
+    for (const auto& f : CheckTables(alone_source))
+      if (f.table == RuleTable::kTypeApps) before.emplace(f.table, f.key, f.field);
+  }
+  for (TableId id : kOrder) {
+    auto text_of = texts.find(id);
+    if (text_of == texts.end()) continue;
+    const std::string& text = text_of->second;
     CsvReadOptions ro;
     ro.restore_formulas = true;
     auto parsed = ParseCsv(text, ro);
@@ -493,11 +515,12 @@ Result<ImportPlan> PlanTexts(platform::Fs& fs, const std::string& data_dir, cons
     if (errors_out) *errors_out = errors;
     return Status::InvalidArgument(m + "; nothing was imported");
   }
-  // Stored as a write stores them: catalogue names in the catalogue's spelling.
+  // Stored as a write stores them: catalogue names in the catalogue's
+  // spelling (unless moved as they are).
   for (const auto& [id, text] : texts) {
-    if (id == TableId::kComputers) ApplyCatalogueSpellings(RuleTable::kComputers, current.tables, &next);
-    if (id == TableId::kTypeApps) ApplyCatalogueSpellings(RuleTable::kTypeApps, current.tables, &next);
-    if (id == TableId::kApps) ApplyCatalogueSpellings(RuleTable::kApps, current.tables, &next);
+    if (!as_is && id == TableId::kComputers) ApplyCatalogueSpellings(RuleTable::kComputers, current.tables, &next);
+    if (!as_is && id == TableId::kTypeApps) ApplyCatalogueSpellings(RuleTable::kTypeApps, current.tables, &next);
+    if (!as_is && id == TableId::kApps) ApplyCatalogueSpellings(RuleTable::kApps, current.tables, &next);
     // In the data file's own format (an Excel-saved one stays ';', BOM, CRLF).
     plan.files[id] = EncodeFile(id, next, files[id].header, files[id].format);
   }
@@ -637,14 +660,14 @@ Result<ImportPlan> PlanImport(platform::Fs& fs, const std::string& data_dir, con
   if (texts.texts.empty())
     return Status::NotFound(source + ": no table file found (computers.csv, postype.csv, apps.csv, drivers.csv, "
                                      "config.csv, locales.csv, networks.csv, users.csv)");
-  return PlanTexts(fs, data_dir, texts, nullptr, options.mode);
+  return PlanTexts(fs, data_dir, texts, nullptr, options.mode, options.as_is);
 }
 
 Result<ImportPlan> PlanImportTexts(platform::Fs& fs, const std::string& data_dir,
                                    const std::map<TableId, std::string>& texts, ImportMode mode,
-                                   std::vector<SourceError>* errors) {
+                                   std::vector<SourceError>* errors, bool as_is) {
   if (texts.empty()) return Status::NotFound("no table to import");
-  return PlanTexts(fs, data_dir, SourceTexts{texts, {}}, errors, mode);
+  return PlanTexts(fs, data_dir, SourceTexts{texts, {}}, errors, mode, as_is);
 }
 
 std::string FormatPlan(const ImportPlan& plan) {

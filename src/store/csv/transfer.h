@@ -70,6 +70,11 @@ struct ImportOptions {
   // The table of a single CSV file; nullopt: DetectTable. Only for a file
   // source: kInvalidArgument for a directory or a .zip.
   std::optional<TableId> table;
+  // A data directory moved as it is (`db import`): its rows keep their
+  // spellings, and a type of its own naming an app its apps.csv lacks stays
+  // a warning (plans skip that app), as its CSV store serves it; every
+  // other rule is enforced as on any import.
+  bool as_is = false;
 };
 
 struct ImportPlan {
@@ -94,7 +99,7 @@ Result<ImportPlan> PlanImport(platform::Fs& fs, const std::string& data_dir, con
 // column, reason) as a value, for a caller that shows them one by one.
 Result<ImportPlan> PlanImportTexts(platform::Fs& fs, const std::string& data_dir,
                                    const std::map<TableId, std::string>& texts, ImportMode mode,
-                                   std::vector<SourceError>* errors = nullptr);
+                                   std::vector<SourceError>* errors = nullptr, bool as_is = false);  // ImportOptions::as_is
 
 // Human-readable plan, e.g. (merge):
 //   import mode: merge (rows are added or updated by key; no row is removed)
