@@ -60,24 +60,35 @@ python3 "$ROOT/bench/make_deployments.py" "http://127.0.0.1:$PORT_a" "$DEPLOYMEN
 
 echo "10000 computers; $DEPLOYMENTS deployments; $CONNS connections; ${DURATION:-5}s per run; $(nproc) cores"
 printf "%-40s %10s %9s %9s\n" target req/s p50_ms p99_ms
-ev() {  # ev IDS PORT CONNS TAG -> "req/s p50 p99"
-  DEPLOYMENT_IDS=$1 RUN_TAG=$4 wrk_run "http://127.0.0.1:$2/" "$3" -s "$ROOT/bench/events_bench.lua"
+ev() {  # ev IDS PORT CONNS TAG -> "req/s p50 p99 non2xx" (non-2xx answers are not events stored)
+  local threads=2
+  DEPLOYMENT_IDS=$1 RUN_TAG=$4 wrk -t"$threads" -c"$3" -d"${DURATION:-5}s" --latency \
+      -s "$ROOT/bench/events_bench.lua" "http://127.0.0.1:$2/" 2>&1 | tee "$WORK/wrk-$4.txt" | awk '
+    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
+    /Requests\/sec/ { rps=$2 }
+    /^ +50%/ { p50=ms($2) }
+    /^ +99%/ { p99=ms($2) }
+    /Non-2xx/ { bad=$NF }
+    /Socket errors/ { bad=bad "+sock(" $0 ")" }
+    END { printf "%.0f %.3f %.3f %s\n", rps, p50, p99, (bad == "" ? 0 : bad) }'
 }
-read -r c_rps c_p50 c_p99 < <(ev "$WORK/csv.ids" "$PORT_csv" "$CONNS" csv)
-printf "%-40s %10s %9s %9s\n" "events csv (1 instance)" "$c_rps" "$c_p50" "$c_p99"
+read -r c_rps c_p50 c_p99 c_bad < <(ev "$WORK/csv.ids" "$PORT_csv" "$CONNS" csv)
+printf "%-40s %10s %9s %9s  non-2xx: %s\n" "events csv (1 instance)" "$c_rps" "$c_p50" "$c_p99" "$c_bad"
 half=$((CONNS / 2))
 ev "$WORK/pg.ids" "$PORT_a" "$half" pga >"$WORK/ev_a" &
+ev_pid=$!
 ev "$WORK/pg.ids" "$PORT_b" "$half" pgb >"$WORK/ev_b"
-wait %1 2>/dev/null || wait
-read -r a_rps a_p50 a_p99 <"$WORK/ev_a"
-read -r b_rps b_p50 b_p99 <"$WORK/ev_b"
+wait "$ev_pid"
+read -r a_rps a_p50 a_p99 a_bad <"$WORK/ev_a"
+read -r b_rps b_p50 b_p99 b_bad <"$WORK/ev_b"
 p_rps=$((a_rps + b_rps))
 p_p99=$(awk -v x="$a_p99" -v y="$b_p99" 'BEGIN { print (x > y ? x : y) }')
 p_p50=$(awk -v x="$a_p50" -v y="$b_p50" 'BEGIN { print (x > y ? x : y) }')
-printf "%-40s %10s %9s %9s\n" "events postgres (2 instances, 1 db)" "$p_rps" "$p_p50" "$p_p99"
+printf "%-40s %10s %9s %9s  non-2xx: %s + %s\n" "events postgres (2 instances, 1 db)" "$p_rps" "$p_p50" "$p_p99" "$a_bad" "$b_bad"
 awk -v a="$p_rps" -v b="$c_rps" 'BEGIN { printf "%-40s %9.2fx\n", "ratio events postgres/csv", (b > 0 ? a / b : 0) }'
 stored=$(psql -qtA "$URL" -c "SELECT count(*) FROM deployment_events")
-echo "events stored in postgres: $stored"
+csv_stored=$(cat "$WORK"/csv/deployments/events-*.csv 2>/dev/null | wc -l)
+echo "events stored: postgres $stored, csv $csv_stored (journal lines, headers included)"
 
 for t in getcomputer plan; do
   case $t in

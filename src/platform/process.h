@@ -8,4 +8,9 @@ namespace provisiond::platform {
 // EPIPE instead of raising SIGPIPE. Call once at start.
 void IgnoreBrokenPipe();
 
+// Hands the heap's free pages back to the OS (glibc keeps them otherwise):
+// after a load whose temporary buffers dwarf what it keeps (a table read
+// from the database), so resident memory is what the snapshot holds.
+void ReturnFreeMemory();
+
 }  // namespace provisiond::platform

@@ -49,7 +49,7 @@ import zipfile
 
 from harness import BIN, ORIGINAL_DATA, PG_BIN, SAMPLE_DATA, Nginx, Postgres, Service
 
-CURRENT_VERSION = 2      # the schema version this binary migrates to
+CURRENT_VERSION = 3      # the schema version this binary migrates to
 PREVIOUS_VERSION = 1
 SCHEMA_TABLE = "provisiond_schema"   # one row per migration applied: (version, applied_at, summary)
 # The tables of a CSV data directory the database holds, compared after a round trip.

@@ -211,16 +211,19 @@ Result<Service::EventOutcome> Service::PostEvent(model::DeploymentEvent e) {
   // write (kConflict): read again and apply the event to that state.
   for (int attempt = 1;; ++attempt) {
     PV_ASSIGN_OR_RETURN(model::Deployment current, store().GetDeployment(e.deployment_id));
-    // A retry is recognised before validation: the retried final event of an
-    // ended deployment is a duplicate, not "status after final status".
-    PV_ASSIGN_OR_RETURN(auto events, store().EventsOf(e.deployment_id));
-    for (const auto& old : events) {
-      if (old.event_id == e.event_id) return EventOutcome{true, std::move(current)};
-    }
+    // A retry of a stored event is recognised by the store (stored = false).
     auto recorded = ApplyAndStoreLocked(current, e);
     if (!recorded.ok() && recorded.status().code() == StatusCode::kConflict && attempt < kConflictAttempts) continue;
-    if (!recorded.ok()) return recorded.status();
-    // Not stored: the same retry reached another instance, which stored it first.
+    if (!recorded.ok()) {
+      // A retry the rules refuse is still a retry: the final event of a
+      // deployment it ended is a duplicate, not "status after final status".
+      // Only on this (rare) path are the events read.
+      PV_ASSIGN_OR_RETURN(auto events, store().EventsOf(e.deployment_id));
+      for (const auto& old : events)
+        if (old.event_id == e.event_id) return EventOutcome{true, std::move(current)};
+      return recorded.status();
+    }
+    // Not stored: a retry (here, or the same one reaching another instance first).
     if (!recorded->stored) return EventOutcome{true, std::move(recorded->deployment)};
     const model::Deployment& next = recorded->deployment;
     PublishDeployment(next.status == model::DeploymentStatus::kRunning ? "progress" : "finished", next);

@@ -10,6 +10,7 @@
 
 #include "base/strings.h"
 #include "platform/fs.h"
+#include "platform/process.h"
 #include "store/csv/csv_codec.h"
 #include "store/csv/tables_csv.h"
 #include "store/postgres/schema.h"
@@ -163,25 +164,33 @@ std::string TableRowsJson(TableId id, const model::Tables& t, const std::vector<
 }
 
 Status RewriteTable(pg::Connection& c, TableId id, const model::Tables& t, const std::vector<std::string>& stored,
-                    std::vector<std::string>* columns) {
+                    uint64_t gen, std::vector<std::string>* columns) {
   const std::string name = DbName(id);
   PV_RETURN_IF_ERROR(c.Exec("DELETE FROM config_rows WHERE table_name = $1", {name}).status());
+  PV_RETURN_IF_ERROR(c.Exec("DELETE FROM config_removed WHERE table_name = $1", {name}).status());
   std::string rows = TableRowsJson(id, t, stored, columns);
   return c
-      .Exec("INSERT INTO config_rows (table_name, pos, row_key, cells) "
-            "SELECT $1, r.ord, r.e->>'k', r.e->'c' FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS r(e, ord)",
-            {name, rows})
+      .Exec("INSERT INTO config_rows (table_name, pos, row_key, cells, gen) SELECT $1, r.ord, r.e->>'k', r.e->'c', "
+            "$3::bigint FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS r(e, ord)",
+            {name, rows, std::to_string(gen)})
       .status();
 }
 
 // One computer row stored or removed in place (a table of 100k rows is not
 // rewritten for one edit).
-Status WriteComputer(pg::Connection& c, const TableEdit& e, const std::vector<std::string>& stored,
+Status WriteComputer(pg::Connection& c, const TableEdit& e, const std::vector<std::string>& stored, uint64_t gen,
                      std::vector<std::string>* columns) {
   const std::string key = model::Tables::SerialKey(e.computer->serial);
+  const std::string g = std::to_string(gen);
   if (e.removed) {
     *columns = stored;
-    return c.Exec("DELETE FROM config_rows WHERE table_name = 'computers' AND row_key = $1", {key}).status();
+    PV_RETURN_IF_ERROR(c.Exec("DELETE FROM config_rows WHERE table_name = 'computers' AND row_key = $1", {key}).status());
+    // Remembered, so other instances remove it without reloading the table.
+    return c
+        .Exec("INSERT INTO config_removed (table_name, row_key, gen) VALUES ('computers', $1, $2::bigint) "
+              "ON CONFLICT (table_name, row_key) DO UPDATE SET gen = excluded.gen",
+              {key, g})
+        .status();
   }
   model::Tables one;
   one.AddComputer(*e.computer);
@@ -189,27 +198,36 @@ Status WriteComputer(pg::Connection& c, const TableEdit& e, const std::vector<st
   *columns = UnionColumns(stored, table.header);
   std::string cells = json::serialize(CellsOf(table.header, table.rows.front()));
   PV_ASSIGN_OR_RETURN(pg::Rows updated,
-                      c.Exec("UPDATE config_rows SET cells = $2::jsonb WHERE table_name = 'computers' AND row_key = $1",
-                             {key, cells}));
+                      c.Exec("UPDATE config_rows SET cells = $2::jsonb, gen = $3::bigint "
+                             "WHERE table_name = 'computers' AND row_key = $1",
+                             {key, cells, g}));
   if (updated.Affected() > 0) return Status::Ok();
+  // A new row goes last, as in the CSV file (and as AddComputer puts it).
   return c
-      .Exec("INSERT INTO config_rows (table_name, pos, row_key, cells) SELECT 'computers', "
-            "coalesce(max(pos), 0) + 1, $1, $2::jsonb FROM config_rows WHERE table_name = 'computers'",
-            {key, cells})
+      .Exec("INSERT INTO config_rows (table_name, pos, row_key, cells, gen) SELECT 'computers', "
+            "coalesce(max(pos), 0) + 1, $1, $2::jsonb, $3::bigint FROM config_rows WHERE table_name = 'computers'",
+            {key, cells, g})
       .status();
 }
 
-// Bumps the generation, records table `id` at it with `columns`, and tells
-// the other instances. Returns the new generation.
-Result<uint64_t> PublishChange(pg::Connection& c, const std::vector<std::pair<TableId, std::vector<std::string>>>& tables) {
+// The generation the write in progress stores its rows at.
+Result<uint64_t> NextGeneration(pg::Connection& c) {
   PV_ASSIGN_OR_RETURN(pg::Rows g, c.Exec("UPDATE provisiond_meta SET generation = generation + 1 RETURNING generation"));
-  const std::string gen(g.Get(0, 0));
-  for (const auto& [id, columns] : tables)
-    PV_RETURN_IF_ERROR(c.Exec("UPDATE config_tables SET generation = $1, columns = $2::jsonb WHERE name = $3",
-                              {gen, ColumnsJson(columns), DbName(id)})
-                           .status());
-  PV_RETURN_IF_ERROR(c.Exec("SELECT pg_notify($1, $2)", {std::string(kConfigChannel), gen}).status());
   return static_cast<uint64_t>(g.Int(0, 0));
+}
+
+// Records `tables` as changed at `gen` with their columns (`rewritten`: as
+// a whole, so other instances reload them whole), and tells the other
+// instances.
+Status PublishChange(pg::Connection& c, uint64_t gen,
+                     const std::vector<std::pair<TableId, std::vector<std::string>>>& tables, bool rewritten) {
+  const std::string g = std::to_string(gen);
+  for (const auto& [id, columns] : tables)
+    PV_RETURN_IF_ERROR(c.Exec("UPDATE config_tables SET generation = $1::bigint, columns = $2::jsonb, "
+                              "rewritten = CASE WHEN $4 THEN $1::bigint ELSE rewritten END WHERE name = $3",
+                              {g, ColumnsJson(columns), DbName(id), std::string(rewritten ? "true" : "false")})
+                           .status());
+  return c.Exec("SELECT pg_notify($1, $2)", {std::string(kConfigChannel), g}).status();
 }
 
 // ---- deployments ------------------------------------------------------------
@@ -437,27 +455,41 @@ Status PgStore::RefreshLocked(pg::Connection& c, bool all) {
   PV_ASSIGN_OR_RETURN(pg::Rows meta, c.Exec("SELECT generation FROM provisiond_meta"));
   const uint64_t generation = meta.empty() ? 0 : static_cast<uint64_t>(meta.Int(0, 0));
   if (!all && generation == Generation()) return Status::Ok();
-  PV_ASSIGN_OR_RETURN(pg::Rows tables, c.Exec("SELECT name, generation FROM config_tables"));
-  std::map<std::string, int64_t> stored;
-  for (size_t i = 0; i < tables.size(); ++i) stored[std::string(tables.Get(i, 0))] = tables.Int(i, 1);
+  PV_ASSIGN_OR_RETURN(pg::Rows tables, c.Exec("SELECT name, generation, rewritten, columns::text FROM config_tables"));
+  struct Stored {
+    int64_t generation = 0, rewritten = 0;
+    std::vector<std::string> columns;
+  };
+  std::map<std::string, Stored> stored;
+  for (size_t i = 0; i < tables.size(); ++i)
+    stored[std::string(tables.Get(i, 0))] = {tables.Int(i, 1), tables.Int(i, 2), ParseColumns(tables.Get(i, 3))};
   auto cur = Snapshot();
   auto next = std::make_shared<model::Tables>(*cur);
   std::vector<SourceError> errors;
-  bool changed = false;
+  bool changed = false, whole = false;
   for (TableId id : kAllTables) {  // apps before postype: the decode order
-    const int64_t gen = stored[DbName(id)];
+    const Stored& st = stored[DbName(id)];
     auto known = table_generations_.find(id);
-    if (!all && known != table_generations_.end() && known->second == gen) continue;
-    std::vector<std::string> columns;
-    PV_ASSIGN_OR_RETURN(std::optional<SourceError> err, LoadTable(c, id, next.get(), &columns));
+    const bool loaded = !all && known != table_generations_.end();
+    if (loaded && known->second == st.generation) continue;
+    std::optional<SourceError> err;
+    if (loaded && id == TableId::kComputers && st.rewritten <= known->second) {
+      // Rows written one at a time since: read only those.
+      PV_ASSIGN_OR_RETURN(err, LoadComputerChanges(c, known->second, st.columns, next.get()));
+      if (!err) columns_[id] = st.columns;
+    } else {
+      std::vector<std::string> columns;
+      PV_ASSIGN_OR_RETURN(err, LoadTable(c, id, next.get(), &columns));
+      if (!err) columns_[id] = std::move(columns);
+      whole = true;
+    }
     if (err) {
       CopyTable(id, *cur, next.get());
       err->at = options_.clock();
       errors.push_back(*err);
       continue;
     }
-    columns_[id] = std::move(columns);
-    table_generations_[id] = gen;
+    table_generations_[id] = st.generation;
     changed = true;
   }
   for (const auto& e : errors) {
@@ -471,10 +503,76 @@ Status PgStore::RefreshLocked(pg::Connection& c, bool all) {
   errors_ = std::move(errors);
   if (!changed && generation == Generation()) return Status::Ok();
   next->generation = generation;
-  ComputeWarnings(next.get());
+  // A whole table read again: its rows' findings again. Computer rows
+  // changed one at a time passed the write rules (LoadComputerChanges drops
+  // their old findings).
+  if (whole) ComputeWarnings(next.get());
   if (!all) ++reloads_;
   Publish(std::move(next));
+  cur.reset();
+  if (whole) platform::ReturnFreeMemory();  // the load's JSON and CSV text (several times the rows)
   return Status::Ok();
+}
+
+Result<std::optional<SourceError>> PgStore::LoadComputerChanges(pg::Connection& c, int64_t since,
+                                                                const std::vector<std::string>& columns,
+                                                                model::Tables* t) {
+  const std::string g = std::to_string(since);
+  PV_ASSIGN_OR_RETURN(pg::Rows rows, c.Exec("SELECT gen, row_key, cells::text FROM config_rows WHERE table_name = "
+                                            "'computers' AND gen > $1::bigint ORDER BY gen",
+                                            {g}));
+  PV_ASSIGN_OR_RETURN(pg::Rows removed, c.Exec("SELECT gen, row_key FROM config_removed WHERE table_name = "
+                                               "'computers' AND gen > $1::bigint ORDER BY gen",
+                                               {g}));
+  // Both lists in generation order: a key removed and created again ends present.
+  struct Change {
+    int64_t gen;
+    std::string key;
+    std::optional<std::string> cells;  // nullopt: removed
+  };
+  std::vector<Change> changes;
+  for (size_t i = 0; i < rows.size(); ++i)
+    changes.push_back({rows.Int(i, 0), std::string(rows.Get(i, 1)), std::string(rows.Get(i, 2))});
+  for (size_t i = 0; i < removed.size(); ++i)
+    changes.push_back({removed.Int(i, 0), std::string(removed.Get(i, 1)), std::nullopt});
+  std::stable_sort(changes.begin(), changes.end(), [](const Change& a, const Change& b) { return a.gen < b.gen; });
+  for (const Change& ch : changes) {
+    const model::Computer* old = t->FindComputerBySerial(ch.key);
+    std::erase_if(t->warnings.Mutable(), [&](const model::LoadWarning& w) {
+      return w.key == ch.key && w.file == FileNameOf(TableId::kComputers);
+    });
+    if (!ch.cells) {
+      if (old != nullptr) t->EraseComputer(*t->PositionOf(old));
+      continue;
+    }
+    // The row decoded as a one-row computers.csv: the rules of a CSV load.
+    boost::system::error_code ec;
+    json::value v = json::parse(*ch.cells, ec);
+    CsvTable one;
+    one.header = columns;
+    std::vector<std::string> row;
+    for (const auto& h : columns) {
+      const json::object* o = !ec && v.is_object() ? &v.as_object() : nullptr;
+      auto it = o != nullptr ? o->find(h) : nullptr;
+      row.push_back(o != nullptr && it != o->end() && it->value().is_string() ? std::string(it->value().as_string())
+                                                                               : std::string());
+    }
+    one.rows.push_back(std::move(row));
+    model::Tables decoded;
+    if (auto err = DecodeFile(TableId::kComputers, WriteCsv(one, LiveFileWriteOptions()), &decoded);
+        err || ec || decoded.computers.size() != 1) {
+      SourceError e = err ? *err : SourceError{};
+      e.source = "database table computers (row " + ch.key + ")";
+      if (e.reason.empty()) e.reason = "the row's cells are not a JSON object";
+      return std::optional<SourceError>(e);
+    }
+    if (old != nullptr) {
+      t->SetComputer(*t->PositionOf(old), decoded.computers[0]);
+    } else {
+      t->AddComputer(decoded.computers[0]);
+    }
+  }
+  return std::optional<SourceError>();
 }
 
 bool PgStore::CatchUp() {
@@ -511,12 +609,14 @@ Status PgStore::Write(TableId table, const MakeEdit& make) {
     PV_ASSIGN_OR_RETURN(TableEdit e, make(*Snapshot()));
     if (e.next == nullptr) return Status::Ok();
     const std::vector<std::string>& stored = columns_[table];
-    if (table == TableId::kComputers) {
-      PV_RETURN_IF_ERROR(WriteComputer(c, e, stored, &columns));
+    PV_ASSIGN_OR_RETURN(generation, NextGeneration(c));
+    const bool one_row = table == TableId::kComputers;
+    if (one_row) {
+      PV_RETURN_IF_ERROR(WriteComputer(c, e, stored, generation, &columns));
     } else {
-      PV_RETURN_IF_ERROR(RewriteTable(c, table, *e.next, stored, &columns));
+      PV_RETURN_IF_ERROR(RewriteTable(c, table, *e.next, stored, generation, &columns));
     }
-    PV_ASSIGN_OR_RETURN(generation, PublishChange(c, {{table, columns}}));
+    PV_RETURN_IF_ERROR(PublishChange(c, generation, {{table, columns}}, !one_row));
     next = std::move(e.next);
     return Status::Ok();
   });
@@ -539,14 +639,15 @@ Status PgStore::ReplaceTables(const model::Tables& t, const std::vector<TableId>
   std::lock_guard lock(mu_);
   Status s = pg::InTransaction(c, [&]() -> Status {
     PV_RETURN_IF_ERROR(c.Exec("SELECT pg_advisory_xact_lock($1)", {std::to_string(kWriteLock)}).status());
+    PV_ASSIGN_OR_RETURN(uint64_t gen, NextGeneration(c));
     std::vector<std::pair<TableId, std::vector<std::string>>> written;
     for (TableId id : which) {
       std::vector<std::string> columns;
       // An import brings its own columns: the stored order does not carry over.
-      PV_RETURN_IF_ERROR(RewriteTable(c, id, t, {}, &columns));
+      PV_RETURN_IF_ERROR(RewriteTable(c, id, t, {}, gen, &columns));
       written.emplace_back(id, std::move(columns));
     }
-    return PublishChange(c, written).status();
+    return PublishChange(c, gen, written, /*rewritten=*/true);
   });
   if (!s.ok()) return Failed(s);
   return Failed(RefreshLocked(c, false));

@@ -101,6 +101,11 @@ class PgStore final : public EditingStore {
   // Reads the tables whose generation moved since the snapshot (all when
   // `all`) through `c`, and publishes the result. REQUIRES: mu_.
   Status RefreshLocked(pg::Connection& c, bool all);
+  // Applies to *t the computer rows written or removed after generation
+  // `since` (one at a time: no whole-table rewrite since), decoded with
+  // `columns`. A row that does not decode: its error, *t partly changed.
+  Result<std::optional<SourceError>> LoadComputerChanges(pg::Connection& c, int64_t since,
+                                                         const std::vector<std::string>& columns, model::Tables* t);
   void Publish(std::shared_ptr<model::Tables> next);
   void ListenLoop();
   void NoteUnavailable(const Status& s) const;

@@ -58,6 +58,36 @@ TEST_F(TwoInstances, AnEditOnOneIsServedByTheOtherWithinASecondAndStaleEditsConf
   EXPECT_EQ(a_->Snapshot()->FindComputerBySerial("5CG6050PH9")->computer_name, "EDITED-ON-A");
 }
 
+TEST_F(TwoInstances, ComputerRowsAddedRemovedAndAddedAgainReachTheOtherRowByRowInOrder) {
+  model::Computer c;
+  c.serial = "NEW-1";
+  c.computer_name = "PC-NEW-1";
+  auto created = a_->PutComputer(c, std::nullopt);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  c.serial = "NEW-2";
+  ASSERT_TRUE(a_->PutComputer(c, std::nullopt).ok());
+  ASSERT_TRUE(a_->DeleteComputer("NEW-1", created->version).ok());
+  c.serial = "new-1";  // again, another spelling: the same key
+  c.computer_name = "PC-NEW-1-AGAIN";
+  ASSERT_TRUE(a_->PutComputer(c, std::nullopt).ok());
+  ASSERT_TRUE(a_->DeleteComputer("NEW-2", 1).ok());
+  ASSERT_TRUE(b_->RefreshNow().ok());
+  auto tb = b_->Snapshot();
+  auto ta = a_->Snapshot();
+  EXPECT_EQ(tb->generation, ta->generation);
+  ASSERT_NE(tb->FindComputerBySerial("NEW-1"), nullptr);
+  EXPECT_EQ(tb->FindComputerBySerial("NEW-1")->computer_name, "PC-NEW-1-AGAIN");
+  EXPECT_EQ(tb->FindComputerBySerial("NEW-2"), nullptr);
+  // The same rows in the same order on both, and a fresh load agrees.
+  ASSERT_EQ(tb->computers.size(), ta->computers.size());
+  for (size_t i = 0; i < ta->computers.size(); ++i) EXPECT_EQ(tb->computers[i], ta->computers[i]) << i;
+  auto fresh = PgStore::Open(QuietPgOptions(url_));
+  ASSERT_TRUE(fresh.ok());
+  auto tf = (*fresh)->Snapshot();
+  ASSERT_EQ(tf->computers.size(), ta->computers.size());
+  for (size_t i = 0; i < ta->computers.size(); ++i) EXPECT_EQ(tf->computers[i], ta->computers[i]) << i;
+}
+
 TEST_F(TwoInstances, AWriteOnOneAppliesToTheOthersLatestRowsEvenBeforeItsNotification) {
   model::App app;
   app.name = "NewOnA";
@@ -171,18 +201,18 @@ TEST(PgSchema, MigratesAnEmptyDatabaseAndThePreviousVersionAndRefusesANewerOne) 
   auto v1 = pg::Migrate(**c, 1);
   ASSERT_TRUE(v1.ok()) << v1.status().ToString();
   EXPECT_EQ(v1->to, 1);
-  EXPECT_EQ(pg::LatestSchemaVersion(), 2);
+  EXPECT_EQ(pg::LatestSchemaVersion(), 3);
   auto latest = pg::Migrate(**c);
   ASSERT_TRUE(latest.ok()) << latest.status().ToString();
   EXPECT_EQ(latest->from, 1);
-  EXPECT_EQ(latest->to, 2);
-  EXPECT_EQ(latest->applied.size(), 1u);
+  EXPECT_EQ(latest->to, 3);
+  EXPECT_EQ(latest->applied.size(), 2u);
   auto again = pg::Migrate(**c);
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->applied.empty());  // idempotent
   EXPECT_TRUE(pg::CheckSchemaCurrent(**c).ok());
   // A newer provisiond migrated this database: this one must not write to it.
-  ASSERT_TRUE((*c)->ExecScript("INSERT INTO provisiond_schema (version, summary) VALUES (3, 'from the future')").ok());
+  ASSERT_TRUE((*c)->ExecScript("INSERT INTO provisiond_schema (version, summary) VALUES (4, 'from the future')").ok());
   auto refused = pg::Migrate(**c);
   EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(refused.status().message().find("newer than this provisiond"), std::string::npos);

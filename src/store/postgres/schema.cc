@@ -105,6 +105,24 @@ CREATE TABLE job_claims (
 );
 )sql";
 
+// Version 3: computer rows carry the generation that wrote them, and
+// removed keys are remembered, so another instance reloads only the rows
+// that changed (one edit among 100k computers is one row to read, not the
+// table); a whole-table rewrite (an import) is marked on config_tables.
+constexpr const char* kV3 = R"sql(
+ALTER TABLE config_rows ADD COLUMN gen bigint NOT NULL DEFAULT 0;
+CREATE INDEX config_rows_gen ON config_rows (table_name, gen);
+CREATE TABLE config_removed (
+  table_name text NOT NULL REFERENCES config_tables (name),
+  row_key text NOT NULL,
+  gen bigint NOT NULL,
+  PRIMARY KEY (table_name, row_key)
+);
+CREATE INDEX config_removed_gen ON config_removed (table_name, gen);
+ALTER TABLE config_tables ADD COLUMN rewritten bigint NOT NULL DEFAULT 0;
+UPDATE config_tables SET rewritten = generation;
+)sql";
+
 constexpr int64_t kMigrateLock = 0x70766D6967;  // "pvmig": one migrator at a time
 
 }  // namespace
@@ -113,6 +131,7 @@ const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> all = {
       {1, "configuration tables, deployments, events, audit log", kV1},
       {2, "job claims (work done once across instances)", kV2},
+      {3, "row generations (instances reload only the computers that changed)", kV3},
   };
   return all;
 }
