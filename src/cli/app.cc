@@ -431,6 +431,7 @@ net::ServerOptions ServerOptionsFrom(const Config& c) {
   for (const auto& l : c.extra_listeners)
     o.listeners.push_back({l.bind, l.port, static_cast<net::TlsMode>(l.tls_mode)});
   o.threads = c.threads;
+  o.blocking_threads = c.blocking_threads;
   o.max_header_bytes = c.max_header_bytes;
   o.max_body_bytes = c.max_body_bytes;
   o.header_timeout = std::chrono::milliseconds(c.header_timeout_ms);

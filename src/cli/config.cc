@@ -99,6 +99,9 @@ Status LoadServer(const toml::table& t, const std::string& file, Config* c) {
     } else if (k == "threads") {
       PV_RETURN_IF_ERROR(ReadUint(node, key, file, 1024, &u));
       c->threads = static_cast<int>(u);
+    } else if (k == "blocking_threads") {
+      PV_RETURN_IF_ERROR(ReadUint(node, key, file, 1024, &u));
+      c->blocking_threads = static_cast<int>(u);
     } else if (k == "trusted_proxies") {
       PV_RETURN_IF_ERROR(ReadStringList(node, key, file, &c->trusted_proxies));
     } else if (k == "admin_networks") {
@@ -448,7 +451,7 @@ std::string DescribeConfig(const Config& c) {
     return s + "]";
   };
   o << "# effective configuration" << (c.source_file.empty() ? "" : " (file: " + c.source_file + ")") << "\n"
-    << "[server]\nbind = \"" << c.bind << "\"\nport = " << c.port << "\nthreads = " << c.threads
+    << "[server]\nbind = \"" << c.bind << "\"\nport = " << c.port << "\nthreads = " << c.threads << "\nblocking_threads = " << c.blocking_threads
     << "\ntrusted_proxies = " << list(c.trusted_proxies) << "\nmax_header_bytes = " << c.max_header_bytes
     << "\nmax_body_bytes = " << c.max_body_bytes << "\nheader_timeout_ms = " << c.header_timeout_ms
     << "\nidle_timeout_ms = " << c.idle_timeout_ms << "\nbody_timeout_ms = " << c.body_timeout_ms

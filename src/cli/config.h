@@ -24,6 +24,7 @@ struct Config {
   std::string bind = "0.0.0.0";   // env WS_BIND, WS_BIND_HOST
   uint16_t port = 12176;          // env WS_PORT
   int threads = 0;                // 0: one per core
+  int blocking_threads = 0;       // routes waiting on fsync / the database; 0: 32
   std::vector<std::string> trusted_proxies = {"127.0.0.0/8", "::1/128"};
   uint64_t max_header_bytes = 16 * 1024;
   uint64_t max_body_bytes = 8 * 1024 * 1024;
@@ -55,7 +56,7 @@ struct Config {
   // holds local state (webhook queue, lock) with either.
   std::string backend = "csv";
   std::string postgres_url;    // env PROVISIOND_POSTGRES_URL; may hold a password: never logged
-  uint64_t postgres_pool = 8;  // connections per instance
+  uint64_t postgres_pool = 16;  // connections per instance
   // [log]
   std::string log_level = "info";     // debug|info|warning|error
   std::string log_format = "text";    // text|json

@@ -60,7 +60,8 @@ class Server::Impl {
       contexts_.push_back(std::make_unique<asio::io_context>(1));
       guards_.emplace_back(asio::make_work_guard(*contexts_.back()));
     }
-    st_->blocking_pool = std::make_shared<asio::thread_pool>(std::max(2, n));
+    const int blocking = st_->options.blocking_threads > 0 ? st_->options.blocking_threads : 32;
+    st_->blocking_pool = std::make_shared<asio::thread_pool>(blocking);
     signals_.emplace(*contexts_[0], SIGINT, SIGTERM);
 #ifdef SIGHUP
     signals_->add(SIGHUP);

@@ -37,6 +37,10 @@ struct ListenerOptions {
 struct ServerOptions {
   std::vector<ListenerOptions> listeners = {ListenerOptions{}};
   int threads = 0;                                    // 0: one per core
+  // Threads for the routes that wait on a durable write (fsync, a database
+  // commit). They mostly wait: more of them let concurrent writes share one
+  // flush (PostgreSQL's group commit). 0: 32.
+  int blocking_threads = 0;
   uint64_t max_header_bytes = 16 * 1024;              // over: 431
   uint64_t max_body_bytes = 8 * 1024 * 1024;          // over: 413 (routes may declare more)
   std::chrono::milliseconds header_timeout{10'000};   // first request's header; over: 408

@@ -396,5 +396,41 @@ TEST(ImportModes, ModeAndTableNames) {
             "unknown table 'pcs'; use one of: computers, apps, postype, drivers, config, locales, networks, users, credentials");
 }
 
+TEST(ImportModes, AMergeIntoAnEmptyDirectorySeesTheTypesAndAppsItBrings) {
+  TempDir empty, src;
+  // Computers naming a type, the type naming an app: all three new.
+  WriteText(src / "computers.csv", "serial,computername,postype,setkeyboard,country,language,timezone\n"
+                                   "S1,PC-1,Accueil,,FR,,\n");
+  WriteText(src / "postype.csv", "postype,application\nAccueil,VLC\n");
+  WriteText(src / "apps.csv", "name,url,script,reboot\nVLC,https://x.invalid/vlc,install.cmd,no\n");
+  auto plan = PlanImport(platform::PosixFs(), empty.path(), src.path());
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  ASSERT_NE(DiffOf(*plan, TableId::kComputers), nullptr);
+  EXPECT_EQ(DiffOf(*plan, TableId::kComputers)->added, (std::vector<std::string>{"S1"}));
+  EXPECT_NE(plan->files.at(TableId::kComputers).find("S1,PC-1,Accueil"), std::string::npos);
+}
+
+TEST(ImportModes, AsIsKeepsSpellingsAndTheSourcesDanglingAppsButRefusesEveryOtherRule) {
+  TempDir empty, src;
+  CopyDir(OriginalSampleDir(), src.path());
+  // The original's sample: postype names apps its apps.csv lacks (a warning
+  // its CSV store serves), and computers write the type ACCUEIL for Accueil.
+  auto strict = PlanImport(platform::PosixFs(), empty.path(), src.path());
+  ASSERT_FALSE(strict.ok());
+  EXPECT_NE(strict.status().message().find("apps.csv lacks"), std::string::npos) << strict.status().message();
+  ImportOptions as_is;
+  as_is.as_is = true;
+  auto moved = PlanImport(platform::PosixFs(), empty.path(), src.path(), as_is);
+  ASSERT_TRUE(moved.ok()) << moved.status().ToString();
+  EXPECT_NE(moved->files.at(TableId::kComputers).find(",ACCUEIL,"), std::string::npos)
+      << moved->files.at(TableId::kComputers);
+  EXPECT_FALSE(moved->warnings.empty());  // the dangling apps, still reported
+  // A row the source breaks otherwise is refused, with its file and line.
+  WriteText(src / "computers.csv", ReadText(src / "computers.csv") + "BAD-1,BAD NAME,Accueil,,FR,,\n");
+  auto bad = PlanImport(platform::PosixFs(), empty.path(), src.path(), as_is);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("computers.csv: line 3"), std::string::npos) << bad.status().message();
+}
+
 }  // namespace
 }  // namespace provisiond::store

@@ -29,7 +29,6 @@ namespace {
 // of their transaction, so each applies its edit to the latest tables.
 constexpr int64_t kWriteLock = 0x7076777269;  // "pvwri"
 constexpr char kConfigChannel[] = "provisiond_config";
-constexpr char kDeploymentChannel[] = "provisiond_deployment";
 
 // The table's name in the database: its CSV file's name without ".csv".
 std::string DbName(TableId id) {
@@ -265,8 +264,9 @@ Deployment DeploymentAt(const pg::Rows& r, size_t i) {
   return d;
 }
 
-// $1..$22 in the order of the deployments table (serial_key after serial).
-std::vector<Param> DeploymentParams(const Deployment& d) {
+// $1..$23 in the order of the deployments table (serial_key after serial),
+// $24 the instance storing it.
+std::vector<Param> DeploymentParams(const Deployment& d, const std::string& instance) {
   auto ts = [](Timestamp t) { return Param(Ms(t)); };
   return {d.id,
           d.serial,
@@ -290,13 +290,14 @@ std::vector<Param> DeploymentParams(const Deployment& d) {
           std::to_string(d.warning_count),
           std::to_string(d.error_count),
           d.previous_id,
-          std::to_string(d.version)};
+          std::to_string(d.version),
+          instance};
 }
 
 constexpr char kDeploymentValues[] =
     "$1, $2, $3, $4, $5, $6, $7, $8::boolean, $9, $10, to_timestamp($11::bigint / 1000.0), "
     "to_timestamp($12::bigint / 1000.0), to_timestamp($13::bigint / 1000.0), $14, $15::integer, $16::integer, "
-    "$17::integer, $18, $19, $20::integer, $21::integer, $22, $23::bigint";
+    "$17::integer, $18, $19, $20::integer, $21::integer, $22, $23::bigint, $24";
 
 constexpr char kDeploymentUpdate[] =
     "UPDATE deployments SET serial = $2, serial_key = $3, computer_name = $4, model = $5, type = $6, "
@@ -304,8 +305,8 @@ constexpr char kDeploymentUpdate[] =
     "started = to_timestamp($11::bigint / 1000.0), last_heartbeat = to_timestamp($12::bigint / 1000.0), "
     "finished = to_timestamp($13::bigint / 1000.0), phase = $14, step = $15::integer, step_count = $16::integer, "
     "percent = $17::integer, status = $18, final_message = $19, warning_count = $20::integer, "
-    "error_count = $21::integer, previous_id = $22, version = version + 1 "
-    "WHERE id = $1 AND version = $23::bigint RETURNING version";
+    "error_count = $21::integer, previous_id = $22, version = version + 1, changed_at = clock_timestamp(), "
+    "changed_by = $24 WHERE id = $1 AND version = $23::bigint RETURNING version";
 
 constexpr char kEventColumns[] =
     "deployment_id, event_id, (extract(epoch from at) * 1000)::bigint, phase, step, step_count, percent, level, "
@@ -362,10 +363,6 @@ Status StaleDeployment(pg::Connection& c, const std::string& id, uint64_t expect
   if (r.empty()) return Status::NotFound("no deployment '" + id + "'");
   return Status::Conflict("deployment '" + id + "' is at version " + std::string(r.Get(0, 0)) + ", not " +
                           std::to_string(expected) + "; re-read it and " + std::string(again));
-}
-
-Status NotifyDeployment(pg::Connection& c, const std::string& instance, const std::string& id) {
-  return c.Exec("SELECT pg_notify($1, $2)", {std::string(kDeploymentChannel), instance + " " + id}).status();
 }
 
 std::string RandomInstanceId() {
@@ -713,7 +710,37 @@ Result<size_t> PgStore::ApplyRetention() {
   return static_cast<size_t>(r.Affected());
 }
 
-// The listener: one connection LISTENing on both channels. Config changes
+void PgStore::PollRemoteDeployments(RemoteCursor* cursor) {
+  std::function<void(const model::Deployment&)> observer;
+  {
+    std::lock_guard lock(state_mu_);
+    observer = observer_;
+  }
+  if (!observer) return;
+  auto lease = pool_.Acquire(std::chrono::milliseconds(100));
+  if (!lease.ok()) return;
+  // Commits land out of their clock order by up to a transaction's length:
+  // read again a window before the newest change seen, skip what was told.
+  const int64_t since = cursor->newest_ms - 2000;
+  auto r = (*lease)->Exec(std::string("SELECT ") + kDeploymentColumns +
+                              ", (extract(epoch from changed_at) * 1000)::bigint FROM deployments "
+                              "WHERE changed_at > to_timestamp($1::bigint / 1000.0) AND changed_by <> $2 "
+                              "ORDER BY changed_at LIMIT 5000",
+                          {std::to_string(since), instance_id_});
+  if (!r.ok()) return;
+  for (size_t i = 0; i < r->size(); ++i) {
+    const int64_t at = r->Int(i, 22);
+    cursor->newest_ms = std::max(cursor->newest_ms, at);
+    Deployment d = DeploymentAt(*r, i);
+    auto& told = cursor->told[d.id];
+    if (told.first >= d.version) continue;
+    told = {d.version, at};
+    observer(d);
+  }
+  std::erase_if(cursor->told, [&](const auto& kv) { return kv.second.second < cursor->newest_ms - 10000; });
+}
+
+// The listener: one connection LISTENing for configuration changes. Config changes
 // reload the snapshot; deployment changes of other instances go to the
 // observer in the order they were committed. Reconnects with backoff.
 void PgStore::ListenLoop() {
@@ -721,6 +748,8 @@ void PgStore::ListenLoop() {
   auto backoff = std::chrono::milliseconds(250);
   auto last_check = std::chrono::steady_clock::now();
   auto last_retention = std::chrono::steady_clock::time_point{};
+  auto last_poll = std::chrono::steady_clock::time_point{};
+  RemoteCursor remote;
   auto wait = [&](std::chrono::milliseconds d) {
     std::unique_lock lock(stop_mu_);
     return stop_cv_.wait_for(lock, d, [&] { return stopping_; });
@@ -732,9 +761,7 @@ void PgStore::ListenLoop() {
     }
     if (conn == nullptr) {
       auto opened = pg::Connection::Open(options_.url);
-      Status s = opened.ok() ? opened.value()->ExecScript(std::string("LISTEN ") + kConfigChannel + "; LISTEN " +
-                                                          kDeploymentChannel)
-                             : opened.status();
+      Status s = opened.ok() ? opened.value()->ExecScript(std::string("LISTEN ") + kConfigChannel) : opened.status();
       if (!s.ok()) {
         NoteUnavailable(s.code() == StatusCode::kUnavailable ? s : Status::Unavailable(s.message()));
         if (wait(backoff)) return;
@@ -766,27 +793,15 @@ void PgStore::ListenLoop() {
       notes = std::move(taken).value();
     }
     bool config = false;
-    std::vector<std::string> deployments;
-    for (const auto& [channel, payload] : notes) {
-      if (channel == kConfigChannel) config = true;
-      if (channel != kDeploymentChannel) continue;
-      auto space = payload.find(' ');
-      if (space == std::string::npos || payload.substr(0, space) == instance_id_) continue;
-      deployments.push_back(payload.substr(space + 1));
-    }
+    for (const auto& note : notes) config = config || note.first == kConfigChannel;
     const auto now = std::chrono::steady_clock::now();
     if (config || now - last_check >= options_.check_interval) {
       last_check = now;
       if (RefreshNow().ok()) NoteAvailable();
     }
-    std::function<void(const model::Deployment&)> observer;
-    {
-      std::lock_guard lock(state_mu_);
-      observer = observer_;
-    }
-    for (const auto& id : deployments) {
-      if (!observer) break;
-      if (auto d = GetDeployment(id); d.ok()) observer(*d);
+    if (now - last_poll >= kDeploymentPoll) {
+      last_poll = now;
+      PollRemoteDeployments(&remote);
     }
     if (now - last_retention >= std::chrono::hours(1)) {
       last_retention = now;
@@ -880,13 +895,12 @@ Result<Deployment> PgStore::CreateDeployment(Deployment d) {
     auto r = lease->Exec(std::string("INSERT INTO deployments (id, serial, serial_key, computer_name, model, type, "
                                      "client_address, tls, tls_version, source, started, last_heartbeat, finished, "
                                      "phase, step, step_count, percent, status, final_message, warning_count, "
-                                     "error_count, previous_id, version) VALUES (") +
+                                     "error_count, previous_id, version, changed_by) VALUES (") +
                              kDeploymentValues + ")",
-                         DeploymentParams(d));
+                         DeploymentParams(d, instance_id_));
     if (!r.ok() && r.status().code() == StatusCode::kConflict)
       return Status::Conflict("deployment '" + d.id + "' exists; use a new id");
-    PV_RETURN_IF_ERROR(r.status());
-    return NotifyDeployment(*lease, instance_id_, d.id);
+    return r.status();
   });
   if (!s.ok()) return Failed(s);
   return d;
@@ -896,9 +910,9 @@ Result<Deployment> PgStore::UpdateDeployment(Deployment d) {
   PV_RETURN_IF_ERROR(CheckDeployment(d));
   PV_ASSIGN_OR_RETURN(auto lease, Failed(pool_.Acquire()));
   Status s = pg::InTransaction(*lease, [&]() -> Status {
-    PV_ASSIGN_OR_RETURN(pg::Rows r, lease->Exec(kDeploymentUpdate, DeploymentParams(d)));
+    PV_ASSIGN_OR_RETURN(pg::Rows r, lease->Exec(kDeploymentUpdate, DeploymentParams(d, instance_id_)));
     if (r.empty()) return StaleDeployment(*lease, d.id, d.version, "apply the change again");
-    return NotifyDeployment(*lease, instance_id_, d.id);
+    return Status::Ok();
   });
   if (!s.ok()) return Failed(s);
   d.version += 1;
@@ -929,12 +943,12 @@ Result<RecordedEvent> PgStore::RecordEvent(DeploymentEvent e, Deployment next) {
       PV_ASSIGN_OR_RETURN(out.deployment, SelectDeployment(*lease, e.deployment_id));
       return Status::Ok();
     }
-    PV_ASSIGN_OR_RETURN(pg::Rows r, lease->Exec(kDeploymentUpdate, DeploymentParams(next)));
+    PV_ASSIGN_OR_RETURN(pg::Rows r, lease->Exec(kDeploymentUpdate, DeploymentParams(next, instance_id_)));
     if (r.empty()) return StaleDeployment(*lease, next.id, next.version, "apply the event again");
     out.stored = true;
     next.version += 1;
     out.deployment = next;
-    return NotifyDeployment(*lease, instance_id_, next.id);
+    return Status::Ok();
   });
   if (!s.ok()) return Failed(s);
   return out;

@@ -13,9 +13,10 @@
 // Deployments and events live in the database only: RecordEvent is one
 // transaction (the event row, unique on (deployment, event id), and the new
 // state, checked against the stored version), so two instances receiving
-// the same retry store it once. Each stored state is NOTIFYed, and the
-// other instances hand it to the remote-deployment observer (the UI's live
-// stream).
+// the same retry store it once. Each stored state records when and by
+// which instance; the other instances poll for those every 250 ms and hand
+// them to the remote-deployment observer (the UI's live stream). Not a
+// NOTIFY per event: that would serialise every commit.
 //
 // Outage: reads keep serving the last snapshot; writes answer kUnavailable
 // (503); a background thread reconnects with backoff and reloads what
@@ -108,6 +109,16 @@ class PgStore final : public EditingStore {
                                                          const std::vector<std::string>& columns, model::Tables* t);
   void Publish(std::shared_ptr<model::Tables> next);
   void ListenLoop();
+  // Where the live-stream poll is: the newest change seen (ms) and, per
+  // deployment, the version told and when it changed.
+  struct RemoteCursor {
+    int64_t newest_ms = 0;
+    std::map<std::string, std::pair<uint64_t, int64_t>> told;
+  };
+  static constexpr std::chrono::milliseconds kDeploymentPoll{250};
+  // Tells the observer the deployments other instances changed since the
+  // cursor, in the order they changed.
+  void PollRemoteDeployments(RemoteCursor* cursor);
   void NoteUnavailable(const Status& s) const;
   void NoteAvailable() const;
   // Passes `s` on; a kUnavailable one is also noted for Health().

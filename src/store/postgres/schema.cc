@@ -109,6 +109,9 @@ CREATE TABLE job_claims (
 // removed keys are remembered, so another instance reloads only the rows
 // that changed (one edit among 100k computers is one row to read, not the
 // table); a whole-table rewrite (an import) is marked on config_tables.
+// Deployments say when and by which instance they last changed: the other
+// instances poll that for their live streams (a NOTIFY per event would
+// serialise every commit on PostgreSQL's notification lock).
 constexpr const char* kV3 = R"sql(
 ALTER TABLE config_rows ADD COLUMN gen bigint NOT NULL DEFAULT 0;
 CREATE INDEX config_rows_gen ON config_rows (table_name, gen);
@@ -121,6 +124,9 @@ CREATE TABLE config_removed (
 CREATE INDEX config_removed_gen ON config_removed (table_name, gen);
 ALTER TABLE config_tables ADD COLUMN rewritten bigint NOT NULL DEFAULT 0;
 UPDATE config_tables SET rewritten = generation;
+ALTER TABLE deployments ADD COLUMN changed_at timestamptz NOT NULL DEFAULT clock_timestamp();
+ALTER TABLE deployments ADD COLUMN changed_by text NOT NULL DEFAULT '';
+CREATE INDEX deployments_changed ON deployments (changed_at);
 )sql";
 
 constexpr int64_t kMigrateLock = 0x70766D6967;  // "pvmig": one migrator at a time
@@ -131,7 +137,7 @@ const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> all = {
       {1, "configuration tables, deployments, events, audit log", kV1},
       {2, "job claims (work done once across instances)", kV2},
-      {3, "row generations (instances reload only the computers that changed)", kV3},
+      {3, "row generations (instances reload only the computers that changed), deployment change times", kV3},
   };
   return all;
 }
