@@ -534,6 +534,23 @@ class TwoInstances(unittest.TestCase):
         cls.cluster = Cluster(unittest.TestCase(), cls.addClassCleanup, n=2, nginx=True)
         cls.a, cls.b = cls.cluster.nodes
 
+    def test_a_session_signed_in_on_a_is_valid_on_b_at_once(self):
+        r = self.a.cli("users", "passwd", "admin", input="pg-shared-session-pw\n")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        st, hd, body = self.a.request(
+            "POST", "/api/v1/auth/login", body=json.dumps({"username": "admin", "password": "pg-shared-session-pw"}),
+            headers={"Content-Type": "application/json", "Origin": "http://127.0.0.1:%d" % self.a.port}, auth=False)
+        self.assertEqual(st, 200, body)
+        cookie = hd["set-cookie"].split(";")[0]
+        # At once: B has not had the notification yet; it catches up before answering.
+        st, _, body = self.b.request("GET", "/api/v1/auth/me", headers={"Cookie": cookie}, auth=False)
+        self.assertEqual(st, 200, body)
+        self.assertEqual(json.loads(body)["username"], "admin")
+        # An unknown session is still refused on both.
+        for node in (self.a, self.b):
+            st, _, _ = node.request("GET", "/api/v1/auth/me", headers={"Cookie": cookie[:-4] + "zzzz"}, auth=False)
+            self.assertEqual(st, 401)
+
     def test_events_posted_to_both_show_one_timeline_on_either(self):
         did, headers = self.cluster.start_deployment(self, self.a, "SDK86P3")
         posted = []

@@ -184,6 +184,32 @@ TEST_F(TwoInstances, WorkClaimedOnceAcrossInstances) {
   EXPECT_TRUE(*b_->ClaimOnce("stale-webhook", "dep-10"));
 }
 
+TEST_F(TwoInstances, RetentionRunsOnceADayOnOneInstanceAndKeepsRecentDeployments) {
+  // Each listener runs a pass within its first turns (200 ms): let them,
+  // nothing to delete then; the next is an hour away.
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  model::Deployment old, recent;
+  old.id = "old-1";
+  old.serial = "S-OLD";
+  old.started = old.last_heartbeat = Now() - std::chrono::hours(24 * 91);
+  recent = old;
+  recent.id = "recent-1";
+  recent.started = recent.last_heartbeat = Now() - std::chrono::hours(24 * 89);
+  ASSERT_TRUE(a_->CreateDeployment(old).ok());
+  ASSERT_TRUE(a_->CreateDeployment(recent).ok());
+  // The claim is per day: clear today's to see one pass.
+  auto c = pg::Connection::Open(url_);
+  ASSERT_TRUE(c.ok());
+  ASSERT_TRUE((*c)->ExecScript("DELETE FROM job_claims WHERE job = 'retention'").ok());
+  auto first = b_->ApplyRetention();
+  auto second = a_->ApplyRetention();
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_EQ(*first, 1u);
+  EXPECT_EQ(*second, 0u);  // claimed today by B
+  EXPECT_EQ(a_->GetDeployment("old-1").status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(a_->GetDeployment("recent-1").ok());
+}
+
 TEST_F(TwoInstances, NetworkSightingsFromBothInstancesAddUp) {
   model::NetworkSighting s{"10.9.0.0/24", "subnet", Now(), 3};
   ASSERT_TRUE(a_->RecordNetworkSightings({s}).ok());
