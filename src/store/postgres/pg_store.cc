@@ -716,9 +716,17 @@ void PgStore::PollRemoteDeployments(RemoteCursor* cursor) {
     std::lock_guard lock(state_mu_);
     observer = observer_;
   }
-  if (!observer) return;
+  if (!observer && cursor->newest_ms != 0) return;
   auto lease = pool_.Acquire(std::chrono::milliseconds(100));
   if (!lease.ok()) return;
+  if (cursor->newest_ms == 0) {
+    // From the start on (the database's clock, which stamps the changes):
+    // an instance starting does not replay the history to its live stream.
+    auto now = (*lease)->Exec("SELECT (extract(epoch from clock_timestamp()) * 1000)::bigint");
+    if (now.ok() && !now->empty()) cursor->newest_ms = now->Int(0, 0);
+    return;
+  }
+  if (!observer) return;
   // Commits land out of their clock order by up to a transaction's length:
   // read again a window before the newest change seen, skip what was told.
   const int64_t since = cursor->newest_ms - 2000;
@@ -772,12 +780,13 @@ void PgStore::ListenLoop() {
       backoff = std::chrono::milliseconds(250);
       // After an outage the idle connections are dead but do not know it yet.
       pool_.DropIdle();
+      if (RefreshNow().ok()) NoteAvailable();  // catch up on what changed while away
+      if (remote.newest_ms == 0) PollRemoteDeployments(&remote);  // where the live stream starts
       {
         std::lock_guard lock(stop_mu_);
         listening_ = true;
       }
       stop_cv_.notify_all();
-      if (RefreshNow().ok()) NoteAvailable();  // catch up on what changed while away
     }
     pollfd p{conn->Socket(), POLLIN, 0};
     const int slice = 200;  // ms: how quickly a stop is noticed
