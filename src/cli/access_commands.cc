@@ -180,7 +180,7 @@ int RunUsers(std::vector<std::string> args) {
   AccessControl& access = *s->access;
   if (sub == "list") {
     std::cout << "username             role      disabled  password\n";
-    for (const auto& u : s->store->Snapshot()->users) {
+    for (auto snap = s->store->Snapshot(); const auto& u : snap->users) {
       std::string name = u.username;
       name.resize(std::max<size_t>(21, name.size() + 1), ' ');
       std::string r(api::RoleName(api::ParseRole(u.role)));
@@ -208,7 +208,8 @@ int RunUsers(std::vector<std::string> args) {
     done = access.SetUser(name, std::nullopt, std::nullopt, sub == "disable", false);
     what = "user." + sub;
   } else if (sub == "delete") {
-    const model::User* u = s->store->Snapshot()->FindUser(name);
+    auto snap = s->store->Snapshot();  // held: `u` points into it
+    const model::User* u = snap->FindUser(name);
     if (!u) return Fail(cmd, Status::NotFound("no user '" + name + "'"));
     if (Status d = s->store->DeleteUser(name, u->version); !d.ok()) return Fail(cmd, d);
     AuditCli(access, "user.delete", name);

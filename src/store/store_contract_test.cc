@@ -341,7 +341,7 @@ TEST_P(StoreContract, DriverRulesKeepTheirIdsThroughDeleteMoveAndReload) {
   auto reopened = GetParam().reopen(dir_.path(), again.path());
   ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
   std::vector<uint64_t> ids_after;
-  for (const auto& d : (*reopened)->Snapshot()->drivers) ids_after.push_back(d.id);
+  for (auto snap = (*reopened)->Snapshot(); const auto& d : snap->drivers) ids_after.push_back(d.id);
   EXPECT_EQ(ids_after, ids);
 }
 

@@ -217,7 +217,9 @@ std::optional<Principal> AccessControl::ProxyUser(const Request& request) const 
     }
   }
   // A users.csv row can disable a proxy user, never raise their role.
-  if (const model::User* u = store_->Snapshot()->FindUser(p.name); u && u->disabled) role = Role::kNone;
+  if (auto snap = store_->Snapshot(); const model::User* u = snap->FindUser(p.name)) {
+    if (u->disabled) role = Role::kNone;
+  }
   p.role = role;
   return p;
 }
@@ -380,7 +382,8 @@ Result<IssuedSecret> AccessControl::Issue(std::string_view kind, std::string_vie
   if (expires) c.expires = FormatIso8601(now + *expires);
   c.note = std::string(note);
   if (kind == "session") {
-    if (const model::User* u = store_->Snapshot()->FindUser(subject)) c.subject_version = u->version;
+    auto snap = store_->Snapshot();  // held: `u` points into it
+    if (const model::User* u = snap->FindUser(subject)) c.subject_version = u->version;
   }
   PV_RETURN_IF_ERROR(store_->AddCredential(c));
   return IssuedSecret{std::move(secret), std::move(c)};
@@ -533,7 +536,7 @@ Status AccessControl::SetFirstAdminPassword(std::string_view password) {
 }
 
 bool AccessControl::HasUsableAdmin() const {
-  for (const auto& u : store_->Snapshot()->users) {
+  for (auto snap = store_->Snapshot(); const auto& u : snap->users) {
     auto scheme = pki::SchemeOf(u.password_hash);
     if (ParseRole(u.role) == Role::kAdmin && !u.disabled && scheme != pki::PasswordScheme::kEmpty &&
         scheme != pki::PasswordScheme::kUnknown)

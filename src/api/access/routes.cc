@@ -205,7 +205,7 @@ Response Setup(const Deps& d, Request& req) {
 Response ListUsers(const Deps& d, Request&) {
   JsonWriter w;
   w.BeginObject().Key("users").BeginArray();
-  for (const auto& u : d.store->Snapshot()->users) WriteUser(w, u);
+  for (auto snap = d.store->Snapshot(); const auto& u : snap->users) WriteUser(w, u);
   w.EndArray().EndObject();
   return JsonResponse(200, w.Take());
 }
@@ -225,7 +225,8 @@ Response PutUser(const Deps& d, Request& req, bool create) {
   }
   std::string username = create ? name.value_or("") : std::string(req.Param("name").value_or(""));
   if (create && !password) return ToProblem(Status::BadField("password", "required for a new user"));
-  if (const model::User* old = d.store->Snapshot()->FindUser(username))
+  auto snap = d.store->Snapshot();  // held: `old` points into it
+  if (const model::User* old = snap->FindUser(username))
     req.audit.before = "role=" + std::string(RoleName(ParseRole(old->role))) + " disabled=" + (old->disabled ? "1" : "0");
   req.audit.target = username;
   auto u = d.access->SetUser(username, password, role, disabled, create);
@@ -239,7 +240,8 @@ Response PutUser(const Deps& d, Request& req, bool create) {
 
 Response DeleteUser(const Deps& d, Request& req) {
   std::string name(req.Param("name").value_or(""));
-  const model::User* u = d.store->Snapshot()->FindUser(name);
+  auto snap = d.store->Snapshot();  // held: `u` points into it
+  const model::User* u = snap->FindUser(name);
   if (!u) return ToProblem(Status::NotFound("no user '" + name + "'"));
   if (Status s = d.store->DeleteUser(name, u->version); !s.ok()) return ToProblem(s);
   return NoContent();
@@ -250,7 +252,7 @@ Response DeleteUser(const Deps& d, Request& req) {
 Response ListCredentials(const Deps& d, std::initializer_list<std::string_view> kinds) {
   JsonWriter w;
   w.BeginObject().Key("items").BeginArray();
-  for (const auto& c : d.store->Snapshot()->credentials)
+  for (auto snap = d.store->Snapshot(); const auto& c : snap->credentials)
     if (std::find(kinds.begin(), kinds.end(), c.kind) != kinds.end()) WriteCredential(w, c);
   w.EndArray().EndObject();
   return JsonResponse(200, w.Take());
@@ -304,7 +306,7 @@ Response ListNetworks(const Deps& d, Request&) {
   w.BeginObject();
   w.Key("gate").String(d.access->gate().enabled() ? "on" : "off (networks.csv has no rows)");
   w.Key("networks").BeginArray();
-  for (const auto& n : d.store->Snapshot()->networks) {
+  for (auto snap = d.store->Snapshot(); const auto& n : snap->networks) {
     w.BeginObject();
     w.Key("network").String(n.network);
     w.Key("kind").String(n.kind);
@@ -327,7 +329,7 @@ Response PutNetwork(const Deps& d, Request& req) {
   if (Status s = ReadString(body, "status", &status, 16); !s.ok()) return ToProblem(s);
   if (Status s = ReadString(body, "kind", &kind, 16); !s.ok()) return ToProblem(s);
   if (!network) return ToProblem(Status::BadField("network", "required, e.g. 10.0.0.0/8"));
-  for (const auto& n : d.store->Snapshot()->networks)
+  for (auto snap = d.store->Snapshot(); const auto& n : snap->networks)
     if (n.network == Trim(*network)) req.audit.before = n.status;
   req.audit.target = *network;
   auto n = d.store->PutNetwork({*network, kind.value_or(""), status.value_or("Allow"), "", "", "", {}});

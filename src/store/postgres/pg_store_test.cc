@@ -41,14 +41,16 @@ class TwoInstances : public ::testing::Test {
 };
 
 TEST_F(TwoInstances, AnEditOnOneIsServedByTheOtherWithinASecondAndStaleEditsConflict) {
-  const model::Computer* c = b_->Snapshot()->FindComputerBySerial("5CG6050PH9");
+  auto before = b_->Snapshot();  // held: `c` points into it
+  const model::Computer* c = before->FindComputerBySerial("5CG6050PH9");
   ASSERT_NE(c, nullptr);
   model::Computer edit = *c;
   const uint64_t version = c->version;
   edit.computer_name = "EDITED-ON-A";
   ASSERT_TRUE(a_->PutComputer(edit, version).ok());
   EXPECT_TRUE(WithinASecond([&] {
-    const model::Computer* seen = b_->Snapshot()->FindComputerBySerial("5CG6050PH9");
+    auto snap = b_->Snapshot();  // held: `seen` points into it
+    const model::Computer* seen = snap->FindComputerBySerial("5CG6050PH9");
     return seen != nullptr && seen->computer_name == "EDITED-ON-A";
   }));
   // B still names the version A replaced: the same conflict as a stale CSV write.
@@ -216,7 +218,7 @@ TEST_F(TwoInstances, NetworkSightingsFromBothInstancesAddUp) {
   s.hits = 4;
   ASSERT_TRUE(b_->RecordNetworkSightings({s}).ok());
   EXPECT_TRUE(WithinASecond([&] {
-    for (const auto& n : a_->Snapshot()->networks)
+    for (auto snap = a_->Snapshot(); const auto& n : snap->networks)
       if (n.network == "10.9.0.0/24") return n.hits == "7";
     return false;
   }));
