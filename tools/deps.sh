@@ -51,6 +51,12 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "deps.sh: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# Debian's postgresql-15 would create and start a system cluster on port
+# 5432; the tests start their own throwaway server (tools/with_postgres.sh).
+if printf '%s\n' "${missing[@]}" | grep -qx postgresql-15; then
+  $SUDO mkdir -p /etc/postgresql-common/createcluster.d
+  echo "create_main_cluster = false" | $SUDO tee /etc/postgresql-common/createcluster.d/provisiond.conf >/dev/null
+fi
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 # Debian starts nginx on install; the tests run their own on loopback.
