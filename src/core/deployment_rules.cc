@@ -23,24 +23,9 @@ model::Deployment StartDeployment(const Facts& facts, const StartInfo& info, Tim
   return d;
 }
 
-std::string_view DeploymentStatusName(model::DeploymentStatus status) {
-  switch (status) {
-    case model::DeploymentStatus::kRunning: return "running";
-    case model::DeploymentStatus::kSuccess: return "success";
-    case model::DeploymentStatus::kError: return "error";
-  }
-  return "running";
-}
-
-std::string_view EventLevelName(model::EventLevel level) {
-  switch (level) {
-    case model::EventLevel::kDebug: return "debug";
-    case model::EventLevel::kInfo: return "info";
-    case model::EventLevel::kWarning: return "warning";
-    case model::EventLevel::kError: return "error";
-  }
-  return "info";
-}
+// The stored names (model/deployment.h), also the API's.
+std::string_view DeploymentStatusName(model::DeploymentStatus status) { return model::StatusName(status); }
+std::string_view EventLevelName(model::EventLevel level) { return model::LevelName(level); }
 
 Result<model::DeploymentStatus> ParseDeploymentStatus(std::string_view text,
                                                       std::string_view field) {

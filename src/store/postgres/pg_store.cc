@@ -74,6 +74,17 @@ json::object CellsOf(const std::vector<std::string>& header, const std::vector<s
   return o;
 }
 
+// The inverse of CellsOf: the row's cells in `header` order ("" where absent).
+std::vector<std::string> RowOf(const json::object& cells, const std::vector<std::string>& header) {
+  std::vector<std::string> row;
+  row.reserve(header.size());
+  for (const auto& h : header) {
+    auto it = cells.find(h);
+    row.push_back(it != cells.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string());
+  }
+  return row;
+}
+
 // Copies table `id` of `from` into `to` (a refused reload keeps serving the old rows).
 void CopyTable(TableId id, const model::Tables& from, model::Tables* to) {
   switch (id) {
@@ -124,15 +135,7 @@ Result<std::optional<SourceError>> LoadTable(pg::Connection& c, TableId id, mode
     // Never written: the table as an empty file would read.
     table.header = RequiredColumnsOf(id);
   }
-  for (const auto& o : cells) {
-    std::vector<std::string> row;
-    row.reserve(table.header.size());
-    for (const auto& h : table.header) {
-      auto it = o.find(h);
-      row.push_back(it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string());
-    }
-    table.rows.push_back(std::move(row));
-  }
+  for (const auto& o : cells) table.rows.push_back(RowOf(o, table.header));
   *columns = table.header;
   if (auto err = DecodeFile(id, WriteCsv(table, LiveFileWriteOptions()), out)) {
     err->source = "database table " + name + " (" + err->source + ")";
@@ -545,19 +548,13 @@ Result<std::optional<SourceError>> PgStore::LoadComputerChanges(pg::Connection& 
     // The row decoded as a one-row computers.csv: the rules of a CSV load.
     boost::system::error_code ec;
     json::value v = json::parse(*ch.cells, ec);
+    const bool object = !ec && v.is_object();
     CsvTable one;
     one.header = columns;
-    std::vector<std::string> row;
-    for (const auto& h : columns) {
-      const json::object* o = !ec && v.is_object() ? &v.as_object() : nullptr;
-      auto it = o != nullptr ? o->find(h) : nullptr;
-      row.push_back(o != nullptr && it != o->end() && it->value().is_string() ? std::string(it->value().as_string())
-                                                                               : std::string());
-    }
-    one.rows.push_back(std::move(row));
+    one.rows.push_back(object ? RowOf(v.as_object(), columns) : std::vector<std::string>(columns.size()));
     model::Tables decoded;
     if (auto err = DecodeFile(TableId::kComputers, WriteCsv(one, LiveFileWriteOptions()), &decoded);
-        err || ec || decoded.computers.size() != 1) {
+        err || !object || decoded.computers.size() != 1) {
       SourceError e = err ? *err : SourceError{};
       e.source = "database table computers (row " + ch.key + ")";
       if (e.reason.empty()) e.reason = "the row's cells are not a JSON object";
