@@ -99,8 +99,6 @@ class Pool {
   // Closes the idle connections (after an outage they are dead without
   // knowing it); leased ones are dropped when returned broken.
   void DropIdle();
-  const std::string& url() const { return url_; }
-  size_t size() const { return size_; }
 
  private:
   void Release(std::unique_ptr<Connection> c);
